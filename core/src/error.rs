@@ -1,0 +1,232 @@
+//! Errors of every area, one enum for the crate plus one for identity documents.
+//!
+//! Messages are lowercase, name the offending input in backticks and say what
+//! was expected. [`Error::code`] gives a stable machine-readable kind, which the
+//! Python and JavaScript bindings use to pick an exception class or an error
+//! `code`.
+
+use thiserror::Error;
+
+/// Result with the crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What is wrong with an identity document (resident ID, passport MRZ,
+/// enterprise credit code or mobile number).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum IdError {
+    /// The input has the wrong number of characters.
+    #[error("{document} `{input}` has {found} characters, expected {expected}")]
+    Length {
+        /// Which kind of document.
+        document: &'static str,
+        /// The input as given.
+        input: String,
+        /// Characters found.
+        found: usize,
+        /// What was expected, e.g. `18` or `15 or 18`.
+        expected: &'static str,
+    },
+    /// A character is not allowed at a position (1-based).
+    #[error("{document} `{input}` has `{character}` at position {position}, expected {expected}")]
+    Character {
+        /// Which kind of document.
+        document: &'static str,
+        /// The input as given.
+        input: String,
+        /// The offending character.
+        character: char,
+        /// 1-based position of the character.
+        position: usize,
+        /// What is allowed there.
+        expected: &'static str,
+    },
+    /// A date field is not a real calendar date.
+    #[error("{document} `{input}` has {field} `{value}`, which is not a real date")]
+    Date {
+        /// Which kind of document.
+        document: &'static str,
+        /// The input as given.
+        input: String,
+        /// Which date field.
+        field: &'static str,
+        /// The digits of the field.
+        value: String,
+    },
+    /// A check digit does not match the rest of the document.
+    #[error("{check} of `{input}` should be `{expected}`, found `{found}`")]
+    CheckDigit {
+        /// The input as given.
+        input: String,
+        /// Which check digit, e.g. `check character` or `birth date check digit`.
+        check: &'static str,
+        /// The computed check character.
+        expected: char,
+        /// The check character in the input.
+        found: char,
+    },
+    /// The region (administrative division) code is unknown.
+    #[error("resident id `{input}` has region code `{region}`, expected a province-level code of GB/T 2260")]
+    Region {
+        /// The input as given.
+        input: String,
+        /// The six-digit region code.
+        region: String,
+    },
+    /// Any other structural problem (wrong prefix, wrong document code ...).
+    #[error("{document} `{input}`: {reason}")]
+    Format {
+        /// Which kind of document.
+        document: &'static str,
+        /// The input as given.
+        input: String,
+        /// What is wrong and what was expected.
+        reason: String,
+    },
+}
+
+/// Every error the crate returns.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An identity document is invalid.
+    #[error(transparent)]
+    Id(#[from] IdError),
+    /// A value given to the library is out of range or malformed.
+    #[error("{field} `{value}` is invalid, expected {expected}")]
+    InvalidValue {
+        /// Which field or argument.
+        field: String,
+        /// The value as given.
+        value: String,
+        /// What was expected.
+        expected: String,
+    },
+    /// A record with the same key is already registered.
+    #[error("{what} `{key}` is already registered as {existing}")]
+    Duplicate {
+        /// Which kind of record, e.g. `person` or `identity document`.
+        what: &'static str,
+        /// The duplicated key.
+        key: String,
+        /// The record that holds the key already.
+        existing: String,
+    },
+    /// A referenced record does not exist.
+    #[error("unknown {what} `{id}`")]
+    NotFound {
+        /// Which kind of record.
+        what: &'static str,
+        /// The id that was looked up.
+        id: String,
+    },
+    /// A state change is not allowed from the current state.
+    #[error("cannot {action} {what} `{id}`: {reason}")]
+    InvalidTransition {
+        /// Which kind of record, e.g. `isolation order`.
+        what: &'static str,
+        /// Its id.
+        id: String,
+        /// What was attempted.
+        action: &'static str,
+        /// Why it is not allowed.
+        reason: String,
+    },
+    /// A person or enterprise does not qualify for what was asked.
+    #[error("`{subject}` is not eligible for {what}: {reason}")]
+    NotEligible {
+        /// Who asked.
+        subject: String,
+        /// What was asked for, e.g. `a county pass`.
+        what: &'static str,
+        /// Why not.
+        reason: String,
+    },
+    /// A report or record cannot be true (more workers than the workforce ...).
+    #[error("{record}: {reason}")]
+    Implausible {
+        /// The record, e.g. `report of enterprise `E1` on 2020-02-10`.
+        record: String,
+        /// What cannot be true.
+        reason: String,
+    },
+    /// A row of an imported CSV file is bad; nothing of the import was applied.
+    #[error("{file} line {line}, column `{column}`: {reason}")]
+    Csv {
+        /// Which interchange file, e.g. `visits`.
+        file: &'static str,
+        /// 1-based line number in the file (the header is line 1).
+        line: u64,
+        /// The column name, or empty when the row as a whole is bad.
+        column: String,
+        /// What is wrong and what was expected.
+        reason: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {reason}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The operating system's message.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// A stable, machine-readable name of the error's kind, e.g.
+    /// `invalid_identity_document` or `csv`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Id(_) => "invalid_identity_document",
+            Error::InvalidValue { .. } => "invalid_value",
+            Error::Duplicate { .. } => "duplicate",
+            Error::NotFound { .. } => "not_found",
+            Error::InvalidTransition { .. } => "invalid_transition",
+            Error::NotEligible { .. } => "not_eligible",
+            Error::Implausible { .. } => "implausible",
+            Error::Csv { .. } => "csv",
+            Error::Io { .. } => "io",
+        }
+    }
+
+    pub(crate) fn invalid(
+        field: impl Into<String>,
+        value: impl ToString,
+        expected: impl Into<String>,
+    ) -> Self {
+        Error::InvalidValue {
+            field: field.into(),
+            value: value.to_string(),
+            expected: expected.into(),
+        }
+    }
+
+    pub(crate) fn not_found(what: &'static str, id: impl ToString) -> Self {
+        Error::NotFound {
+            what,
+            id: id.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_input_and_what_was_expected() {
+        let e = Error::invalid("workforce", "-3", "a whole number of people");
+        assert_eq!(
+            e.to_string(),
+            "workforce `-3` is invalid, expected a whole number of people"
+        );
+        assert_eq!(e.code(), "invalid_value");
+        let e = Error::Csv {
+            file: "visits",
+            line: 7,
+            column: "start".into(),
+            reason: "expected a time".into(),
+        };
+        assert_eq!(e.to_string(), "visits line 7, column `start`: expected a time");
+    }
+}

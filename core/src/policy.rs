@@ -1,0 +1,200 @@
+//! Rules as data: every rule the library applies is read from a [`Policy`].
+//!
+//! Each preset names its source and the date it took effect, so a result can
+//! say which rule produced it.
+
+use chrono::{Duration, FixedOffset, NaiveDate, Offset};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The rules in force: windows, thresholds, deadlines and the time zone.
+///
+/// ```
+/// let policy = precinct::Policy::preset("nhc-2020").unwrap();
+/// assert_eq!(policy.min_overlap_seconds, 15 * 60);
+/// assert_eq!(policy.observation_days, 14);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    /// Short name of the preset, e.g. `nhc-2020`.
+    pub name: String,
+    /// Where the rules come from.
+    pub source: String,
+    /// The date the rules took effect.
+    pub effective: NaiveDate,
+    /// Offset of the local time zone from UTC, in seconds (China: +28800).
+    pub utc_offset_seconds: i32,
+    /// Days before symptom onset (or sampling, without onset) from which a case
+    /// counts as infectious.
+    pub infectious_days_before_onset: u32,
+    /// Minimum time two persons must share a place to be close contacts.
+    pub min_overlap_seconds: u32,
+    /// Whether persons living in the same household are always close contacts.
+    pub coresidents_are_contacts: bool,
+    /// Days of medical observation after the last exposure.
+    pub observation_days: u32,
+    /// Days of home isolation for a returnee, counted from arrival.
+    pub returnee_isolation_days: u32,
+    /// How far back an arrival from a high-risk area makes a returnee, in days.
+    pub returnee_lookback_days: u32,
+    /// Hours after arrival within which a foreign national's accommodation must
+    /// be registered.
+    pub foreigner_registration_hours: u32,
+    /// Days a movement pass is valid for.
+    pub pass_validity_days: u32,
+}
+
+impl Default for Policy {
+    /// The rules the station worked under in 2020 (`nhc-2020`).
+    fn default() -> Self {
+        Policy {
+            name: "nhc-2020".into(),
+            source: "NHC COVID-19 prevention and control protocol, 2020 editions; WHO, Contact tracing in the context of COVID-19, 10 May 2020; ECDC, 8 Apr 2020; Exit and Entry Administration Law 2012, art. 39".into(),
+            effective: date(2020, 1, 28),
+            utc_offset_seconds: 8 * 3600,
+            infectious_days_before_onset: 2,
+            min_overlap_seconds: 15 * 60,
+            coresidents_are_contacts: true,
+            observation_days: 14,
+            returnee_isolation_days: 14,
+            returnee_lookback_days: 14,
+            foreigner_registration_hours: 24,
+            pass_validity_days: 30,
+        }
+    }
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    // The presets use fixed, valid dates.
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+/// Names of the shipped presets, in the order [`Policy::presets`] returns them.
+pub const PRESET_NAMES: [&str; 4] = ["nhc-2020", "nhc-2021", "who-2020", "rural-1986"];
+
+impl Policy {
+    /// Every shipped preset.
+    pub fn presets() -> Vec<Policy> {
+        PRESET_NAMES
+            .iter()
+            .filter_map(|n| Policy::preset(n).ok())
+            .collect()
+    }
+
+    /// A shipped preset by name:
+    /// - `nhc-2020`: the 2020 rules (2 days before onset, 15 min, 14 days; 24 h registration);
+    /// - `nhc-2021`: later Chinese editions, infectious from 4 days before onset;
+    /// - `who-2020`: WHO guidance of 10 May 2020 (co-residents, 15 min, 14 days);
+    /// - `rural-1986`: 2020 rules with the 1986 foreigner registration deadline
+    ///   for rural areas (72 h).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] for an unknown name, listing the known ones.
+    pub fn preset(name: &str) -> Result<Policy> {
+        let base = Policy::default();
+        match name {
+            "nhc-2020" => Ok(base),
+            "nhc-2021" => Ok(Policy {
+                name: name.into(),
+                source: "NHC COVID-19 prevention and control protocol, 8th edition (May 2021): infectious from 4 days before onset".into(),
+                effective: date(2021, 5, 11),
+                infectious_days_before_onset: 4,
+                ..base
+            }),
+            "who-2020" => Ok(Policy {
+                name: name.into(),
+                source: "WHO, Contact tracing in the context of COVID-19, interim guidance, 10 May 2020; WHO, 19 Mar 2020 (14 days of observation)".into(),
+                effective: date(2020, 5, 10),
+                ..base
+            }),
+            "rural-1986" => Ok(Policy {
+                name: name.into(),
+                source: "Rules on the administration of foreigners' entry and exit, 1986: accommodation registered within 72 h in rural areas (24 h in towns)".into(),
+                effective: date(1986, 12, 27),
+                foreigner_registration_hours: 72,
+                ..base
+            }),
+            other => Err(Error::invalid(
+                "policy preset",
+                other,
+                format!("one of {}", PRESET_NAMES.join(", ")),
+            )),
+        }
+    }
+
+    /// The local time zone of the policy.
+    pub fn zone(&self) -> FixedOffset {
+        // `validate` refuses offsets chrono cannot represent; fall back to UTC.
+        FixedOffset::east_opt(self.utc_offset_seconds).unwrap_or(chrono::Utc.fix())
+    }
+
+    /// Check that every value is in range.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming the first value out of range.
+    pub fn validate(&self) -> Result<()> {
+        if FixedOffset::east_opt(self.utc_offset_seconds).is_none() {
+            return Err(Error::invalid(
+                "utc_offset_seconds",
+                self.utc_offset_seconds,
+                "an offset within ±24 hours",
+            ));
+        }
+        if self.min_overlap_seconds == 0 {
+            return Err(Error::invalid("min_overlap_seconds", 0, "at least one second"));
+        }
+        for (field, value) in [
+            ("observation_days", self.observation_days),
+            ("returnee_isolation_days", self.returnee_isolation_days),
+            ("foreigner_registration_hours", self.foreigner_registration_hours),
+            ("pass_validity_days", self.pass_validity_days),
+        ] {
+            if value == 0 {
+                return Err(Error::invalid(field, value, "a positive number"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Minimum co-presence as a duration.
+    pub fn min_overlap(&self) -> Duration {
+        Duration::seconds(i64::from(self.min_overlap_seconds))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_is_valid_and_cites_a_source() {
+        let presets = Policy::presets();
+        assert_eq!(presets.len(), PRESET_NAMES.len());
+        for p in presets {
+            p.validate().unwrap();
+            assert!(!p.source.is_empty());
+            assert_eq!(p.zone().local_minus_utc(), 8 * 3600);
+        }
+    }
+
+    #[test]
+    fn presets_differ_where_their_sources_do() {
+        assert_eq!(Policy::preset("nhc-2021").unwrap().infectious_days_before_onset, 4);
+        assert_eq!(Policy::preset("rural-1986").unwrap().foreigner_registration_hours, 72);
+    }
+
+    #[test]
+    fn unknown_preset_lists_the_known_ones() {
+        let err = Policy::preset("nhc-2099").unwrap_err().to_string();
+        assert!(err.contains("`nhc-2099`") && err.contains("who-2020"), "{err}");
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused() {
+        let p = Policy { min_overlap_seconds: 0, ..Policy::default() };
+        assert!(p.validate().is_err());
+        let p = Policy { utc_offset_seconds: 90_000, ..Policy::default() };
+        assert!(p.validate().is_err());
+    }
+}
