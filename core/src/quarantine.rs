@@ -1,0 +1,462 @@
+//! Returnees and isolation: risk areas whose level changes over time, travel
+//! records, returnee detection, home isolation and centralized medical
+//! observation orders.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ids::{AreaId, OrderId, PersonId};
+use crate::policy::Policy;
+use crate::time::{day_interval, Instant};
+
+/// Risk level of an area as the health authority grades it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskLevel {
+    /// Low risk.
+    Low,
+    /// Medium risk.
+    Medium,
+    /// High risk.
+    High,
+}
+
+/// An area with its risk level over time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskArea {
+    /// The area's id.
+    pub id: AreaId,
+    /// Its name.
+    pub name: String,
+    /// Level changes `(from, level)`, in time order; before the first, low.
+    pub levels: Vec<(Instant, RiskLevel)>,
+}
+
+impl RiskArea {
+    /// The level in force at `at`.
+    pub fn level_at(&self, at: Instant) -> RiskLevel {
+        self.levels.iter().rev().find(|(from, _)| *from <= at).map_or(RiskLevel::Low, |(_, l)| *l)
+    }
+}
+
+/// A journey of a person from an area into the station's area.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TravelRecord {
+    /// Who travelled.
+    pub person: PersonId,
+    /// The area they came from.
+    pub from_area: AreaId,
+    /// When they left it.
+    pub departed: Instant,
+    /// When they arrived here.
+    pub arrived: Instant,
+}
+
+/// A person found to be a returnee from a high-risk area.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Returnee {
+    /// The returnee.
+    pub person: PersonId,
+    /// The area they came from.
+    pub from_area: AreaId,
+    /// When they left it (when it was high-risk).
+    pub departed: Instant,
+    /// When they arrived.
+    pub arrived: Instant,
+}
+
+/// Where an order is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IsolationKind {
+    /// Home isolation (居家隔离).
+    Home,
+    /// Centralized medical observation (集中医学隔离观察).
+    Centralized,
+}
+
+/// The state of an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "state", content = "at")]
+pub enum OrderStatus {
+    /// Being served.
+    Active,
+    /// Released at the instant.
+    Released(Instant),
+    /// The person became a case at the instant.
+    BecameCase(Instant),
+}
+
+/// Something that happened to an order after it was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "change")]
+pub enum OrderChange {
+    /// Moved from home isolation to centralized observation.
+    Transferred {
+        /// When.
+        at: Instant,
+    },
+    /// Extended after a new exposure.
+    Extended {
+        /// The new exposure.
+        exposure: Instant,
+        /// End before.
+        previous_end: Instant,
+        /// End after.
+        new_end: Instant,
+    },
+}
+
+/// An isolation or medical observation order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IsolationOrder {
+    /// The order's id.
+    pub id: OrderId,
+    /// The person isolated.
+    pub person: PersonId,
+    /// Where it is served now.
+    pub kind: IsolationKind,
+    /// Why: e.g. `returnee from A` or `close contact of case C`.
+    pub reason: String,
+    /// Start.
+    pub start: Instant,
+    /// Earliest release.
+    pub end: Instant,
+    /// Current state.
+    pub status: OrderStatus,
+    /// Transfers and extensions, in order.
+    pub changes: Vec<OrderChange>,
+}
+
+impl IsolationOrder {
+    /// Whether the person is under the order at `at`.
+    pub fn in_force_at(&self, at: Instant) -> bool {
+        self.start <= at
+            && match self.status {
+                OrderStatus::Active => true,
+                OrderStatus::Released(r) | OrderStatus::BecameCase(r) => at < r,
+            }
+    }
+}
+
+/// The registry of risk areas, travel records and isolation orders.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quarantine {
+    areas: BTreeMap<AreaId, RiskArea>,
+    travels: Vec<TravelRecord>,
+    orders: BTreeMap<OrderId, IsolationOrder>,
+}
+
+impl Quarantine {
+    /// Set an area's level from `from` on (adding the area when new).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] when `from` is before the area's last change:
+    /// levels are recorded in time order.
+    pub fn set_risk_level(&mut self, area: &AreaId, name: &str, from: Instant, level: RiskLevel) -> Result<()> {
+        let a = self.areas.entry(area.clone()).or_insert_with(|| RiskArea {
+            id: area.clone(),
+            name: name.to_string(),
+            levels: Vec::new(),
+        });
+        if let Some((last, _)) = a.levels.last() {
+            if from < *last {
+                return Err(Error::invalid(
+                    "risk level change",
+                    from.to_rfc3339(),
+                    format!("a time after the last change of `{area}` at {}", last.to_rfc3339()),
+                ));
+            }
+        }
+        a.levels.push((from, level));
+        Ok(())
+    }
+
+    /// An area by id.
+    pub fn area(&self, id: &AreaId) -> Option<&RiskArea> {
+        self.areas.get(id)
+    }
+
+    /// All areas.
+    pub fn areas(&self) -> impl Iterator<Item = &RiskArea> {
+        self.areas.values()
+    }
+
+    /// Record a journey.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] when the arrival is before the departure.
+    pub fn record_travel(&mut self, travel: TravelRecord) -> Result<()> {
+        if travel.arrived < travel.departed {
+            return Err(Error::invalid(
+                "arrival",
+                travel.arrived.to_rfc3339(),
+                format!("a time after the departure at {}", travel.departed.to_rfc3339()),
+            ));
+        }
+        self.travels.push(travel);
+        Ok(())
+    }
+
+    /// Every journey recorded.
+    pub fn travels(&self) -> &[TravelRecord] {
+        &self.travels
+    }
+
+    /// Returnees as of `as_of`: persons who arrived within the policy's
+    /// look-back period from an area that was high-risk when they left it.
+    pub fn returnees(&self, as_of: Instant, policy: &Policy) -> Vec<Returnee> {
+        let since = as_of - Duration::days(i64::from(policy.returnee_lookback_days));
+        self.travels
+            .iter()
+            .filter(|t| t.arrived <= as_of && t.arrived >= since)
+            .filter(|t| self.areas.get(&t.from_area).is_some_and(|a| a.level_at(t.departed) == RiskLevel::High))
+            .map(|t| Returnee {
+                person: t.person.clone(),
+                from_area: t.from_area.clone(),
+                departed: t.departed,
+                arrived: t.arrived,
+            })
+            .collect()
+    }
+
+    fn insert_order(&mut self, order: IsolationOrder) -> Result<&IsolationOrder> {
+        if self.orders.contains_key(&order.id) {
+            return Err(Error::Duplicate { what: "isolation order", key: order.id.to_string(), existing: "an order".into() });
+        }
+        let id = order.id.clone();
+        self.orders.insert(id.clone(), order);
+        self.order(&id)
+    }
+
+    /// Home isolation of a returnee, from arrival for the policy's days.
+    ///
+    /// # Errors
+    /// [`Error::Duplicate`] for a known order id.
+    pub fn order_home_isolation(&mut self, id: OrderId, person: PersonId, arrived: Instant, reason: &str, policy: &Policy) -> Result<&IsolationOrder> {
+        self.insert_order(IsolationOrder {
+            id,
+            person,
+            kind: IsolationKind::Home,
+            reason: reason.to_string(),
+            start: arrived,
+            end: arrived + Duration::days(i64::from(policy.returnee_isolation_days)),
+            status: OrderStatus::Active,
+            changes: Vec::new(),
+        })
+    }
+
+    /// Medical observation of a contact: from `start` until the policy's days
+    /// after the last exposure.
+    ///
+    /// # Errors
+    /// [`Error::Duplicate`] for a known order id; [`Error::InvalidValue`] when
+    /// the start is not before the end the policy gives.
+    pub fn order_observation(&mut self, id: OrderId, person: PersonId, kind: IsolationKind, last_exposure: Instant, start: Instant, reason: &str, policy: &Policy) -> Result<&IsolationOrder> {
+        let end = last_exposure + Duration::days(i64::from(policy.observation_days));
+        if start >= end {
+            return Err(Error::invalid(
+                "observation start",
+                start.to_rfc3339(),
+                format!("a time before the end of observation at {}", end.to_rfc3339()),
+            ));
+        }
+        self.insert_order(IsolationOrder {
+            id,
+            person,
+            kind,
+            reason: reason.to_string(),
+            start,
+            end,
+            status: OrderStatus::Active,
+            changes: Vec::new(),
+        })
+    }
+
+    /// An order by id.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown id.
+    pub fn order(&self, id: &OrderId) -> Result<&IsolationOrder> {
+        self.orders.get(id).ok_or_else(|| Error::not_found("isolation order", id))
+    }
+
+    /// Every order, by id.
+    pub fn orders(&self) -> impl Iterator<Item = &IsolationOrder> {
+        self.orders.values()
+    }
+
+    fn active_mut(&mut self, id: &OrderId, action: &'static str, at: Option<Instant>) -> Result<&mut IsolationOrder> {
+        let o = self.orders.get_mut(id).ok_or_else(|| Error::not_found("isolation order", id))?;
+        let refuse = |reason: String| Error::InvalidTransition { what: "isolation order", id: id.to_string(), action, reason };
+        match o.status {
+            OrderStatus::Active => {}
+            OrderStatus::Released(r) => return Err(refuse(format!("it was released at {}", r.to_rfc3339()))),
+            OrderStatus::BecameCase(r) => return Err(refuse(format!("the person became a case at {}", r.to_rfc3339()))),
+        }
+        if let Some(at) = at.filter(|at| *at < o.start) {
+            return Err(refuse(format!("{} is before the order started at {}", at.to_rfc3339(), o.start.to_rfc3339())));
+        }
+        Ok(o)
+    }
+
+    /// Transfer a home isolation to centralized medical observation.
+    ///
+    /// # Errors
+    /// [`Error::InvalidTransition`] unless the order is active, at home, and
+    /// `at` is not before its start.
+    pub fn transfer_to_centralized(&mut self, id: &OrderId, at: Instant) -> Result<()> {
+        let o = self.active_mut(id, "transfer", Some(at))?;
+        if o.kind == IsolationKind::Centralized {
+            return Err(Error::InvalidTransition {
+                what: "isolation order",
+                id: id.to_string(),
+                action: "transfer",
+                reason: "it is already centralized observation".into(),
+            });
+        }
+        o.kind = IsolationKind::Centralized;
+        o.changes.push(OrderChange::Transferred { at });
+        Ok(())
+    }
+
+    /// Extend an active order after a new exposure: it then ends the policy's
+    /// observation days after that exposure (never earlier than before).
+    ///
+    /// # Errors
+    /// [`Error::InvalidTransition`] unless the order is active.
+    pub fn extend(&mut self, id: &OrderId, exposure: Instant, policy: &Policy) -> Result<Instant> {
+        let o = self.active_mut(id, "extend", None)?;
+        let previous_end = o.end;
+        let new_end = previous_end.max(exposure + Duration::days(i64::from(policy.observation_days)));
+        o.end = new_end;
+        o.changes.push(OrderChange::Extended { exposure, previous_end, new_end });
+        Ok(new_end)
+    }
+
+    /// Release at `at`, which must not be before the order's end.
+    ///
+    /// # Errors
+    /// [`Error::InvalidTransition`] when the order is not active or `at` is
+    /// before its end.
+    pub fn release(&mut self, id: &OrderId, at: Instant) -> Result<()> {
+        let o = self.active_mut(id, "release", Some(at))?;
+        if at < o.end {
+            return Err(Error::InvalidTransition {
+                what: "isolation order",
+                id: id.to_string(),
+                action: "release",
+                reason: format!("it runs until {}", o.end.to_rfc3339()),
+            });
+        }
+        o.status = OrderStatus::Released(at);
+        Ok(())
+    }
+
+    /// The isolated person became a confirmed case.
+    ///
+    /// # Errors
+    /// [`Error::InvalidTransition`] when the order is not active.
+    pub fn convert_to_case(&mut self, id: &OrderId, at: Instant) -> Result<()> {
+        let o = self.active_mut(id, "convert to a case", Some(at))?;
+        o.status = OrderStatus::BecameCase(at);
+        Ok(())
+    }
+
+    /// Orders in force at some time during calendar day `day`.
+    pub fn active_on(&self, day: NaiveDate, policy: &Policy) -> Vec<&IsolationOrder> {
+        let d = day_interval(day, policy.zone());
+        self.orders
+            .values()
+            .filter(|o| {
+                o.start < d.end
+                    && match o.status {
+                        OrderStatus::Active => true,
+                        OrderStatus::Released(r) | OrderStatus::BecameCase(r) => r > d.start,
+                    }
+            })
+            .collect()
+    }
+
+    /// Active orders whose end has come by the end of `day` (those due, or
+    /// overdue, for release).
+    pub fn due_for_release(&self, day: NaiveDate, policy: &Policy) -> Vec<&IsolationOrder> {
+        let d = day_interval(day, policy.zone());
+        self.orders.values().filter(|o| o.status == OrderStatus::Active && o.end < d.end).collect()
+    }
+
+    /// The order a person is under at `at`, if any.
+    pub fn isolation_of(&self, person: &PersonId, at: Instant) -> Option<&IsolationOrder> {
+        self.orders.values().find(|o| &o.person == person && o.in_force_at(at))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::parse_instant;
+
+    fn t(s: &str) -> Instant {
+        parse_instant(s, Policy::default().zone()).unwrap()
+    }
+
+    #[test]
+    fn returnees_come_from_areas_that_were_high_risk_when_they_left() {
+        let p = Policy::default();
+        let mut q = Quarantine::default();
+        q.set_risk_level(&"WH".into(), "Wuhan", t("2020-01-20 00:00"), RiskLevel::High).unwrap();
+        q.set_risk_level(&"WH".into(), "Wuhan", t("2020-04-08 00:00"), RiskLevel::Low).unwrap();
+        assert!(q.set_risk_level(&"WH".into(), "Wuhan", t("2020-01-01 00:00"), RiskLevel::High).is_err());
+        let trip = |person: &str, dep: &str, arr: &str| TravelRecord { person: person.into(), from_area: "WH".into(), departed: t(dep), arrived: t(arr) };
+        q.record_travel(trip("early", "2020-01-19 08:00", "2020-01-19 20:00")).unwrap();
+        q.record_travel(trip("family", "2020-01-22 08:00", "2020-01-22 20:00")).unwrap();
+        q.record_travel(trip("late", "2020-04-09 08:00", "2020-04-09 20:00")).unwrap();
+        assert!(q.record_travel(trip("x", "2020-01-22 08:00", "2020-01-21 20:00")).is_err());
+        let found = q.returnees(t("2020-01-25 00:00"), &p);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].person.as_str(), "family");
+        // Outside the 14-day look-back period.
+        assert!(q.returnees(t("2020-02-10 00:00"), &p).is_empty());
+    }
+
+    #[test]
+    fn orders_follow_their_state_machine() {
+        let p = Policy::default();
+        let mut q = Quarantine::default();
+        let id = OrderId::from("O1");
+        let o = q.order_home_isolation(id.clone(), "P".into(), t("2020-01-22 20:00"), "returnee", &p).unwrap();
+        assert_eq!(o.end, t("2020-02-05 20:00"));
+        assert!(q.order_home_isolation(id.clone(), "P".into(), t("2020-01-22 20:00"), "again", &p).is_err());
+        assert!(q.transfer_to_centralized(&id, t("2020-01-01 00:00")).is_err());
+        q.transfer_to_centralized(&id, t("2020-01-24 00:00")).unwrap();
+        assert!(q.transfer_to_centralized(&id, t("2020-01-25 00:00")).unwrap_err().to_string().contains("already centralized"));
+        assert_eq!(q.extend(&id, t("2020-01-30 00:00"), &p).unwrap(), t("2020-02-13 00:00"));
+        // An earlier exposure never shortens the order.
+        assert_eq!(q.extend(&id, t("2020-01-24 00:00"), &p).unwrap(), t("2020-02-13 00:00"));
+        let err = q.release(&id, t("2020-02-12 00:00")).unwrap_err();
+        assert_eq!(err.code(), "invalid_transition");
+        assert_eq!(q.due_for_release("2020-02-12".parse().unwrap(), &p).len(), 0);
+        assert_eq!(q.due_for_release("2020-02-13".parse().unwrap(), &p).len(), 1);
+        q.release(&id, t("2020-02-13 09:00")).unwrap();
+        assert!(q.release(&id, t("2020-02-14 09:00")).is_err());
+        assert!(q.convert_to_case(&id, t("2020-02-14 09:00")).is_err());
+        assert_eq!(q.active_on("2020-02-13".parse().unwrap(), &p).len(), 1);
+        assert!(q.active_on("2020-02-14".parse().unwrap(), &p).is_empty());
+        assert!(q.isolation_of(&"P".into(), t("2020-02-01 00:00")).is_some());
+        assert!(q.isolation_of(&"P".into(), t("2020-02-14 00:00")).is_none());
+    }
+
+    #[test]
+    fn observation_of_a_contact_and_conversion() {
+        let p = Policy::default();
+        let mut q = Quarantine::default();
+        let id = OrderId::from("C1");
+        q.order_observation(id.clone(), "P".into(), IsolationKind::Centralized, t("2020-01-25 12:00"), t("2020-01-26 08:00"), "contact", &p).unwrap();
+        assert!(q.order_observation("C2".into(), "P".into(), IsolationKind::Centralized, t("2020-01-01 12:00"), t("2020-01-26 08:00"), "contact", &p).is_err());
+        q.convert_to_case(&id, t("2020-01-28 08:00")).unwrap();
+        assert!(q.release(&id, t("2020-03-01 00:00")).unwrap_err().to_string().contains("became a case"));
+    }
+}

@@ -1,0 +1,504 @@
+//! The domain trace: cases, their exposure window from policy, close contacts
+//! with the evidence that makes each one, the second ring, and the log of
+//! notifying and isolating each contact.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use chrono::{DateTime, Duration};
+use serde::{Deserialize, Serialize};
+
+use super::copresence::{contacts_by_place, Window};
+use super::visits::Visits;
+use crate::error::{Error, Result};
+use crate::household::Residents;
+use crate::ids::{CaseId, HouseholdId, PersonId, PlaceId};
+use crate::policy::Policy;
+use crate::time::{local_day, render_instant, DateOrTime, Instant, Interval};
+
+/// A confirmed case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    /// The case's id.
+    pub id: CaseId,
+    /// The person.
+    pub person: PersonId,
+    /// Symptom onset, when there were symptoms.
+    pub onset: Option<DateOrTime>,
+    /// When the confirming sample was taken, if known.
+    pub sampled: Option<Instant>,
+    /// Confirmation.
+    pub confirmed: DateOrTime,
+    /// The case that infected this one, if known.
+    pub infected_by: Option<CaseId>,
+    /// When the case arrived in the area, if they came from elsewhere.
+    pub arrived: Option<Instant>,
+    /// When the case was isolated (ends exposure of others), if before confirmation.
+    pub isolated: Option<Instant>,
+}
+
+impl Case {
+    /// A case known by its confirmation only.
+    pub fn new(id: impl Into<CaseId>, person: impl Into<PersonId>, confirmed: DateOrTime) -> Case {
+        Case { id: id.into(), person: person.into(), onset: None, sampled: None, confirmed, infected_by: None, arrived: None, isolated: None }
+    }
+}
+
+/// The window in which a case could infect others, and the rule that set it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExposureWindow {
+    /// The window.
+    pub interval: Interval,
+    /// How it was derived, for the report.
+    pub rule: String,
+}
+
+/// The exposure window of a case under a policy: from the policy's days before
+/// onset (before sampling, or confirmation, when there was no onset), never
+/// before the case arrived in the area, until isolation or the end of the day
+/// of confirmation.
+///
+/// # Errors
+/// [`Error::InvalidValue`] when the window would be empty (e.g. isolated
+/// before the window opens).
+pub fn exposure_window(case: &Case, policy: &Policy) -> Result<ExposureWindow> {
+    let zone = policy.zone();
+    let days = i64::from(policy.infectious_days_before_onset);
+    let (anchor, what) = match (case.onset, case.sampled) {
+        (Some(onset), _) => (onset.earliest(zone), "onset"),
+        (None, Some(s)) => (s, "sampling"),
+        (None, None) => (case.confirmed.earliest(zone), "confirmation"),
+    };
+    let mut start = anchor - Duration::days(days);
+    let mut rule = format!("{days} days before {what} ({})", policy.name);
+    if let Some(arrived) = case.arrived.filter(|a| *a > start) {
+        start = arrived;
+        rule.push_str(", from arrival in the area");
+    }
+    let end = match (case.isolated, case.confirmed) {
+        (Some(i), _) => i,
+        (None, DateOrTime::Time(t)) => t,
+        (None, DateOrTime::Date(d)) => crate::time::day_start(d, zone) + Duration::days(1),
+    };
+    if end <= start {
+        return Err(Error::invalid(
+            format!("exposure window of case `{}`", case.id),
+            format!("{} to {}", render_instant(start, zone), render_instant(end, zone)),
+            "isolation or confirmation after the start of the infectious period",
+        ));
+    }
+    Ok(ExposureWindow { interval: Interval { start, end }, rule })
+}
+
+/// Why a person is a close contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "rule")]
+pub enum Evidence {
+    /// Lives in the same household as the case.
+    CoResident {
+        /// The shared household.
+        household: HouseholdId,
+    },
+    /// Was at the same place at the same time for at least the policy minimum.
+    CoPresence {
+        /// The place.
+        place: PlaceId,
+        /// When contact there began.
+        first_contact: Instant,
+        /// Total overlap there, in seconds.
+        overlap_seconds: i64,
+    },
+    /// Named in the epidemiological interview.
+    Interview {
+        /// What the case said.
+        note: String,
+        /// When the contact happened.
+        at: Instant,
+    },
+}
+
+impl fmt::Display for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Evidence::CoResident { household } => write!(f, "lives in household {household}"),
+            Evidence::CoPresence { place, first_contact, overlap_seconds } => {
+                write!(f, "at {place} from {} for {} min", first_contact.to_rfc3339(), overlap_seconds / 60)
+            }
+            Evidence::Interview { note, at } => write!(f, "interview: {note} ({})", at.to_rfc3339()),
+        }
+    }
+}
+
+/// A contact named in a case's interview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterviewContact {
+    /// The case interviewed.
+    pub case: CaseId,
+    /// The person named.
+    pub person: PersonId,
+    /// When they met.
+    pub at: Instant,
+    /// What the case said.
+    pub note: String,
+}
+
+/// A close contact of one or more cases, with everything that makes them one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloseContact {
+    /// The contact.
+    pub person: PersonId,
+    /// The cases they were exposed to.
+    pub cases: BTreeSet<CaseId>,
+    /// Every piece of evidence.
+    pub evidence: Vec<Evidence>,
+    /// Total co-presence, in seconds.
+    pub overlap_seconds: i64,
+    /// Earliest contact.
+    pub first_contact: Instant,
+    /// Last exposure: observation runs from here.
+    pub last_exposure: Instant,
+}
+
+/// What a trace needs besides the visits.
+#[derive(Debug, Clone, Copy)]
+pub struct TraceInputs<'a> {
+    /// Venue check-ins and other visits.
+    pub visits: &'a Visits,
+    /// Households, for co-residents (optional).
+    pub residents: Option<&'a Residents>,
+    /// Contacts named in interviews.
+    pub interviews: &'a [InterviewContact],
+    /// The rules.
+    pub policy: &'a Policy,
+}
+
+fn at(secs: i64) -> Instant {
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}
+
+/// Close contacts of `cases`: co-residents (when the policy says so),
+/// co-presence at a place for at least the policy minimum within each case's
+/// exposure window (or `window`, when given), and contacts named in the
+/// interview. The cases' own persons are never contacts of each other here:
+/// they are cases. Sorted by person id.
+///
+/// # Errors
+/// [`Error::InvalidValue`] when a case's exposure window is empty.
+pub fn close_contacts(cases: &[Case], inputs: TraceInputs<'_>, window: Option<Interval>) -> Result<Vec<CloseContact>> {
+    let case_persons: BTreeSet<&PersonId> = cases.iter().map(|c| &c.person).collect();
+    let mut found: BTreeMap<PersonId, CloseContact> = BTreeMap::new();
+    let mut add = |person: PersonId, case: &CaseId, ev: Evidence, overlap: i64, first: Instant, last: Instant| {
+        let c = found.entry(person.clone()).or_insert_with(|| CloseContact {
+            person,
+            cases: BTreeSet::new(),
+            evidence: Vec::new(),
+            overlap_seconds: 0,
+            first_contact: first,
+            last_exposure: last,
+        });
+        c.cases.insert(case.clone());
+        c.evidence.push(ev);
+        c.overlap_seconds += overlap;
+        c.first_contact = c.first_contact.min(first);
+        c.last_exposure = c.last_exposure.max(last);
+    };
+    let min_overlap = i64::from(inputs.policy.min_overlap_seconds);
+    for case in cases {
+        let w = match window {
+            Some(w) => w,
+            None => exposure_window(case, inputs.policy)?.interval,
+        };
+        let visits = inputs.visits;
+        if let Some(who) = visits.persons().get(case.person.as_str()) {
+            let qw = Window { start: w.start.timestamp(), end: w.end.timestamp() };
+            for c in contacts_by_place(visits, who, qw, min_overlap) {
+                let person = PersonId::from(visits.persons().name(c.person));
+                if case_persons.contains(&person) {
+                    continue;
+                }
+                let ev = Evidence::CoPresence {
+                    place: PlaceId::from(visits.places().name(c.place)),
+                    first_contact: at(c.first_contact),
+                    overlap_seconds: c.overlap,
+                };
+                add(person, &case.id, ev, c.overlap, at(c.first_contact), at(c.last_contact));
+            }
+        }
+        if let (Some(residents), true) = (inputs.residents, inputs.policy.coresidents_are_contacts) {
+            let day = local_day(w.end, inputs.policy.zone());
+            for household in residents.homes_of(&case.person, day) {
+                for person in residents.residents_of(&household, day) {
+                    if !case_persons.contains(&person) {
+                        add(person, &case.id, Evidence::CoResident { household: household.clone() }, 0, w.start, w.end);
+                    }
+                }
+            }
+        }
+        for i in inputs.interviews.iter().filter(|i| i.case == case.id) {
+            if !case_persons.contains(&i.person) {
+                add(i.person.clone(), &case.id, Evidence::Interview { note: i.note.clone(), at: i.at }, 0, i.at, i.at);
+            }
+        }
+    }
+    Ok(found.into_values().collect())
+}
+
+/// A person in the second ring and the contacts through whom they are reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondRingContact {
+    /// The contact of a contact.
+    pub person: PersonId,
+    /// The close contacts they met.
+    pub via: BTreeSet<PersonId>,
+}
+
+/// Contacts of contacts (次密接): persons who were co-present with, or live
+/// with, a close contact within `window`, minus the cases and the close
+/// contacts themselves. Sorted by person id.
+pub fn second_ring_contacts(cases: &[Case], contacts: &[CloseContact], inputs: TraceInputs<'_>, window: Interval) -> Vec<SecondRingContact> {
+    let excluded: BTreeSet<&PersonId> = cases.iter().map(|c| &c.person).chain(contacts.iter().map(|c| &c.person)).collect();
+    let mut out: BTreeMap<PersonId, BTreeSet<PersonId>> = BTreeMap::new();
+    let min_overlap = i64::from(inputs.policy.min_overlap_seconds);
+    let qw = Window { start: window.start.timestamp(), end: window.end.timestamp() };
+    let day = local_day(window.end, inputs.policy.zone());
+    for contact in contacts {
+        let mut reached: BTreeSet<PersonId> = BTreeSet::new();
+        if let Some(who) = inputs.visits.persons().get(contact.person.as_str()) {
+            reached.extend(contacts_by_place(inputs.visits, who, qw, min_overlap).into_iter().map(|c| PersonId::from(inputs.visits.persons().name(c.person))));
+        }
+        if let (Some(r), true) = (inputs.residents, inputs.policy.coresidents_are_contacts) {
+            for h in r.homes_of(&contact.person, day) {
+                reached.extend(r.residents_of(&h, day));
+            }
+        }
+        for p in reached.into_iter().filter(|p| !excluded.contains(p)) {
+            out.entry(p).or_default().insert(contact.person.clone());
+        }
+    }
+    out.into_iter().map(|(person, via)| SecondRingContact { person, via }).collect()
+}
+
+/// A traced contact and the follow-up of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRecord {
+    /// The contact, with evidence.
+    pub contact: CloseContact,
+    /// When they were told.
+    pub notified_at: Option<Instant>,
+    /// When they were in isolation or observation.
+    pub isolated_at: Option<Instant>,
+}
+
+/// The follow-up of every close contact: notified at, isolated at.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactLog {
+    records: BTreeMap<PersonId, ContactRecord>,
+}
+
+/// The state of notification and isolation, for the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    /// Number of close contacts.
+    pub contacts: usize,
+    /// How many were notified.
+    pub notified: usize,
+    /// How many were isolated.
+    pub isolated: usize,
+    /// When the last one was notified, once all are.
+    pub all_notified_by: Option<Instant>,
+    /// When the last one was isolated, once all are.
+    pub all_isolated_by: Option<Instant>,
+    /// Contacts still to notify.
+    pub not_notified: Vec<PersonId>,
+    /// Contacts still to isolate.
+    pub not_isolated: Vec<PersonId>,
+}
+
+impl fmt::Display for FollowUp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} contacts, ", self.contacts)?;
+        match self.all_notified_by {
+            Some(t) => write!(f, "all notified by {}", t.to_rfc3339())?,
+            None => write!(f, "{} not yet notified", self.not_notified.len())?,
+        }
+        match self.all_isolated_by {
+            Some(t) => write!(f, ", all isolated by {}", t.to_rfc3339()),
+            None => write!(f, ", {} not yet isolated", self.not_isolated.len()),
+        }
+    }
+}
+
+impl ContactLog {
+    /// Add traced contacts; a person already in the log gains the new cases
+    /// and evidence.
+    pub fn add(&mut self, contacts: Vec<CloseContact>) {
+        for c in contacts {
+            match self.records.get_mut(&c.person) {
+                Some(r) => {
+                    r.contact.cases.extend(c.cases);
+                    r.contact.evidence.extend(c.evidence);
+                    r.contact.overlap_seconds += c.overlap_seconds;
+                    r.contact.first_contact = r.contact.first_contact.min(c.first_contact);
+                    r.contact.last_exposure = r.contact.last_exposure.max(c.last_exposure);
+                }
+                None => {
+                    self.records.insert(c.person.clone(), ContactRecord { contact: c, notified_at: None, isolated_at: None });
+                }
+            }
+        }
+    }
+
+    fn record(&mut self, person: &PersonId) -> Result<&mut ContactRecord> {
+        self.records.get_mut(person).ok_or_else(|| Error::not_found("close contact", person))
+    }
+
+    /// Record that the contact was notified.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a person not in the log; [`Error::InvalidTransition`]
+    /// when already notified.
+    pub fn notify(&mut self, person: &PersonId, at: Instant) -> Result<()> {
+        let r = self.record(person)?;
+        if let Some(t) = r.notified_at {
+            return Err(Error::InvalidTransition { what: "close contact", id: person.to_string(), action: "notify", reason: format!("already notified at {}", t.to_rfc3339()) });
+        }
+        r.notified_at = Some(at);
+        Ok(())
+    }
+
+    /// Record that the contact is in isolation or observation.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a person not in the log; [`Error::InvalidTransition`]
+    /// when not notified yet, isolated before being notified, or already isolated.
+    pub fn isolate(&mut self, person: &PersonId, at: Instant) -> Result<()> {
+        let r = self.record(person)?;
+        let refuse = |reason: String| Error::InvalidTransition { what: "close contact", id: person.to_string(), action: "isolate", reason };
+        match (r.notified_at, r.isolated_at) {
+            (_, Some(t)) => Err(refuse(format!("already isolated at {}", t.to_rfc3339()))),
+            (None, None) => Err(refuse("not notified yet".into())),
+            (Some(n), None) if at < n => Err(refuse(format!("notified only at {}", n.to_rfc3339()))),
+            (Some(_), None) => {
+                r.isolated_at = Some(at);
+                Ok(())
+            }
+        }
+    }
+
+    /// Every record, by person id.
+    pub fn records(&self) -> impl Iterator<Item = &ContactRecord> {
+        self.records.values()
+    }
+
+    /// One record.
+    pub fn get(&self, person: &PersonId) -> Option<&ContactRecord> {
+        self.records.get(person)
+    }
+
+    /// Number of contacts in the log.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether the log is empty.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Notification and isolation so far.
+    pub fn follow_up(&self) -> FollowUp {
+        let not_notified: Vec<PersonId> = self.records.values().filter(|r| r.notified_at.is_none()).map(|r| r.contact.person.clone()).collect();
+        let not_isolated: Vec<PersonId> = self.records.values().filter(|r| r.isolated_at.is_none()).map(|r| r.contact.person.clone()).collect();
+        let n = self.records.len();
+        FollowUp {
+            contacts: n,
+            notified: n - not_notified.len(),
+            isolated: n - not_isolated.len(),
+            all_notified_by: if not_notified.is_empty() { self.records.values().filter_map(|r| r.notified_at).max() } else { None },
+            all_isolated_by: if not_isolated.is_empty() { self.records.values().filter_map(|r| r.isolated_at).max() } else { None },
+            not_notified,
+            not_isolated,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::parse_instant;
+
+    fn t(s: &str) -> Instant {
+        parse_instant(s, Policy::default().zone()).unwrap()
+    }
+
+    #[test]
+    fn window_from_onset_sampling_or_confirmation_never_before_arrival() {
+        let p = Policy::default();
+        let mut c = Case::new("C1", "P1", DateOrTime::Time(t("2020-01-26 19:00")));
+        c.onset = Some(DateOrTime::Date("2020-01-25".parse().unwrap()));
+        let w = exposure_window(&c, &p).unwrap();
+        assert_eq!(w.interval.start, t("2020-01-23 00:00"));
+        assert_eq!(w.interval.end, t("2020-01-26 19:00"));
+        assert!(w.rule.contains("2 days before onset"));
+        c.arrived = Some(t("2020-01-24 10:00"));
+        let w = exposure_window(&c, &p).unwrap();
+        assert_eq!(w.interval.start, t("2020-01-24 10:00"));
+        assert!(w.rule.contains("arrival"));
+        let w4 = exposure_window(&Case { arrived: None, ..c.clone() }, &Policy::preset("nhc-2021").unwrap()).unwrap();
+        assert_eq!(w4.interval.start, t("2020-01-21 00:00"));
+        let mut s = Case::new("C2", "P2", DateOrTime::Date("2020-01-26".parse().unwrap()));
+        s.sampled = Some(t("2020-01-25 09:00"));
+        let w = exposure_window(&s, &p).unwrap();
+        assert_eq!((w.interval.start, w.interval.end), (t("2020-01-23 09:00"), t("2020-01-27 00:00")));
+        s.isolated = Some(t("2020-01-01 00:00"));
+        assert!(exposure_window(&s, &p).is_err());
+    }
+
+    #[test]
+    fn contacts_carry_their_evidence() {
+        let p = Policy::default();
+        let s = |x: &str| t(x).timestamp();
+        let mut b = Visits::builder();
+        b.push("P1", "market", s("2020-01-25 09:00"), s("2020-01-25 10:00")).unwrap();
+        b.push("A", "market", s("2020-01-25 09:30"), s("2020-01-25 11:00")).unwrap();
+        b.push("B", "market", s("2020-01-25 09:50"), s("2020-01-25 11:00")).unwrap();
+        b.push("P2", "market", s("2020-01-25 09:00"), s("2020-01-25 10:00")).unwrap();
+        let v = b.build();
+        let mut c1 = Case::new("C1", "P1", DateOrTime::Time(t("2020-01-26 19:00")));
+        c1.onset = Some(DateOrTime::Date("2020-01-25".parse().unwrap()));
+        let c2 = Case { id: "C2".into(), person: "P2".into(), ..c1.clone() };
+        let interviews = [InterviewContact { case: "C1".into(), person: "A".into(), at: t("2020-01-25 12:00"), note: "lunch".into() }];
+        let inputs = TraceInputs { visits: &v, residents: None, interviews: &interviews, policy: &p };
+        let found = close_contacts(&[c1.clone(), c2.clone()], inputs, None).unwrap();
+        assert_eq!(found.len(), 1, "B overlaps 10 min only; P2 is a case");
+        assert_eq!(found[0].person.as_str(), "A");
+        assert_eq!(found[0].cases.len(), 2);
+        assert_eq!(found[0].evidence.len(), 3);
+        assert_eq!(found[0].overlap_seconds, 3600);
+        assert_eq!(found[0].last_exposure, t("2020-01-25 12:00"));
+        // A window that ends before the market excludes co-presence.
+        let narrow = Interval::new(t("2020-01-24 00:00"), t("2020-01-25 09:00")).unwrap();
+        let found = close_contacts(&[c1.clone()], inputs, Some(narrow)).unwrap();
+        assert_eq!(found[0].evidence.len(), 1);
+        let ring = second_ring_contacts(&[c1, c2], &found, inputs, Interval::new(t("2020-01-23 00:00"), t("2020-01-27 00:00")).unwrap());
+        assert_eq!(ring.len(), 1);
+        assert_eq!(ring[0].person.as_str(), "B");
+    }
+
+    #[test]
+    fn follow_up_report() {
+        let mut log = ContactLog::default();
+        let c = |p: &str| CloseContact { person: p.into(), cases: BTreeSet::new(), evidence: vec![], overlap_seconds: 0, first_contact: t("2020-01-25 00:00"), last_exposure: t("2020-01-25 00:00") };
+        log.add(vec![c("A"), c("B")]);
+        assert!(log.isolate(&"A".into(), t("2020-01-26 01:00")).unwrap_err().to_string().contains("not notified"));
+        log.notify(&"A".into(), t("2020-01-26 01:00")).unwrap();
+        assert!(log.notify(&"A".into(), t("2020-01-26 01:00")).is_err());
+        assert!(log.notify(&"Z".into(), t("2020-01-26 01:00")).is_err());
+        log.notify(&"B".into(), t("2020-01-26 03:00")).unwrap();
+        assert!(log.isolate(&"B".into(), t("2020-01-26 02:00")).is_err());
+        log.isolate(&"A".into(), t("2020-01-26 08:00")).unwrap();
+        let f = log.follow_up();
+        assert_eq!(f.all_notified_by, Some(t("2020-01-26 03:00")));
+        assert_eq!(f.to_string(), "2 contacts, all notified by 2020-01-25T19:00:00+00:00, 1 not yet isolated");
+    }
+}

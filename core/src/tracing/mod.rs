@@ -1,0 +1,15 @@
+//! Contacts: visits as columns with a per-place index, pure co-presence
+//! queries, the domain trace with evidence, and transmission chains.
+
+mod chains;
+mod contacts;
+mod copresence;
+mod visits;
+
+pub use chains::{chains, ChainReport, DataProblem, SerialInterval};
+pub use contacts::{
+    close_contacts, exposure_window, second_ring_contacts, Case, CloseContact, ContactLog, ContactRecord, Evidence,
+    ExposureWindow, FollowUp, InterviewContact, SecondRingContact, TraceInputs,
+};
+pub use copresence::{day_graph, second_ring, trace, DayGraph, TraceRow, Window};
+pub use visits::{Interner, Visit, Visits, VisitsBuilder};
