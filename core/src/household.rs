@@ -433,6 +433,18 @@ impl Residents {
         Ok(())
     }
 
+    /// Make a household a rental one with `landlord` (or change its landlord).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown household or person.
+    pub fn set_landlord(&mut self, household: &HouseholdId, landlord: PersonId) -> Result<()> {
+        let landlord = self.resolve(&landlord);
+        self.person(&landlord)?;
+        let h = self.households.get_mut(household).ok_or_else(|| Error::not_found("household", household))?;
+        h.landlord = Some(landlord);
+        Ok(())
+    }
+
     /// A household by id.
     ///
     /// # Errors

@@ -1,4 +1,5 @@
 //! precinct: temporary
+mod csv;
 pub mod error;
 mod household;
 mod id;
@@ -11,6 +12,7 @@ mod resumption;
 mod time;
 mod tracing;
 
+pub use crate::csv::*;
 pub use error::{Error, IdError, Result};
 pub use household::*;
 pub use id::*;
