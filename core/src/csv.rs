@@ -33,13 +33,35 @@ struct Row<'a> {
 
 impl<R: Read> Table<R> {
     fn open(file: &'static str, input: R, required: &[&str]) -> Result<Self> {
-        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(input);
-        let headers = reader.headers().map_err(|e| csv_error(file, 1, "", &e))?.clone();
-        let columns: HashMap<String, usize> = headers.iter().enumerate().map(|(i, h)| (h.trim_start_matches('\u{feff}').to_string(), i)).collect();
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .flexible(true)
+            .from_reader(input);
+        let headers = reader
+            .headers()
+            .map_err(|e| csv_error(file, 1, "", &e))?
+            .clone();
+        let columns: HashMap<String, usize> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.trim_start_matches('\u{feff}').to_string(), i))
+            .collect();
         if let Some(missing) = required.iter().find(|c| !columns.contains_key(**c)) {
-            return Err(Error::Csv { file, line: 1, column: (*missing).to_string(), reason: format!("the header has no `{missing}` column; required: {}", required.join(",")) });
+            return Err(Error::Csv {
+                file,
+                line: 1,
+                column: (*missing).to_string(),
+                reason: format!(
+                    "the header has no `{missing}` column; required: {}",
+                    required.join(",")
+                ),
+            });
         }
-        Ok(Table { file, reader, columns })
+        Ok(Table {
+            file,
+            reader,
+            columns,
+        })
     }
 
     /// Call `f` on every row, stopping at the first error.
@@ -53,22 +75,40 @@ impl<R: Read> Table<R> {
                 Err(e) => return Err(csv_error(self.file, line, "", &e)),
             }
             let line = record.position().map_or(line, csv::Position::line);
-            f(&Row { file: self.file, line, record: &record, columns: &self.columns })?;
+            f(&Row {
+                file: self.file,
+                line,
+                record: &record,
+                columns: &self.columns,
+            })?;
         }
     }
 }
 
 fn csv_error(file: &'static str, line: u64, column: &str, e: &csv::Error) -> Error {
-    Error::Csv { file, line, column: column.to_string(), reason: e.to_string() }
+    Error::Csv {
+        file,
+        line,
+        column: column.to_string(),
+        reason: e.to_string(),
+    }
 }
 
 impl Row<'_> {
     fn get(&self, column: &str) -> &str {
-        self.columns.get(column).and_then(|&i| self.record.get(i)).unwrap_or("")
+        self.columns
+            .get(column)
+            .and_then(|&i| self.record.get(i))
+            .unwrap_or("")
     }
 
     fn err(&self, column: &str, reason: impl std::fmt::Display) -> Error {
-        Error::Csv { file: self.file, line: self.line, column: column.to_string(), reason: reason.to_string() }
+        Error::Csv {
+            file: self.file,
+            line: self.line,
+            column: column.to_string(),
+            reason: reason.to_string(),
+        }
     }
 
     fn required(&self, column: &str) -> Result<&str> {
@@ -93,7 +133,10 @@ impl Row<'_> {
             "" => Ok(None),
             "true" | "1" | "yes" | "y" => Ok(Some(true)),
             "false" | "0" | "no" | "n" => Ok(Some(false)),
-            other => Err(self.err(column, format!("`{other}` is not a yes/no value; expected true or false"))),
+            other => Err(self.err(
+                column,
+                format!("`{other}` is not a yes/no value; expected true or false"),
+            )),
         }
     }
 }
@@ -125,7 +168,13 @@ pub fn read_visits(input: impl Read, policy: &Policy) -> Result<Visits> {
         if end < start {
             return Err(r.err("end", "is before start"));
         }
-        b.push(r.required("person_id")?, r.required("place_id")?, start, end).map_err(|e| r.err("", e))
+        b.push(
+            r.required("person_id")?,
+            r.required("place_id")?,
+            start,
+            end,
+        )
+        .map_err(|e| r.err("", e))
     })?;
     Ok(b.build())
 }
@@ -139,7 +188,10 @@ pub fn write_visits(visits: &Visits, out: impl Write, policy: &Policy) -> Result
     let mut w = csv::Writer::from_writer(out);
     write(&mut w, ["person_id", "place_id", "start", "end"])?;
     for v in visits.iter() {
-        let t = |s: i64| chrono::DateTime::from_timestamp(s, 0).map(|t| render_instant(t, zone)).unwrap_or_else(|| s.to_string());
+        let t = |s: i64| {
+            chrono::DateTime::from_timestamp(s, 0)
+                .map_or_else(|| s.to_string(), |t| render_instant(t, zone))
+        };
         write(&mut w, [v.person, v.place, t(v.start), t(v.end)])?;
     }
     flush(w)
@@ -150,11 +202,17 @@ where
     I: IntoIterator<Item = T>,
     T: AsRef<[u8]>,
 {
-    w.write_record(row).map_err(|e| Error::Io { path: "csv output".into(), reason: e.to_string() })
+    w.write_record(row).map_err(|e| Error::Io {
+        path: "csv output".into(),
+        reason: e.to_string(),
+    })
 }
 
 fn flush(mut w: csv::Writer<impl Write>) -> Result<()> {
-    w.flush().map_err(|e| Error::Io { path: "csv output".into(), reason: e.to_string() })
+    w.flush().map_err(|e| Error::Io {
+        path: "csv output".into(),
+        reason: e.to_string(),
+    })
 }
 
 /// Read cases: `case_id,person_id,onset,confirmed,infected_by`; onset may be
@@ -165,16 +223,31 @@ fn flush(mut w: csv::Writer<impl Write>) -> Result<()> {
 /// case id given twice.
 pub fn read_cases(input: impl Read, policy: &Policy) -> Result<Vec<Case>> {
     let zone = policy.zone();
-    let mut t = Table::open("cases", input, &["case_id", "person_id", "onset", "confirmed", "infected_by"])?;
+    let mut t = Table::open(
+        "cases",
+        input,
+        &["case_id", "person_id", "onset", "confirmed", "infected_by"],
+    )?;
     let mut out: Vec<Case> = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     t.rows(|r| {
         let id = r.required("case_id")?;
         if let Some(first) = seen.insert(id.to_string(), r.line) {
-            return Err(r.err("case_id", format!("`{id}` is given twice; first on line {first}")));
+            return Err(r.err(
+                "case_id",
+                format!("`{id}` is given twice; first on line {first}"),
+            ));
         }
-        let mut case = Case::new(id, r.required("person_id")?, r.parse("confirmed", |s| DateOrTime::parse(s, zone))?);
-        case.onset = r.optional("onset").map(|s| DateOrTime::parse(s, zone)).transpose().map_err(|e| r.err("onset", e))?;
+        let mut case = Case::new(
+            id,
+            r.required("person_id")?,
+            r.parse("confirmed", |s| DateOrTime::parse(s, zone))?,
+        );
+        case.onset = r
+            .optional("onset")
+            .map(|s| DateOrTime::parse(s, zone))
+            .transpose()
+            .map_err(|e| r.err("onset", e))?;
         case.infected_by = r.optional("infected_by").map(Into::into);
         out.push(case);
         Ok(())
@@ -189,7 +262,10 @@ pub fn read_cases(input: impl Read, policy: &Policy) -> Result<Vec<Case>> {
 pub fn write_cases(cases: &[Case], out: impl Write, policy: &Policy) -> Result<()> {
     let zone = policy.zone();
     let mut w = csv::Writer::from_writer(out);
-    write(&mut w, ["case_id", "person_id", "onset", "confirmed", "infected_by"])?;
+    write(
+        &mut w,
+        ["case_id", "person_id", "onset", "confirmed", "infected_by"],
+    )?;
     for c in cases {
         write(
             &mut w,
@@ -198,7 +274,10 @@ pub fn write_cases(cases: &[Case], out: impl Write, policy: &Policy) -> Result<(
                 c.person.to_string(),
                 c.onset.map(|o| o.render(zone)).unwrap_or_default(),
                 c.confirmed.render(zone),
-                c.infected_by.as_ref().map(ToString::to_string).unwrap_or_default(),
+                c.infected_by
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
             ],
         )?;
     }
@@ -214,7 +293,11 @@ pub fn write_cases(cases: &[Case], out: impl Write, policy: &Policy) -> Result<(
 /// an invalid identity document, a duplicate, an unknown household or landlord.
 pub fn read_residents(households: impl Read, persons: impl Read) -> Result<Residents> {
     let mut rows: Vec<(u64, Household)> = Vec::new();
-    let mut t = Table::open("households", households, &["household_id", "village", "group", "address", "landlord_id"])?;
+    let mut t = Table::open(
+        "households",
+        households,
+        &["household_id", "village", "group", "address", "landlord_id"],
+    )?;
     t.rows(|r| {
         rows.push((
             r.line,
@@ -231,13 +314,30 @@ pub fn read_residents(households: impl Read, persons: impl Read) -> Result<Resid
     let mut residents = Residents::default();
     for (line, h) in &rows {
         residents
-            .add_household(Household { landlord: None, ..h.clone() })
-            .map_err(|e| Error::Csv { file: "households", line: *line, column: "household_id".into(), reason: e.to_string() })?;
+            .add_household(Household {
+                landlord: None,
+                ..h.clone()
+            })
+            .map_err(|e| Error::Csv {
+                file: "households",
+                line: *line,
+                column: "household_id".into(),
+                reason: e.to_string(),
+            })?;
     }
-    let mut t = Table::open("persons", persons, &["person_id", "name", "id_number", "household_id"])?;
+    let mut t = Table::open(
+        "persons",
+        persons,
+        &["person_id", "name", "id_number", "household_id"],
+    )?;
     t.rows(|r| {
-        let document = IdDocument::parse(r.required("id_number")?, r.optional("nationality")).map_err(|e| r.err("id_number", e))?;
-        let phone = r.optional("phone").map(MobileNumber::parse).transpose().map_err(|e| r.err("phone", e))?;
+        let document = IdDocument::parse(r.required("id_number")?, r.optional("nationality"))
+            .map_err(|e| r.err("id_number", e))?;
+        let phone = r
+            .optional("phone")
+            .map(MobileNumber::parse)
+            .transpose()
+            .map_err(|e| r.err("phone", e))?;
         let person = Person {
             id: r.required("person_id")?.into(),
             name: r.required("name")?.to_string(),
@@ -248,16 +348,24 @@ pub fn read_residents(households: impl Read, persons: impl Read) -> Result<Resid
         };
         let column = match residents.check_new_person(&person) {
             Err(Error::NotFound { .. }) => "household_id",
-            Err(Error::Duplicate { what: "identity document", .. }) => "id_number",
+            Err(Error::Duplicate {
+                what: "identity document",
+                ..
+            }) => "id_number",
             _ => "person_id",
         };
-        residents.register_person(person).map_err(|e| r.err(column, e))
+        residents
+            .register_person(person)
+            .map_err(|e| r.err(column, e))
     })?;
     for (line, h) in rows {
         if let Some(l) = h.landlord {
-            residents
-                .set_landlord(&h.id, l)
-                .map_err(|e| Error::Csv { file: "households", line, column: "landlord_id".into(), reason: e.to_string() })?;
+            residents.set_landlord(&h.id, &l).map_err(|e| Error::Csv {
+                file: "households",
+                line,
+                column: "landlord_id".into(),
+                reason: e.to_string(),
+            })?;
         }
     }
     Ok(residents)
@@ -269,9 +377,21 @@ pub fn read_residents(households: impl Read, persons: impl Read) -> Result<Resid
 /// [`Error::Io`] when writing fails.
 pub fn write_households(residents: &Residents, out: impl Write) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    write(&mut w, ["household_id", "village", "group", "address", "landlord_id"])?;
+    write(
+        &mut w,
+        ["household_id", "village", "group", "address", "landlord_id"],
+    )?;
     for h in residents.households() {
-        write(&mut w, [h.id.as_str(), &h.village, &h.group, &h.address, h.landlord.as_ref().map_or("", |l| l.as_str())])?;
+        write(
+            &mut w,
+            [
+                h.id.as_str(),
+                &h.village,
+                &h.group,
+                &h.address,
+                h.landlord.as_ref().map_or("", |l| l.as_str()),
+            ],
+        )?;
     }
     flush(w)
 }
@@ -282,7 +402,18 @@ pub fn write_households(residents: &Residents, out: impl Write) -> Result<()> {
 /// [`Error::Io`] when writing fails.
 pub fn write_persons(residents: &Residents, out: impl Write) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    write(&mut w, ["person_id", "name", "id_number", "household_id", "phone", "has_smartphone", "nationality"])?;
+    write(
+        &mut w,
+        [
+            "person_id",
+            "name",
+            "id_number",
+            "household_id",
+            "phone",
+            "has_smartphone",
+            "nationality",
+        ],
+    )?;
     for p in residents.persons() {
         let nationality = match &p.document {
             IdDocument::Resident { .. } => "",
@@ -291,7 +422,15 @@ pub fn write_persons(residents: &Residents, out: impl Write) -> Result<()> {
         let smart = p.has_smartphone.map(|b| b.to_string()).unwrap_or_default();
         write(
             &mut w,
-            [p.id.as_str(), &p.name, p.document.number(), p.household.as_ref().map_or("", |h| h.as_str()), p.phone.as_ref().map_or("", |x| x.as_str()), &smart, nationality],
+            [
+                p.id.as_str(),
+                &p.name,
+                p.document.number(),
+                p.household.as_ref().map_or("", |h| h.as_str()),
+                p.phone.as_ref().map_or("", |x| x.as_str()),
+                &smart,
+                nationality,
+            ],
         )?;
     }
     flush(w)
@@ -306,27 +445,47 @@ pub fn write_persons(residents: &Residents, out: impl Write) -> Result<()> {
 /// including reports that cannot be true.
 pub fn read_resumption(enterprises: impl Read, reports: impl Read) -> Result<Resumption> {
     let mut out = Resumption::default();
-    let mut t = Table::open("enterprises", enterprises, &["enterprise_id", "name", "village", "sector", "workforce"])?;
+    let mut t = Table::open(
+        "enterprises",
+        enterprises,
+        &["enterprise_id", "name", "village", "sector", "workforce"],
+    )?;
     t.rows(|r| {
         let e = Enterprise {
             id: r.required("enterprise_id")?.into(),
             name: r.required("name")?.to_string(),
-            credit_code: r.optional("credit_code").map(CreditCode::parse).transpose().map_err(|e| r.err("credit_code", e))?,
+            credit_code: r
+                .optional("credit_code")
+                .map(CreditCode::parse)
+                .transpose()
+                .map_err(|e| r.err("credit_code", e))?,
             village: r.get("village").to_string(),
             sector: r.get("sector").to_string(),
             above_scale: r.boolean("above_scale")?.unwrap_or(false),
-            workforce: r.parse("workforce", |s| s.parse::<u32>().map_err(|_| Error::invalid("workforce", s, "a whole number of people")))?,
+            workforce: r.parse("workforce", |s| {
+                s.parse::<u32>()
+                    .map_err(|_| Error::invalid("workforce", s, "a whole number of people"))
+            })?,
             established: None,
         };
         out.add_enterprise(e).map_err(|e| r.err("enterprise_id", e))
     })?;
-    let mut t = Table::open("resumption reports", reports, &["enterprise_id", "date", "resumed", "workers_on_site"])?;
+    let mut t = Table::open(
+        "resumption reports",
+        reports,
+        &["enterprise_id", "date", "resumed", "workers_on_site"],
+    )?;
     t.rows(|r| {
         let s = DailyStatus {
             enterprise: r.required("enterprise_id")?.into(),
             date: r.parse("date", parse_date)?,
-            resumed: r.boolean("resumed")?.ok_or_else(|| r.err("resumed", "is empty; expected true or false"))?,
-            workers_on_site: r.parse("workers_on_site", |s| s.parse::<u32>().map_err(|_| Error::invalid("workers_on_site", s, "a whole number of people")))?,
+            resumed: r
+                .boolean("resumed")?
+                .ok_or_else(|| r.err("resumed", "is empty; expected true or false"))?,
+            workers_on_site: r.parse("workers_on_site", |s| {
+                s.parse::<u32>()
+                    .map_err(|_| Error::invalid("workers_on_site", s, "a whole number of people"))
+            })?,
         };
         let column = match out.check_report(&s) {
             Err(Error::NotFound { .. }) => "enterprise_id",
@@ -344,9 +503,34 @@ pub fn read_resumption(enterprises: impl Read, reports: impl Read) -> Result<Res
 /// [`Error::Io`] when writing fails.
 pub fn write_enterprises(r: &Resumption, out: impl Write) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    write(&mut w, ["enterprise_id", "name", "village", "sector", "workforce", "credit_code", "above_scale"])?;
+    write(
+        &mut w,
+        [
+            "enterprise_id",
+            "name",
+            "village",
+            "sector",
+            "workforce",
+            "credit_code",
+            "above_scale",
+        ],
+    )?;
     for e in r.enterprises() {
-        write(&mut w, [e.id.to_string(), e.name.clone(), e.village.clone(), e.sector.clone(), e.workforce.to_string(), e.credit_code.as_ref().map(ToString::to_string).unwrap_or_default(), e.above_scale.to_string()])?;
+        write(
+            &mut w,
+            [
+                e.id.to_string(),
+                e.name.clone(),
+                e.village.clone(),
+                e.sector.clone(),
+                e.workforce.to_string(),
+                e.credit_code
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                e.above_scale.to_string(),
+            ],
+        )?;
     }
     flush(w)
 }
@@ -357,9 +541,20 @@ pub fn write_enterprises(r: &Resumption, out: impl Write) -> Result<()> {
 /// [`Error::Io`] when writing fails.
 pub fn write_reports(r: &Resumption, out: impl Write) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    write(&mut w, ["enterprise_id", "date", "resumed", "workers_on_site"])?;
+    write(
+        &mut w,
+        ["enterprise_id", "date", "resumed", "workers_on_site"],
+    )?;
     for s in r.reports() {
-        write(&mut w, [s.enterprise.to_string(), s.date.to_string(), s.resumed.to_string(), s.workers_on_site.to_string()])?;
+        write(
+            &mut w,
+            [
+                s.enterprise.to_string(),
+                s.date.to_string(),
+                s.resumed.to_string(),
+                s.workers_on_site.to_string(),
+            ],
+        )?;
     }
     flush(w)
 }
@@ -373,20 +568,50 @@ mod tests {
         let p = Policy::default();
         let e = read_visits("person_id,place_id,start\n".as_bytes(), &p).unwrap_err();
         assert_eq!(e.to_string(), "visits line 1, column `end`: the header has no `end` column; required: person_id,place_id,start,end");
-        let e = read_visits("person_id,place_id,start,end\na,m,10,20\nb,m,30,20\n".as_bytes(), &p).unwrap_err();
-        assert_eq!(e.to_string(), "visits line 3, column `end`: is before start");
+        let e = read_visits(
+            "person_id,place_id,start,end\na,m,10,20\nb,m,30,20\n".as_bytes(),
+            &p,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "visits line 3, column `end`: is before start"
+        );
         let e = read_cases("case_id,person_id,onset,confirmed,infected_by\nC1,P1,,2020-01-26,\nC1,P2,,2020-01-26,\n".as_bytes(), &p).unwrap_err();
-        assert!(e.to_string().contains("line 3, column `case_id`: `C1` is given twice; first on line 2"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("line 3, column `case_id`: `C1` is given twice; first on line 2"),
+            "{e}"
+        );
         let households = "household_id,village,group,address,landlord_id\nH1,V,1,a,L1\n";
         let persons = "person_id,name,id_number,household_id\nL1,Li,110101199003078670,\nT1,Tu,110101199003078671,H1\n";
         let e = read_residents(households.as_bytes(), persons.as_bytes()).unwrap_err();
-        assert!(e.to_string().starts_with("persons line 3, column `id_number`: check character"), "{e}");
-        let e = read_residents("household_id,village,group,address,landlord_id\nH1,V,1,a,L9\n".as_bytes(), "person_id,name,id_number,household_id\n".as_bytes()).unwrap_err();
-        assert_eq!(e.to_string(), "households line 2, column `landlord_id`: unknown person `L9`");
+        assert!(
+            e.to_string()
+                .starts_with("persons line 3, column `id_number`: check character"),
+            "{e}"
+        );
+        let e = read_residents(
+            "household_id,village,group,address,landlord_id\nH1,V,1,a,L9\n".as_bytes(),
+            "person_id,name,id_number,household_id\n".as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "households line 2, column `landlord_id`: unknown person `L9`"
+        );
         let ent = "enterprise_id,name,village,sector,workforce\nE1,Mill,V,textiles,10\n";
-        let e = read_resumption(ent.as_bytes(), "enterprise_id,date,resumed,workers_on_site\nE1,2020-02-10,true,11\n".as_bytes()).unwrap_err();
+        let e = read_resumption(
+            ent.as_bytes(),
+            "enterprise_id,date,resumed,workers_on_site\nE1,2020-02-10,true,11\n".as_bytes(),
+        )
+        .unwrap_err();
         assert_eq!(e.to_string(), "resumption reports line 2, column `workers_on_site`: report of enterprise `E1` on 2020-02-10: 11 workers on site but the workforce is 10");
-        let e = read_resumption(ent.as_bytes(), "enterprise_id,date,resumed,workers_on_site\nE1,2020-02-10,maybe,1\n".as_bytes()).unwrap_err();
+        let e = read_resumption(
+            ent.as_bytes(),
+            "enterprise_id,date,resumed,workers_on_site\nE1,2020-02-10,maybe,1\n".as_bytes(),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("column `resumed`"));
     }
 
@@ -412,7 +637,11 @@ mod tests {
         assert_eq!(read_residents(h.as_slice(), pe.as_slice()).unwrap(), r);
 
         let ent = "enterprise_id,name,village,sector,workforce,credit_code,above_scale\nE1,Mill,V,textiles,10,91110000600037341L,yes\n";
-        let res = read_resumption(ent.as_bytes(), "enterprise_id,date,resumed,workers_on_site\nE1,2020-02-10,true,5\n".as_bytes()).unwrap();
+        let res = read_resumption(
+            ent.as_bytes(),
+            "enterprise_id,date,resumed,workers_on_site\nE1,2020-02-10,true,5\n".as_bytes(),
+        )
+        .unwrap();
         let (mut e, mut rep) = (Vec::new(), Vec::new());
         write_enterprises(&res, &mut e).unwrap();
         write_reports(&res, &mut rep).unwrap();

@@ -189,6 +189,10 @@ impl Error {
         }
     }
 
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "callers pass numbers, ids and references alike"
+    )]
     pub(crate) fn invalid(
         field: impl Into<String>,
         value: impl ToString,
@@ -201,6 +205,10 @@ impl Error {
         }
     }
 
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "callers pass numbers, ids and references alike"
+    )]
     pub(crate) fn not_found(what: &'static str, id: impl ToString) -> Self {
         Error::NotFound {
             what,
@@ -227,6 +235,9 @@ mod tests {
             column: "start".into(),
             reason: "expected a time".into(),
         };
-        assert_eq!(e.to_string(), "visits line 7, column `start`: expected a time");
+        assert_eq!(
+            e.to_string(),
+            "visits line 7, column `start`: expected a time"
+        );
     }
 }

@@ -296,7 +296,8 @@ impl Residents {
     /// unknown household.
     pub fn register_person(&mut self, person: Person) -> Result<()> {
         self.check_new_person(&person)?;
-        self.by_document.insert(person.document.key(), person.id.clone());
+        self.by_document
+            .insert(person.document.key(), person.id.clone());
         self.persons.insert(person.id.clone(), person);
         Ok(())
     }
@@ -337,7 +338,11 @@ impl Residents {
         self.person(keep)?;
         self.person(duplicate)?;
         if keep == duplicate {
-            return Err(Error::invalid("duplicate person", duplicate, "a different person than the one kept"));
+            return Err(Error::invalid(
+                "duplicate person",
+                duplicate,
+                "a different person than the one kept",
+            ));
         }
         let Some(dup) = self.persons.remove(duplicate) else {
             return Err(Error::not_found("person", duplicate));
@@ -392,7 +397,9 @@ impl Residents {
 
     /// The person registered under an identity document key (see [`IdDocument::key`]).
     pub fn person_by_document(&self, key: &str) -> Option<&Person> {
-        self.by_document.get(key).and_then(|id| self.persons.get(id))
+        self.by_document
+            .get(key)
+            .and_then(|id| self.persons.get(id))
     }
 
     /// All persons, by id.
@@ -437,10 +444,13 @@ impl Residents {
     ///
     /// # Errors
     /// [`Error::NotFound`] for an unknown household or person.
-    pub fn set_landlord(&mut self, household: &HouseholdId, landlord: PersonId) -> Result<()> {
-        let landlord = self.resolve(&landlord);
+    pub fn set_landlord(&mut self, household: &HouseholdId, landlord: &PersonId) -> Result<()> {
+        let landlord = self.resolve(landlord);
         self.person(&landlord)?;
-        let h = self.households.get_mut(household).ok_or_else(|| Error::not_found("household", household))?;
+        let h = self
+            .households
+            .get_mut(household)
+            .ok_or_else(|| Error::not_found("household", household))?;
         h.landlord = Some(landlord);
         Ok(())
     }
@@ -450,7 +460,9 @@ impl Residents {
     /// # Errors
     /// [`Error::NotFound`] for an unknown id.
     pub fn household(&self, id: &HouseholdId) -> Result<&Household> {
-        self.households.get(id).ok_or_else(|| Error::not_found("household", id))
+        self.households
+            .get(id)
+            .ok_or_else(|| Error::not_found("household", id))
     }
 
     /// All households, by id.
@@ -468,7 +480,11 @@ impl Residents {
         if h.is_rental() {
             Ok(h)
         } else {
-            Err(Error::invalid("household", id, "a rental household (one with a landlord)"))
+            Err(Error::invalid(
+                "household",
+                id,
+                "a rental household (one with a landlord)",
+            ))
         }
     }
 
@@ -478,18 +494,32 @@ impl Residents {
     /// [`Error::NotFound`] for unknown ids; [`Error::InvalidValue`] when the
     /// household is not rented out; [`Error::Duplicate`] when the tenant
     /// already lives there.
-    pub fn tenant_arrives(&mut self, household: &HouseholdId, person: &PersonId, day: NaiveDate) -> Result<()> {
+    pub fn tenant_arrives(
+        &mut self,
+        household: &HouseholdId,
+        person: &PersonId,
+        day: NaiveDate,
+    ) -> Result<()> {
         self.rental(household)?;
         let person = self.resolve(person);
         self.person(&person)?;
-        if self.tenancies.iter().any(|t| &t.household == household && t.person == person && t.left.is_none()) {
+        if self
+            .tenancies
+            .iter()
+            .any(|t| &t.household == household && t.person == person && t.left.is_none())
+        {
             return Err(Error::Duplicate {
                 what: "tenant",
                 key: person.to_string(),
                 existing: format!("a tenant of `{household}`"),
             });
         }
-        self.tenancies.push(Tenancy { household: household.clone(), person, arrived: day, left: None });
+        self.tenancies.push(Tenancy {
+            household: household.clone(),
+            person,
+            arrived: day,
+            left: None,
+        });
         Ok(())
     }
 
@@ -498,7 +528,12 @@ impl Residents {
     /// # Errors
     /// [`Error::InvalidTransition`] when the person is not a current tenant or
     /// the day is before the arrival.
-    pub fn tenant_leaves(&mut self, household: &HouseholdId, person: &PersonId, day: NaiveDate) -> Result<()> {
+    pub fn tenant_leaves(
+        &mut self,
+        household: &HouseholdId,
+        person: &PersonId,
+        day: NaiveDate,
+    ) -> Result<()> {
         let person = self.resolve(person);
         let t = self
             .tenancies
@@ -536,7 +571,12 @@ impl Residents {
             .filter(|p| p.household.as_ref() == Some(household))
             .map(|p| p.id.clone())
             .collect();
-        out.extend(self.tenancies.iter().filter(|t| &t.household == household && t.on(day)).map(|t| t.person.clone()));
+        out.extend(
+            self.tenancies
+                .iter()
+                .filter(|t| &t.household == household && t.on(day))
+                .map(|t| t.person.clone()),
+        );
         out
     }
 
@@ -547,7 +587,12 @@ impl Residents {
         if let Some(h) = self.persons.get(&person).and_then(|p| p.household.clone()) {
             out.insert(h);
         }
-        out.extend(self.tenancies.iter().filter(|t| t.person == person && t.on(day)).map(|t| t.household.clone()));
+        out.extend(
+            self.tenancies
+                .iter()
+                .filter(|t| t.person == person && t.on(day))
+                .map(|t| t.household.clone()),
+        );
         out
     }
 
@@ -557,7 +602,11 @@ impl Residents {
     /// [`Error::Duplicate`] for a known team id.
     pub fn add_team(&mut self, team: ScreeningTeam) -> Result<()> {
         if self.teams.contains_key(&team.id) {
-            return Err(Error::Duplicate { what: "screening team", key: team.id, existing: "a team".into() });
+            return Err(Error::Duplicate {
+                what: "screening team",
+                key: team.id,
+                existing: "a team".into(),
+            });
         }
         self.teams.insert(team.id.clone(), team);
         Ok(())
@@ -591,7 +640,12 @@ impl Residents {
     /// # Errors
     /// [`Error::InvalidValue`] when the household is not rented out or the
     /// signer is not its landlord; [`Error::Duplicate`] when already signed.
-    pub fn sign_commitment(&mut self, household: &HouseholdId, landlord: &PersonId, day: NaiveDate) -> Result<()> {
+    pub fn sign_commitment(
+        &mut self,
+        household: &HouseholdId,
+        landlord: &PersonId,
+        day: NaiveDate,
+    ) -> Result<()> {
         let h = self.rental(household)?;
         let landlord = self.resolve(landlord);
         if h.landlord.as_ref() != Some(&landlord) {
@@ -610,7 +664,11 @@ impl Residents {
         }
         self.commitments.insert(
             household.clone(),
-            Commitment { household: household.clone(), landlord, signed_on: day },
+            Commitment {
+                household: household.clone(),
+                landlord,
+                signed_on: day,
+            },
         );
         Ok(())
     }
@@ -625,7 +683,12 @@ impl Residents {
     /// # Errors
     /// [`Error::InvalidValue`] when the household is not rented out;
     /// [`Error::Duplicate`] when that day's report was filed already.
-    pub fn file_daily_report(&mut self, household: &HouseholdId, day: NaiveDate, changes: Vec<String>) -> Result<()> {
+    pub fn file_daily_report(
+        &mut self,
+        household: &HouseholdId,
+        day: NaiveDate,
+        changes: Vec<String>,
+    ) -> Result<()> {
         self.rental(household)?;
         let days = self.reports.entry(household.clone()).or_default();
         if days.contains_key(&day) {
@@ -635,36 +698,59 @@ impl Residents {
                 existing: "a report for that day".into(),
             });
         }
-        days.insert(day, DailyReport { household: household.clone(), day, changes });
+        days.insert(
+            day,
+            DailyReport {
+                household: household.clone(),
+                day,
+                changes,
+            },
+        );
         Ok(())
     }
 
     /// The reports of one household, by day.
     pub fn daily_reports(&self, household: &HouseholdId) -> impl Iterator<Item = &DailyReport> {
-        self.reports.get(household).into_iter().flat_map(BTreeMap::values)
+        self.reports
+            .get(household)
+            .into_iter()
+            .flat_map(BTreeMap::values)
     }
 
     /// Share of rental households visited by a screening team.
     pub fn screening_coverage(&self) -> Coverage {
-        let screened: BTreeSet<&HouseholdId> = self.screenings.iter().map(|v| &v.household).collect();
+        let screened: BTreeSet<&HouseholdId> =
+            self.screenings.iter().map(|v| &v.household).collect();
         let rental: Vec<&Household> = self.rental_households().collect();
         let n = rental.iter().filter(|h| screened.contains(&h.id)).count();
         Coverage {
             rental_households: rental.len(),
             screened: n,
-            rate: if rental.is_empty() { 1.0 } else { n as f64 / rental.len() as f64 },
+            rate: if rental.is_empty() {
+                1.0
+            } else {
+                n as f64 / rental.len() as f64
+            },
         }
     }
 
     /// Rental households whose landlord has not signed the commitment.
     pub fn households_without_commitment(&self) -> Vec<&HouseholdId> {
-        self.rental_households().filter(|h| !self.commitments.contains_key(&h.id)).map(|h| &h.id).collect()
+        self.rental_households()
+            .filter(|h| !self.commitments.contains_key(&h.id))
+            .map(|h| &h.id)
+            .collect()
     }
 
     /// Rental households with no report (zero or not) for `day`.
     pub fn missing_reports(&self, day: NaiveDate) -> Vec<&HouseholdId> {
         self.rental_households()
-            .filter(|h| !self.reports.get(&h.id).is_some_and(|d| d.contains_key(&day)))
+            .filter(|h| {
+                !self
+                    .reports
+                    .get(&h.id)
+                    .is_some_and(|d| d.contains_key(&day))
+            })
             .map(|h| &h.id)
             .collect()
     }
@@ -706,7 +792,11 @@ impl Residents {
     fn answerable(&self, h: &Household) -> Answerable {
         Answerable {
             leader: self.tree.leaders.get(&h.village).cloned(),
-            cadre: self.tree.cadres.get(&group_key(&h.village, &h.group)).cloned(),
+            cadre: self
+                .tree
+                .cadres
+                .get(&group_key(&h.village, &h.group))
+                .cloned(),
             party_member: self.tree.party_members.get(&h.id).cloned(),
         }
     }
@@ -726,7 +816,10 @@ impl Residents {
                 .into_iter()
                 .filter_map(|(m, l)| m.then_some(l))
                 .collect();
-                (!missing.is_empty()).then(|| Gap { household: h.id.clone(), missing })
+                (!missing.is_empty()).then(|| Gap {
+                    household: h.id.clone(),
+                    missing,
+                })
             })
             .collect()
     }
@@ -736,7 +829,11 @@ impl Residents {
         let mut counts: BTreeMap<(StaffId, Level), usize> = BTreeMap::new();
         for h in self.households.values() {
             let a = self.answerable(h);
-            for (who, level) in [(a.leader, Level::Leader), (a.cadre, Level::Cadre), (a.party_member, Level::PartyMember)] {
+            for (who, level) in [
+                (a.leader, Level::Leader),
+                (a.cadre, Level::Cadre),
+                (a.party_member, Level::PartyMember),
+            ] {
                 if let Some(who) = who {
                     *counts.entry((who, level)).or_default() += 1;
                 }
@@ -744,9 +841,17 @@ impl Residents {
         }
         let mut out: Vec<Load> = counts
             .into_iter()
-            .map(|((staff, level), households)| Load { staff, level, households })
+            .map(|((staff, level), households)| Load {
+                staff,
+                level,
+                households,
+            })
             .collect();
-        out.sort_by(|a, b| b.households.cmp(&a.households).then_with(|| a.staff.cmp(&b.staff)));
+        out.sort_by(|a, b| {
+            b.households
+                .cmp(&a.households)
+                .then_with(|| a.staff.cmp(&b.staff))
+        });
         out
     }
 }
@@ -761,7 +866,11 @@ mod tests {
 
     fn town() -> Residents {
         let mut r = Residents::default();
-        let people = [("L1", "110101199003078670"), ("T1", "440308199901101512"), ("T2", "430302199312194239")];
+        let people = [
+            ("L1", "110101199003078670"),
+            ("T1", "440308199901101512"),
+            ("T2", "430302199312194239"),
+        ];
         for (id, number) in people {
             r.register_person(Person {
                 id: id.into(),
@@ -773,47 +882,105 @@ mod tests {
             })
             .unwrap();
         }
-        r.add_household(Household { id: "H1".into(), village: "V".into(), group: "1".into(), address: "a".into(), landlord: Some("L1".into()) }).unwrap();
-        r.add_household(Household { id: "H2".into(), village: "V".into(), group: "2".into(), address: "b".into(), landlord: None }).unwrap();
+        r.add_household(Household {
+            id: "H1".into(),
+            village: "V".into(),
+            group: "1".into(),
+            address: "a".into(),
+            landlord: Some("L1".into()),
+        })
+        .unwrap();
+        r.add_household(Household {
+            id: "H2".into(),
+            village: "V".into(),
+            group: "2".into(),
+            address: "b".into(),
+            landlord: None,
+        })
+        .unwrap();
         r
     }
 
     #[test]
     fn tenants_arrive_and_leave() {
         let mut r = town();
-        r.tenant_arrives(&"H1".into(), &"T1".into(), d("2020-02-01")).unwrap();
-        assert!(r.tenant_arrives(&"H1".into(), &"T1".into(), d("2020-02-02")).is_err());
-        assert!(r.tenant_arrives(&"H2".into(), &"T2".into(), d("2020-02-01")).unwrap_err().to_string().contains("rental"));
+        r.tenant_arrives(&"H1".into(), &"T1".into(), d("2020-02-01"))
+            .unwrap();
+        assert!(r
+            .tenant_arrives(&"H1".into(), &"T1".into(), d("2020-02-02"))
+            .is_err());
+        assert!(r
+            .tenant_arrives(&"H2".into(), &"T2".into(), d("2020-02-01"))
+            .unwrap_err()
+            .to_string()
+            .contains("rental"));
         assert_eq!(r.residents_of(&"H1".into(), d("2020-02-05")).len(), 1);
-        assert!(r.tenant_leaves(&"H1".into(), &"T1".into(), d("2020-01-01")).is_err());
-        r.tenant_leaves(&"H1".into(), &"T1".into(), d("2020-02-10")).unwrap();
+        assert!(r
+            .tenant_leaves(&"H1".into(), &"T1".into(), d("2020-01-01"))
+            .is_err());
+        r.tenant_leaves(&"H1".into(), &"T1".into(), d("2020-02-10"))
+            .unwrap();
         assert!(r.residents_of(&"H1".into(), d("2020-02-10")).is_empty());
-        assert!(r.tenant_leaves(&"H1".into(), &"T1".into(), d("2020-02-11")).is_err());
+        assert!(r
+            .tenant_leaves(&"H1".into(), &"T1".into(), d("2020-02-11"))
+            .is_err());
     }
 
     #[test]
     fn commitments_and_reports() {
         let mut r = town();
-        assert_eq!(r.households_without_commitment(), vec![&HouseholdId::from("H1")]);
-        assert!(r.sign_commitment(&"H1".into(), &"T1".into(), d("2020-02-01")).is_err());
-        r.sign_commitment(&"H1".into(), &"L1".into(), d("2020-02-01")).unwrap();
+        assert_eq!(
+            r.households_without_commitment(),
+            vec![&HouseholdId::from("H1")]
+        );
+        assert!(r
+            .sign_commitment(&"H1".into(), &"T1".into(), d("2020-02-01"))
+            .is_err());
+        r.sign_commitment(&"H1".into(), &"L1".into(), d("2020-02-01"))
+            .unwrap();
         assert!(r.households_without_commitment().is_empty());
-        r.file_daily_report(&"H1".into(), d("2020-02-02"), vec![]).unwrap();
-        assert!(r.file_daily_report(&"H1".into(), d("2020-02-02"), vec![]).is_err());
+        r.file_daily_report(&"H1".into(), d("2020-02-02"), vec![])
+            .unwrap();
+        assert!(r
+            .file_daily_report(&"H1".into(), d("2020-02-02"), vec![])
+            .is_err());
         assert!(r.missing_reports(d("2020-02-02")).is_empty());
         assert_eq!(r.missing_reports(d("2020-02-03")).len(), 1);
-        assert!(r.file_daily_report(&"H2".into(), d("2020-02-02"), vec![]).is_err());
+        assert!(r
+            .file_daily_report(&"H2".into(), d("2020-02-02"), vec![])
+            .is_err());
     }
 
     #[test]
     fn screening_coverage_counts_rentals_only() {
         let mut r = town();
         assert_eq!(r.screening_coverage().screened, 0);
-        let team = ScreeningTeam::new("T", &[(TeamRole::Officer, "a"), (TeamRole::Cadre, "b"), (TeamRole::PartyMember, "c")]).unwrap();
+        let team = ScreeningTeam::new(
+            "T",
+            &[
+                (TeamRole::Officer, "a"),
+                (TeamRole::Cadre, "b"),
+                (TeamRole::PartyMember, "c"),
+            ],
+        )
+        .unwrap();
         r.add_team(team).unwrap();
         let at = chrono::DateTime::from_timestamp(1_580_515_200, 0).unwrap();
-        r.record_screening(ScreeningVisit { household: "H1".into(), team: "T".into(), at, note: String::new() }).unwrap();
-        assert!(r.record_screening(ScreeningVisit { household: "H1".into(), team: "X".into(), at, note: String::new() }).is_err());
+        r.record_screening(ScreeningVisit {
+            household: "H1".into(),
+            team: "T".into(),
+            at,
+            note: String::new(),
+        })
+        .unwrap();
+        assert!(r
+            .record_screening(ScreeningVisit {
+                household: "H1".into(),
+                team: "X".into(),
+                at,
+                note: String::new()
+            })
+            .is_err());
         let c = r.screening_coverage();
         assert_eq!((c.rental_households, c.screened), (1, 1));
         assert!((c.rate - 1.0).abs() < 1e-12);
@@ -821,8 +988,24 @@ mod tests {
 
     #[test]
     fn teams_need_three_distinct_roles() {
-        assert!(ScreeningTeam::new("T", &[(TeamRole::Officer, "a"), (TeamRole::Officer, "b"), (TeamRole::Cadre, "c")]).is_err());
-        assert!(ScreeningTeam::new("T", &[(TeamRole::Officer, "a"), (TeamRole::Cadre, "a"), (TeamRole::PartyMember, "c")]).is_err());
+        assert!(ScreeningTeam::new(
+            "T",
+            &[
+                (TeamRole::Officer, "a"),
+                (TeamRole::Officer, "b"),
+                (TeamRole::Cadre, "c")
+            ]
+        )
+        .is_err());
+        assert!(ScreeningTeam::new(
+            "T",
+            &[
+                (TeamRole::Officer, "a"),
+                (TeamRole::Cadre, "a"),
+                (TeamRole::PartyMember, "c")
+            ]
+        )
+        .is_err());
     }
 
     #[test]
@@ -844,11 +1027,20 @@ mod tests {
     #[test]
     fn merging_duplicates_keeps_every_link() {
         let mut r = town();
-        r.tenant_arrives(&"H1".into(), &"T2".into(), d("2020-02-01")).unwrap();
+        r.tenant_arrives(&"H1".into(), &"T2".into(), d("2020-02-01"))
+            .unwrap();
         r.merge_persons(&"T1".into(), &"T2".into()).unwrap();
         assert_eq!(r.person(&"T2".into()).unwrap().id.as_str(), "T1");
-        assert!(r.residents_of(&"H1".into(), d("2020-02-02")).contains(&PersonId::from("T1")));
-        assert_eq!(r.person_by_document("430302199312194239").unwrap().id.as_str(), "T1");
+        assert!(r
+            .residents_of(&"H1".into(), d("2020-02-02"))
+            .contains(&PersonId::from("T1")));
+        assert_eq!(
+            r.person_by_document("430302199312194239")
+                .unwrap()
+                .id
+                .as_str(),
+            "T1"
+        );
         assert!(r.merge_persons(&"T1".into(), &"T1".into()).is_err());
         assert!(r.merge_persons(&"T1".into(), &"nobody".into()).is_err());
     }

@@ -1,5 +1,6 @@
 //! precinct: temporary
 mod csv;
+pub mod demo;
 pub mod error;
 mod household;
 mod id;
@@ -9,6 +10,7 @@ mod policy;
 mod quarantine;
 mod registration;
 mod resumption;
+mod station;
 mod time;
 mod tracing;
 
@@ -17,10 +19,11 @@ pub use error::{Error, IdError, Result};
 pub use household::*;
 pub use id::*;
 pub use ids::*;
-pub use policy::{Policy, PRESET_NAMES};
 pub use pass::*;
+pub use policy::{Policy, PRESET_NAMES};
 pub use quarantine::*;
 pub use registration::*;
 pub use resumption::*;
+pub use station::*;
 pub use time::*;
 pub use tracing::*;

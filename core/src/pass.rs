@@ -110,7 +110,9 @@ impl PublicKey {
         let bad = || Error::invalid("public key", text, "32 bytes of base64url (43 characters)");
         let bytes = URL_SAFE_NO_PAD.decode(text.trim()).map_err(|_| bad())?;
         let arr: [u8; 32] = bytes.try_into().map_err(|_| bad())?;
-        VerifyingKey::from_bytes(&arr).map(PublicKey).map_err(|_| bad())
+        VerifyingKey::from_bytes(&arr)
+            .map(PublicKey)
+            .map_err(|_| bad())
     }
 }
 
@@ -254,8 +256,17 @@ pub struct RevocationList {
 /// let late = verify_token(&token, &key.public(), &office.revocation_list(), t0 + chrono::Duration::days(31));
 /// assert_eq!(late.reason, Some(DenyReason::Expired));
 /// ```
-pub fn verify_token(token: &str, key: &PublicKey, revoked: &RevocationList, at: Instant) -> Verdict {
-    let deny = |reason, claims| Verdict { allowed: false, reason: Some(reason), claims };
+pub fn verify_token(
+    token: &str,
+    key: &PublicKey,
+    revoked: &RevocationList,
+    at: Instant,
+) -> Verdict {
+    let deny = |reason, claims| Verdict {
+        allowed: false,
+        reason: Some(reason),
+        claims,
+    };
     let Some(body) = token.trim().strip_prefix(TOKEN_PREFIX) else {
         return deny(DenyReason::Malformed, None);
     };
@@ -284,7 +295,11 @@ pub fn verify_token(token: &str, key: &PublicKey, revoked: &RevocationList, at: 
     if at >= claims.valid_until {
         return deny(DenyReason::Expired, Some(claims));
     }
-    Verdict { allowed: true, reason: None, claims: Some(claims) }
+    Verdict {
+        allowed: true,
+        reason: None,
+        claims: Some(claims),
+    }
 }
 
 /// The station's pass office: issued passes and revocations.
@@ -314,7 +329,12 @@ impl PassOffice {
     /// [`Error::NotEligible`] when the holder is in isolation or under
     /// observation, already holds a valid pass of that kind, has a smartphone
     /// (county pass), or the enterprise has not resumed (worker pass).
-    pub fn check(&self, app: &PassApplication, ctx: EligibilityContext<'_>, at: Instant) -> Result<()> {
+    pub fn check(
+        &self,
+        app: &PassApplication,
+        ctx: EligibilityContext<'_>,
+        at: Instant,
+    ) -> Result<()> {
         let person = ctx.residents.person(&app.holder)?;
         let refuse = |reason: String| Error::NotEligible {
             subject: app.holder.to_string(),
@@ -325,10 +345,23 @@ impl PassOffice {
             reason,
         };
         if let Some(o) = ctx.quarantine.isolation_of(&person.id, at) {
-            return Err(refuse(format!("under isolation order `{}` until {}", o.id, o.end.to_rfc3339())));
+            return Err(refuse(format!(
+                "under isolation order `{}` until {}",
+                o.id,
+                o.end.to_rfc3339()
+            )));
         }
-        if let Some(p) = self.passes.values().find(|p| p.holder == person.id && p.kind == app.kind && p.revoked_at.is_none() && p.valid_until > at) {
-            return Err(refuse(format!("already holds pass {} valid until {}", p.serial, p.valid_until.to_rfc3339())));
+        if let Some(p) = self.passes.values().find(|p| {
+            p.holder == person.id
+                && p.kind == app.kind
+                && p.revoked_at.is_none()
+                && p.valid_until > at
+        }) {
+            return Err(refuse(format!(
+                "already holds pass {} valid until {}",
+                p.serial,
+                p.valid_until.to_rfc3339()
+            )));
         }
         match app.kind {
             PassKind::County => {
@@ -338,11 +371,15 @@ impl PassOffice {
             }
             PassKind::Worker => {
                 let Some(e) = &app.enterprise else {
-                    return Err(refuse("a worker pass is applied for by an enterprise; none given".into()));
+                    return Err(refuse(
+                        "a worker pass is applied for by an enterprise; none given".into(),
+                    ));
                 };
                 let day = local_day(at, ctx.policy.zone());
                 if !ctx.resumption.is_resumed(e, day)? {
-                    return Err(refuse(format!("enterprise `{e}` has not resumed work as of {day}")));
+                    return Err(refuse(format!(
+                        "enterprise `{e}` has not resumed work as of {day}"
+                    )));
                 }
             }
         }
@@ -354,18 +391,40 @@ impl PassOffice {
     ///
     /// # Errors
     /// As [`PassOffice::check`].
-    pub fn issue(&mut self, app: PassApplication, ctx: EligibilityContext<'_>, at: Instant) -> Result<&Pass> {
+    pub fn issue(
+        &mut self,
+        app: PassApplication,
+        ctx: EligibilityContext<'_>,
+        at: Instant,
+    ) -> Result<&Pass> {
         self.check(&app, ctx, at)?;
         let person = ctx.residents.person(&app.holder)?;
         let masked = crate::id::mask_name(&person.name);
         let holder = person.id.clone();
-        Ok(self.issue_unchecked(app.kind, holder, masked, app.enterprise, app.scope, at, ctx.policy))
+        Ok(self.issue_unchecked(
+            app.kind,
+            holder,
+            masked,
+            app.enterprise,
+            app.scope,
+            at,
+            ctx.policy,
+        ))
     }
 
     /// Issue without checking eligibility: for replaying records that were
     /// checked when made, and for tests.
     #[allow(clippy::too_many_arguments)]
-    pub fn issue_unchecked(&mut self, kind: PassKind, holder: PersonId, holder_masked: String, enterprise: Option<EnterpriseId>, scope: String, at: Instant, policy: &Policy) -> &Pass {
+    pub fn issue_unchecked(
+        &mut self,
+        kind: PassKind,
+        holder: PersonId,
+        holder_masked: String,
+        enterprise: Option<EnterpriseId>,
+        scope: String,
+        at: Instant,
+        policy: &Policy,
+    ) -> &Pass {
         let serial = self.passes.keys().next_back().map_or(1, |s| s + 1);
         let pass = Pass {
             serial,
@@ -387,9 +446,17 @@ impl PassOffice {
     /// [`Error::NotFound`] for an unknown serial; [`Error::InvalidTransition`]
     /// when already revoked.
     pub fn revoke(&mut self, serial: u64, at: Instant) -> Result<()> {
-        let p = self.passes.get_mut(&serial).ok_or_else(|| Error::not_found("pass", serial))?;
+        let p = self
+            .passes
+            .get_mut(&serial)
+            .ok_or_else(|| Error::not_found("pass", serial))?;
         if let Some(t) = p.revoked_at {
-            return Err(Error::InvalidTransition { what: "pass", id: serial.to_string(), action: "revoke", reason: format!("already revoked at {}", t.to_rfc3339()) });
+            return Err(Error::InvalidTransition {
+                what: "pass",
+                id: serial.to_string(),
+                action: "revoke",
+                reason: format!("already revoked at {}", t.to_rfc3339()),
+            });
         }
         p.revoked_at = Some(at);
         Ok(())
@@ -400,7 +467,9 @@ impl PassOffice {
     /// # Errors
     /// [`Error::NotFound`] for an unknown serial.
     pub fn pass(&self, serial: u64) -> Result<&Pass> {
-        self.passes.get(&serial).ok_or_else(|| Error::not_found("pass", serial))
+        self.passes
+            .get(&serial)
+            .ok_or_else(|| Error::not_found("pass", serial))
     }
 
     /// Every pass, by serial.
@@ -430,14 +499,22 @@ impl PassOffice {
 
     /// The serials revoked so far.
     pub fn revocation_list(&self) -> RevocationList {
-        RevocationList { serials: self.passes.values().filter(|p| p.revoked_at.is_some()).map(|p| p.serial).collect() }
+        RevocationList {
+            serials: self
+                .passes
+                .values()
+                .filter(|p| p.revoked_at.is_some())
+                .map(|p| p.serial)
+                .collect(),
+        }
     }
 
     /// Passes issued per day (in the policy's zone) and kind.
     pub fn issued_per_day(&self, policy: &Policy) -> BTreeMap<(NaiveDate, PassKind), usize> {
         let mut out = BTreeMap::new();
         for p in self.passes.values() {
-            *out.entry((local_day(p.valid_from, policy.zone()), p.kind)).or_default() += 1;
+            *out.entry((local_day(p.valid_from, policy.zone()), p.kind))
+                .or_default() += 1;
         }
         out
     }
@@ -462,9 +539,20 @@ pub struct CheckpointLog {
 
 impl CheckpointLog {
     /// Verify a token and log the decision.
-    pub fn check(&mut self, checkpoint: &str, token: &str, key: &PublicKey, revoked: &RevocationList, at: Instant) -> &Verdict {
+    pub fn check(
+        &mut self,
+        checkpoint: &str,
+        token: &str,
+        key: &PublicKey,
+        revoked: &RevocationList,
+        at: Instant,
+    ) -> &Verdict {
         let verdict = verify_token(token, key, revoked, at);
-        self.crossings.push(Crossing { checkpoint: checkpoint.to_string(), at, verdict });
+        self.crossings.push(Crossing {
+            checkpoint: checkpoint.to_string(),
+            at,
+            verdict,
+        });
         &self.crossings[self.crossings.len() - 1].verdict
     }
 
@@ -504,34 +592,113 @@ mod tests {
 
     impl World {
         fn ctx(&self) -> EligibilityContext<'_> {
-            EligibilityContext { residents: &self.residents, quarantine: &self.quarantine, resumption: &self.resumption, policy: &self.policy }
+            EligibilityContext {
+                residents: &self.residents,
+                quarantine: &self.quarantine,
+                resumption: &self.resumption,
+                policy: &self.policy,
+            }
         }
     }
 
     fn world() -> World {
         let mut residents = Residents::default();
-        for (id, number, phone) in [("old", "110101199003078670", Some(false)), ("young", "440308199901101512", Some(true))] {
-            residents.register_person(Person { id: id.into(), name: "张三丰".into(), document: IdDocument::parse(number, None).unwrap(), household: None, phone: None, has_smartphone: phone }).unwrap();
+        for (id, number, phone) in [
+            ("old", "110101199003078670", Some(false)),
+            ("young", "440308199901101512", Some(true)),
+        ] {
+            residents
+                .register_person(Person {
+                    id: id.into(),
+                    name: "张三丰".into(),
+                    document: IdDocument::parse(number, None).unwrap(),
+                    household: None,
+                    phone: None,
+                    has_smartphone: phone,
+                })
+                .unwrap();
         }
         let mut resumption = Resumption::default();
-        resumption.add_enterprise(Enterprise { id: "E1".into(), name: "Mill".into(), credit_code: None, village: "V".into(), sector: "textiles".into(), above_scale: true, workforce: 10, established: None }).unwrap();
-        resumption.file_report(DailyStatus { enterprise: "E1".into(), date: "2020-02-10".parse().unwrap(), resumed: true, workers_on_site: 5 }).unwrap();
-        World { residents, quarantine: Quarantine::default(), resumption, policy: Policy::default() }
+        resumption
+            .add_enterprise(Enterprise {
+                id: "E1".into(),
+                name: "Mill".into(),
+                credit_code: None,
+                village: "V".into(),
+                sector: "textiles".into(),
+                above_scale: true,
+                workforce: 10,
+                established: None,
+            })
+            .unwrap();
+        resumption
+            .file_report(DailyStatus {
+                enterprise: "E1".into(),
+                date: "2020-02-10".parse().unwrap(),
+                resumed: true,
+                workers_on_site: 5,
+            })
+            .unwrap();
+        World {
+            residents,
+            quarantine: Quarantine::default(),
+            resumption,
+            policy: Policy::default(),
+        }
     }
 
     #[test]
     fn eligibility() {
         let mut w = world();
         let office = PassOffice::default();
-        let county = |who: &str| PassApplication { holder: who.into(), kind: PassKind::County, enterprise: None, scope: "town".into() };
-        office.check(&county("old"), w.ctx(), t("2020-02-10 09:00")).unwrap();
-        assert!(office.check(&county("young"), w.ctx(), t("2020-02-10 09:00")).unwrap_err().to_string().contains("smartphone"));
-        assert_eq!(office.check(&county("ghost"), w.ctx(), t("2020-02-10 09:00")).unwrap_err().code(), "not_found");
-        let worker = PassApplication { holder: "young".into(), kind: PassKind::Worker, enterprise: Some("E1".into()), scope: "E1".into() };
-        office.check(&worker, w.ctx(), t("2020-02-10 09:00")).unwrap();
-        assert!(office.check(&worker, w.ctx(), t("2020-02-09 09:00")).unwrap_err().to_string().contains("has not resumed"));
-        w.quarantine.order_home_isolation("O".into(), "old".into(), t("2020-02-01 00:00"), "returnee", &w.policy).unwrap();
-        let err = office.check(&county("old"), w.ctx(), t("2020-02-10 09:00")).unwrap_err();
+        let county = |who: &str| PassApplication {
+            holder: who.into(),
+            kind: PassKind::County,
+            enterprise: None,
+            scope: "town".into(),
+        };
+        office
+            .check(&county("old"), w.ctx(), t("2020-02-10 09:00"))
+            .unwrap();
+        assert!(office
+            .check(&county("young"), w.ctx(), t("2020-02-10 09:00"))
+            .unwrap_err()
+            .to_string()
+            .contains("smartphone"));
+        assert_eq!(
+            office
+                .check(&county("ghost"), w.ctx(), t("2020-02-10 09:00"))
+                .unwrap_err()
+                .code(),
+            "not_found"
+        );
+        let worker = PassApplication {
+            holder: "young".into(),
+            kind: PassKind::Worker,
+            enterprise: Some("E1".into()),
+            scope: "E1".into(),
+        };
+        office
+            .check(&worker, w.ctx(), t("2020-02-10 09:00"))
+            .unwrap();
+        assert!(office
+            .check(&worker, w.ctx(), t("2020-02-09 09:00"))
+            .unwrap_err()
+            .to_string()
+            .contains("has not resumed"));
+        w.quarantine
+            .order_home_isolation(
+                "O".into(),
+                "old".into(),
+                t("2020-02-01 00:00"),
+                t("2020-02-01 00:00"),
+                "returnee",
+                &w.policy,
+            )
+            .unwrap();
+        let err = office
+            .check(&county("old"), w.ctx(), t("2020-02-10 09:00"))
+            .unwrap_err();
         assert_eq!(err.code(), "not_eligible");
         assert!(err.to_string().contains("isolation order `O`"), "{err}");
     }
@@ -541,9 +708,21 @@ mod tests {
         let w = world();
         let key = StationKey::from_seed([1; 32]);
         let mut office = PassOffice::default();
-        let app = PassApplication { holder: "old".into(), kind: PassKind::County, enterprise: None, scope: "Yaozhuang".into() };
-        let serial = office.issue(app.clone(), w.ctx(), t("2020-02-10 09:00")).unwrap().serial;
-        assert!(office.issue(app, w.ctx(), t("2020-02-11 09:00")).unwrap_err().to_string().contains("already holds pass 1"));
+        let app = PassApplication {
+            holder: "old".into(),
+            kind: PassKind::County,
+            enterprise: None,
+            scope: "Yaozhuang".into(),
+        };
+        let serial = office
+            .issue(app.clone(), w.ctx(), t("2020-02-10 09:00"))
+            .unwrap()
+            .serial;
+        assert!(office
+            .issue(app, w.ctx(), t("2020-02-11 09:00"))
+            .unwrap_err()
+            .to_string()
+            .contains("already holds pass 1"));
         let token = office.token(serial, &key).unwrap();
         let pk = PublicKey::parse(&key.public().to_string()).unwrap();
         let now = t("2020-02-12 09:00");
@@ -552,20 +731,37 @@ mod tests {
         assert_eq!(v.claims.unwrap().holder_masked, "张**");
         let none = office.revocation_list();
         let reason = |tok: &str, at| verify_token(tok, &pk, &none, at).reason;
-        assert_eq!(reason(&token, t("2020-02-10 08:59")), Some(DenyReason::NotYetValid));
-        assert_eq!(reason(&token, t("2020-03-11 09:00")), Some(DenyReason::Expired));
+        assert_eq!(
+            reason(&token, t("2020-02-10 08:59")),
+            Some(DenyReason::NotYetValid)
+        );
+        assert_eq!(
+            reason(&token, t("2020-03-11 09:00")),
+            Some(DenyReason::Expired)
+        );
         assert_eq!(reason("hello", now), Some(DenyReason::Malformed));
-        assert_eq!(reason(&token[..token.len() - 10], now), Some(DenyReason::BadSignature));
+        assert_eq!(
+            reason(&token[..token.len() - 10], now),
+            Some(DenyReason::BadSignature)
+        );
         // Flip one character of the payload.
         let mut chars: Vec<char> = token.chars().collect();
         chars[10] = if chars[10] == 'A' { 'B' } else { 'A' };
-        assert_eq!(reason(&chars.into_iter().collect::<String>(), now), Some(DenyReason::BadSignature));
+        assert_eq!(
+            reason(&chars.into_iter().collect::<String>(), now),
+            Some(DenyReason::BadSignature)
+        );
         // Signed by another key.
-        let forged = office.token(serial, &StationKey::from_seed([2; 32])).unwrap();
+        let forged = office
+            .token(serial, &StationKey::from_seed([2; 32]))
+            .unwrap();
         assert_eq!(reason(&forged, now), Some(DenyReason::BadSignature));
         office.revoke(serial, now).unwrap();
         assert!(office.revoke(serial, now).is_err());
-        assert_eq!(verify_token(&token, &pk, &office.revocation_list(), now).reason, Some(DenyReason::Revoked));
+        assert_eq!(
+            verify_token(&token, &pk, &office.revocation_list(), now).reason,
+            Some(DenyReason::Revoked)
+        );
         let mut log = CheckpointLog::default();
         log.check("G3 exit", &token, &pk, &office.revocation_list(), now);
         log.check("G3 exit", "junk", &pk, &office.revocation_list(), now);

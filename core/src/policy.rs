@@ -142,12 +142,19 @@ impl Policy {
             ));
         }
         if self.min_overlap_seconds == 0 {
-            return Err(Error::invalid("min_overlap_seconds", 0, "at least one second"));
+            return Err(Error::invalid(
+                "min_overlap_seconds",
+                0,
+                "at least one second",
+            ));
         }
         for (field, value) in [
             ("observation_days", self.observation_days),
             ("returnee_isolation_days", self.returnee_isolation_days),
-            ("foreigner_registration_hours", self.foreigner_registration_hours),
+            (
+                "foreigner_registration_hours",
+                self.foreigner_registration_hours,
+            ),
             ("pass_validity_days", self.pass_validity_days),
         ] {
             if value == 0 {
@@ -180,21 +187,40 @@ mod tests {
 
     #[test]
     fn presets_differ_where_their_sources_do() {
-        assert_eq!(Policy::preset("nhc-2021").unwrap().infectious_days_before_onset, 4);
-        assert_eq!(Policy::preset("rural-1986").unwrap().foreigner_registration_hours, 72);
+        assert_eq!(
+            Policy::preset("nhc-2021")
+                .unwrap()
+                .infectious_days_before_onset,
+            4
+        );
+        assert_eq!(
+            Policy::preset("rural-1986")
+                .unwrap()
+                .foreigner_registration_hours,
+            72
+        );
     }
 
     #[test]
     fn unknown_preset_lists_the_known_ones() {
         let err = Policy::preset("nhc-2099").unwrap_err().to_string();
-        assert!(err.contains("`nhc-2099`") && err.contains("who-2020"), "{err}");
+        assert!(
+            err.contains("`nhc-2099`") && err.contains("who-2020"),
+            "{err}"
+        );
     }
 
     #[test]
     fn out_of_range_values_are_refused() {
-        let p = Policy { min_overlap_seconds: 0, ..Policy::default() };
+        let p = Policy {
+            min_overlap_seconds: 0,
+            ..Policy::default()
+        };
         assert!(p.validate().is_err());
-        let p = Policy { utc_offset_seconds: 90_000, ..Policy::default() };
+        let p = Policy {
+            utc_offset_seconds: 90_000,
+            ..Policy::default()
+        };
         assert!(p.validate().is_err());
     }
 }

@@ -38,7 +38,11 @@ pub struct RiskArea {
 impl RiskArea {
     /// The level in force at `at`.
     pub fn level_at(&self, at: Instant) -> RiskLevel {
-        self.levels.iter().rev().find(|(from, _)| *from <= at).map_or(RiskLevel::Low, |(_, l)| *l)
+        self.levels
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= at)
+            .map_or(RiskLevel::Low, |(_, l)| *l)
     }
 }
 
@@ -156,7 +160,13 @@ impl Quarantine {
     /// # Errors
     /// [`Error::InvalidValue`] when `from` is before the area's last change:
     /// levels are recorded in time order.
-    pub fn set_risk_level(&mut self, area: &AreaId, name: &str, from: Instant, level: RiskLevel) -> Result<()> {
+    pub fn set_risk_level(
+        &mut self,
+        area: &AreaId,
+        name: &str,
+        from: Instant,
+        level: RiskLevel,
+    ) -> Result<()> {
         let a = self.areas.entry(area.clone()).or_insert_with(|| RiskArea {
             id: area.clone(),
             name: name.to_string(),
@@ -167,7 +177,10 @@ impl Quarantine {
                 return Err(Error::invalid(
                     "risk level change",
                     from.to_rfc3339(),
-                    format!("a time after the last change of `{area}` at {}", last.to_rfc3339()),
+                    format!(
+                        "a time after the last change of `{area}` at {}",
+                        last.to_rfc3339()
+                    ),
                 ));
             }
         }
@@ -194,7 +207,10 @@ impl Quarantine {
             return Err(Error::invalid(
                 "arrival",
                 travel.arrived.to_rfc3339(),
-                format!("a time after the departure at {}", travel.departed.to_rfc3339()),
+                format!(
+                    "a time after the departure at {}",
+                    travel.departed.to_rfc3339()
+                ),
             ));
         }
         self.travels.push(travel);
@@ -213,7 +229,11 @@ impl Quarantine {
         self.travels
             .iter()
             .filter(|t| t.arrived <= as_of && t.arrived >= since)
-            .filter(|t| self.areas.get(&t.from_area).is_some_and(|a| a.level_at(t.departed) == RiskLevel::High))
+            .filter(|t| {
+                self.areas
+                    .get(&t.from_area)
+                    .is_some_and(|a| a.level_at(t.departed) == RiskLevel::High)
+            })
             .map(|t| Returnee {
                 person: t.person.clone(),
                 from_area: t.from_area.clone(),
@@ -225,25 +245,50 @@ impl Quarantine {
 
     fn insert_order(&mut self, order: IsolationOrder) -> Result<&IsolationOrder> {
         if self.orders.contains_key(&order.id) {
-            return Err(Error::Duplicate { what: "isolation order", key: order.id.to_string(), existing: "an order".into() });
+            return Err(Error::Duplicate {
+                what: "isolation order",
+                key: order.id.to_string(),
+                existing: "an order".into(),
+            });
         }
         let id = order.id.clone();
         self.orders.insert(id.clone(), order);
         self.order(&id)
     }
 
-    /// Home isolation of a returnee, from arrival for the policy's days.
+    /// Home isolation of a returnee ordered at `ordered_at`, counted from
+    /// arrival for the policy's days.
     ///
     /// # Errors
-    /// [`Error::Duplicate`] for a known order id.
-    pub fn order_home_isolation(&mut self, id: OrderId, person: PersonId, arrived: Instant, reason: &str, policy: &Policy) -> Result<&IsolationOrder> {
+    /// [`Error::Duplicate`] for a known order id; [`Error::InvalidValue`] when
+    /// the order comes after the isolation period would already have ended.
+    pub fn order_home_isolation(
+        &mut self,
+        id: OrderId,
+        person: PersonId,
+        arrived: Instant,
+        ordered_at: Instant,
+        reason: &str,
+        policy: &Policy,
+    ) -> Result<&IsolationOrder> {
+        let end = arrived + Duration::days(i64::from(policy.returnee_isolation_days));
+        if ordered_at >= end {
+            return Err(Error::invalid(
+                "order time",
+                ordered_at.to_rfc3339(),
+                format!(
+                    "a time before the isolation period ends at {}",
+                    end.to_rfc3339()
+                ),
+            ));
+        }
         self.insert_order(IsolationOrder {
             id,
             person,
             kind: IsolationKind::Home,
             reason: reason.to_string(),
-            start: arrived,
-            end: arrived + Duration::days(i64::from(policy.returnee_isolation_days)),
+            start: ordered_at.max(arrived),
+            end,
             status: OrderStatus::Active,
             changes: Vec::new(),
         })
@@ -255,13 +300,29 @@ impl Quarantine {
     /// # Errors
     /// [`Error::Duplicate`] for a known order id; [`Error::InvalidValue`] when
     /// the start is not before the end the policy gives.
-    pub fn order_observation(&mut self, id: OrderId, person: PersonId, kind: IsolationKind, last_exposure: Instant, start: Instant, reason: &str, policy: &Policy) -> Result<&IsolationOrder> {
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "an order needs each of these facts; a struct would only rename them"
+    )]
+    pub fn order_observation(
+        &mut self,
+        id: OrderId,
+        person: PersonId,
+        kind: IsolationKind,
+        last_exposure: Instant,
+        start: Instant,
+        reason: &str,
+        policy: &Policy,
+    ) -> Result<&IsolationOrder> {
         let end = last_exposure + Duration::days(i64::from(policy.observation_days));
         if start >= end {
             return Err(Error::invalid(
                 "observation start",
                 start.to_rfc3339(),
-                format!("a time before the end of observation at {}", end.to_rfc3339()),
+                format!(
+                    "a time before the end of observation at {}",
+                    end.to_rfc3339()
+                ),
             ));
         }
         self.insert_order(IsolationOrder {
@@ -281,7 +342,9 @@ impl Quarantine {
     /// # Errors
     /// [`Error::NotFound`] for an unknown id.
     pub fn order(&self, id: &OrderId) -> Result<&IsolationOrder> {
-        self.orders.get(id).ok_or_else(|| Error::not_found("isolation order", id))
+        self.orders
+            .get(id)
+            .ok_or_else(|| Error::not_found("isolation order", id))
     }
 
     /// Every order, by id.
@@ -289,16 +352,40 @@ impl Quarantine {
         self.orders.values()
     }
 
-    fn active_mut(&mut self, id: &OrderId, action: &'static str, at: Option<Instant>) -> Result<&mut IsolationOrder> {
-        let o = self.orders.get_mut(id).ok_or_else(|| Error::not_found("isolation order", id))?;
-        let refuse = |reason: String| Error::InvalidTransition { what: "isolation order", id: id.to_string(), action, reason };
+    fn active_mut(
+        &mut self,
+        id: &OrderId,
+        action: &'static str,
+        at: Option<Instant>,
+    ) -> Result<&mut IsolationOrder> {
+        let o = self
+            .orders
+            .get_mut(id)
+            .ok_or_else(|| Error::not_found("isolation order", id))?;
+        let refuse = |reason: String| Error::InvalidTransition {
+            what: "isolation order",
+            id: id.to_string(),
+            action,
+            reason,
+        };
         match o.status {
             OrderStatus::Active => {}
-            OrderStatus::Released(r) => return Err(refuse(format!("it was released at {}", r.to_rfc3339()))),
-            OrderStatus::BecameCase(r) => return Err(refuse(format!("the person became a case at {}", r.to_rfc3339()))),
+            OrderStatus::Released(r) => {
+                return Err(refuse(format!("it was released at {}", r.to_rfc3339())))
+            }
+            OrderStatus::BecameCase(r) => {
+                return Err(refuse(format!(
+                    "the person became a case at {}",
+                    r.to_rfc3339()
+                )))
+            }
         }
         if let Some(at) = at.filter(|at| *at < o.start) {
-            return Err(refuse(format!("{} is before the order started at {}", at.to_rfc3339(), o.start.to_rfc3339())));
+            return Err(refuse(format!(
+                "{} is before the order started at {}",
+                at.to_rfc3339(),
+                o.start.to_rfc3339()
+            )));
         }
         Ok(o)
     }
@@ -331,9 +418,14 @@ impl Quarantine {
     pub fn extend(&mut self, id: &OrderId, exposure: Instant, policy: &Policy) -> Result<Instant> {
         let o = self.active_mut(id, "extend", None)?;
         let previous_end = o.end;
-        let new_end = previous_end.max(exposure + Duration::days(i64::from(policy.observation_days)));
+        let new_end =
+            previous_end.max(exposure + Duration::days(i64::from(policy.observation_days)));
         o.end = new_end;
-        o.changes.push(OrderChange::Extended { exposure, previous_end, new_end });
+        o.changes.push(OrderChange::Extended {
+            exposure,
+            previous_end,
+            new_end,
+        });
         Ok(new_end)
     }
 
@@ -385,12 +477,17 @@ impl Quarantine {
     /// overdue, for release).
     pub fn due_for_release(&self, day: NaiveDate, policy: &Policy) -> Vec<&IsolationOrder> {
         let d = day_interval(day, policy.zone());
-        self.orders.values().filter(|o| o.status == OrderStatus::Active && o.end < d.end).collect()
+        self.orders
+            .values()
+            .filter(|o| o.status == OrderStatus::Active && o.end < d.end)
+            .collect()
     }
 
     /// The order a person is under at `at`, if any.
     pub fn isolation_of(&self, person: &PersonId, at: Instant) -> Option<&IsolationOrder> {
-        self.orders.values().find(|o| &o.person == person && o.in_force_at(at))
+        self.orders
+            .values()
+            .find(|o| &o.person == person && o.in_force_at(at))
     }
 }
 
@@ -407,14 +504,38 @@ mod tests {
     fn returnees_come_from_areas_that_were_high_risk_when_they_left() {
         let p = Policy::default();
         let mut q = Quarantine::default();
-        q.set_risk_level(&"WH".into(), "Wuhan", t("2020-01-20 00:00"), RiskLevel::High).unwrap();
-        q.set_risk_level(&"WH".into(), "Wuhan", t("2020-04-08 00:00"), RiskLevel::Low).unwrap();
-        assert!(q.set_risk_level(&"WH".into(), "Wuhan", t("2020-01-01 00:00"), RiskLevel::High).is_err());
-        let trip = |person: &str, dep: &str, arr: &str| TravelRecord { person: person.into(), from_area: "WH".into(), departed: t(dep), arrived: t(arr) };
-        q.record_travel(trip("early", "2020-01-19 08:00", "2020-01-19 20:00")).unwrap();
-        q.record_travel(trip("family", "2020-01-22 08:00", "2020-01-22 20:00")).unwrap();
-        q.record_travel(trip("late", "2020-04-09 08:00", "2020-04-09 20:00")).unwrap();
-        assert!(q.record_travel(trip("x", "2020-01-22 08:00", "2020-01-21 20:00")).is_err());
+        q.set_risk_level(
+            &"WH".into(),
+            "Wuhan",
+            t("2020-01-20 00:00"),
+            RiskLevel::High,
+        )
+        .unwrap();
+        q.set_risk_level(&"WH".into(), "Wuhan", t("2020-04-08 00:00"), RiskLevel::Low)
+            .unwrap();
+        assert!(q
+            .set_risk_level(
+                &"WH".into(),
+                "Wuhan",
+                t("2020-01-01 00:00"),
+                RiskLevel::High
+            )
+            .is_err());
+        let trip = |person: &str, dep: &str, arr: &str| TravelRecord {
+            person: person.into(),
+            from_area: "WH".into(),
+            departed: t(dep),
+            arrived: t(arr),
+        };
+        q.record_travel(trip("early", "2020-01-19 08:00", "2020-01-19 20:00"))
+            .unwrap();
+        q.record_travel(trip("family", "2020-01-22 08:00", "2020-01-22 20:00"))
+            .unwrap();
+        q.record_travel(trip("late", "2020-04-09 08:00", "2020-04-09 20:00"))
+            .unwrap();
+        assert!(q
+            .record_travel(trip("x", "2020-01-22 08:00", "2020-01-21 20:00"))
+            .is_err());
         let found = q.returnees(t("2020-01-25 00:00"), &p);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].person.as_str(), "family");
@@ -427,19 +548,69 @@ mod tests {
         let p = Policy::default();
         let mut q = Quarantine::default();
         let id = OrderId::from("O1");
-        let o = q.order_home_isolation(id.clone(), "P".into(), t("2020-01-22 20:00"), "returnee", &p).unwrap();
-        assert_eq!(o.end, t("2020-02-05 20:00"));
-        assert!(q.order_home_isolation(id.clone(), "P".into(), t("2020-01-22 20:00"), "again", &p).is_err());
-        assert!(q.transfer_to_centralized(&id, t("2020-01-01 00:00")).is_err());
-        q.transfer_to_centralized(&id, t("2020-01-24 00:00")).unwrap();
-        assert!(q.transfer_to_centralized(&id, t("2020-01-25 00:00")).unwrap_err().to_string().contains("already centralized"));
-        assert_eq!(q.extend(&id, t("2020-01-30 00:00"), &p).unwrap(), t("2020-02-13 00:00"));
+        let o = q
+            .order_home_isolation(
+                id.clone(),
+                "P".into(),
+                t("2020-01-22 20:00"),
+                t("2020-01-23 10:00"),
+                "returnee",
+                &p,
+            )
+            .unwrap();
+        assert_eq!(
+            (o.start, o.end),
+            (t("2020-01-23 10:00"), t("2020-02-05 20:00"))
+        );
+        assert!(q
+            .order_home_isolation(
+                id.clone(),
+                "P".into(),
+                t("2020-01-22 20:00"),
+                t("2020-01-23 10:00"),
+                "again",
+                &p
+            )
+            .is_err());
+        assert!(q
+            .order_home_isolation(
+                "O2".into(),
+                "P".into(),
+                t("2020-01-22 20:00"),
+                t("2020-02-05 20:00"),
+                "too late",
+                &p
+            )
+            .is_err());
+        assert!(q
+            .transfer_to_centralized(&id, t("2020-01-23 09:00"))
+            .is_err());
+        q.transfer_to_centralized(&id, t("2020-01-24 00:00"))
+            .unwrap();
+        assert!(q
+            .transfer_to_centralized(&id, t("2020-01-25 00:00"))
+            .unwrap_err()
+            .to_string()
+            .contains("already centralized"));
+        assert_eq!(
+            q.extend(&id, t("2020-01-30 00:00"), &p).unwrap(),
+            t("2020-02-13 00:00")
+        );
         // An earlier exposure never shortens the order.
-        assert_eq!(q.extend(&id, t("2020-01-24 00:00"), &p).unwrap(), t("2020-02-13 00:00"));
+        assert_eq!(
+            q.extend(&id, t("2020-01-24 00:00"), &p).unwrap(),
+            t("2020-02-13 00:00")
+        );
         let err = q.release(&id, t("2020-02-12 00:00")).unwrap_err();
         assert_eq!(err.code(), "invalid_transition");
-        assert_eq!(q.due_for_release("2020-02-12".parse().unwrap(), &p).len(), 0);
-        assert_eq!(q.due_for_release("2020-02-13".parse().unwrap(), &p).len(), 1);
+        assert_eq!(
+            q.due_for_release("2020-02-12".parse().unwrap(), &p).len(),
+            0
+        );
+        assert_eq!(
+            q.due_for_release("2020-02-13".parse().unwrap(), &p).len(),
+            1
+        );
         q.release(&id, t("2020-02-13 09:00")).unwrap();
         assert!(q.release(&id, t("2020-02-14 09:00")).is_err());
         assert!(q.convert_to_case(&id, t("2020-02-14 09:00")).is_err());
@@ -454,9 +625,32 @@ mod tests {
         let p = Policy::default();
         let mut q = Quarantine::default();
         let id = OrderId::from("C1");
-        q.order_observation(id.clone(), "P".into(), IsolationKind::Centralized, t("2020-01-25 12:00"), t("2020-01-26 08:00"), "contact", &p).unwrap();
-        assert!(q.order_observation("C2".into(), "P".into(), IsolationKind::Centralized, t("2020-01-01 12:00"), t("2020-01-26 08:00"), "contact", &p).is_err());
+        q.order_observation(
+            id.clone(),
+            "P".into(),
+            IsolationKind::Centralized,
+            t("2020-01-25 12:00"),
+            t("2020-01-26 08:00"),
+            "contact",
+            &p,
+        )
+        .unwrap();
+        assert!(q
+            .order_observation(
+                "C2".into(),
+                "P".into(),
+                IsolationKind::Centralized,
+                t("2020-01-01 12:00"),
+                t("2020-01-26 08:00"),
+                "contact",
+                &p
+            )
+            .is_err());
         q.convert_to_case(&id, t("2020-01-28 08:00")).unwrap();
-        assert!(q.release(&id, t("2020-03-01 00:00")).unwrap_err().to_string().contains("became a case"));
+        assert!(q
+            .release(&id, t("2020-03-01 00:00"))
+            .unwrap_err()
+            .to_string()
+            .contains("became a case"));
     }
 }

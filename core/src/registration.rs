@@ -124,16 +124,33 @@ impl Registrations {
     /// empty passport number or a registration before arrival.
     pub fn add_stay(&mut self, stay: ForeignStay) -> Result<()> {
         if self.stays.contains_key(&stay.id) {
-            return Err(Error::Duplicate { what: "stay", key: stay.id.to_string(), existing: "a stay".into() });
+            return Err(Error::Duplicate {
+                what: "stay",
+                key: stay.id.to_string(),
+                existing: "a stay".into(),
+            });
         }
         if stay.passport_number.trim().is_empty() {
-            return Err(Error::invalid("passport number", "", "the number printed in the passport"));
+            return Err(Error::invalid(
+                "passport number",
+                "",
+                "the number printed in the passport",
+            ));
         }
         if let Some(r) = stay.registered_at.filter(|r| *r < stay.arrival) {
-            return Err(Error::invalid("registration time", r.to_rfc3339(), format!("a time after arrival at {}", stay.arrival.to_rfc3339())));
+            return Err(Error::invalid(
+                "registration time",
+                r.to_rfc3339(),
+                format!("a time after arrival at {}", stay.arrival.to_rfc3339()),
+            ));
         }
         if let (Some(at), Some(channel)) = (stay.registered_at, stay.channel) {
-            self.ledger.push(ServiceEntry { kind: ServiceKind::ForeignerRegistration, channel, at, count: 1 });
+            self.ledger.push(ServiceEntry {
+                kind: ServiceKind::ForeignerRegistration,
+                channel,
+                at,
+                count: 1,
+            });
         }
         self.stays.insert(stay.id.clone(), stay);
         Ok(())
@@ -145,17 +162,34 @@ impl Registrations {
     /// [`Error::NotFound`]; [`Error::InvalidTransition`] when registered
     /// already or `at` is before arrival.
     pub fn register(&mut self, id: &StayId, at: Instant, channel: Channel) -> Result<()> {
-        let s = self.stays.get_mut(id).ok_or_else(|| Error::not_found("stay", id))?;
-        let refuse = |reason: String| Error::InvalidTransition { what: "stay", id: id.to_string(), action: "register", reason };
+        let s = self
+            .stays
+            .get_mut(id)
+            .ok_or_else(|| Error::not_found("stay", id))?;
+        let refuse = |reason: String| Error::InvalidTransition {
+            what: "stay",
+            id: id.to_string(),
+            action: "register",
+            reason,
+        };
         if let Some(r) = s.registered_at {
             return Err(refuse(format!("registered already at {}", r.to_rfc3339())));
         }
         if at < s.arrival {
-            return Err(refuse(format!("{} is before arrival at {}", at.to_rfc3339(), s.arrival.to_rfc3339())));
+            return Err(refuse(format!(
+                "{} is before arrival at {}",
+                at.to_rfc3339(),
+                s.arrival.to_rfc3339()
+            )));
         }
         s.registered_at = Some(at);
         s.channel = Some(channel);
-        self.ledger.push(ServiceEntry { kind: ServiceKind::ForeignerRegistration, channel, at, count: 1 });
+        self.ledger.push(ServiceEntry {
+            kind: ServiceKind::ForeignerRegistration,
+            channel,
+            at,
+            count: 1,
+        });
         Ok(())
     }
 
@@ -164,7 +198,9 @@ impl Registrations {
     /// # Errors
     /// [`Error::NotFound`] for an unknown id.
     pub fn stay(&self, id: &StayId) -> Result<&ForeignStay> {
-        self.stays.get(id).ok_or_else(|| Error::not_found("stay", id))
+        self.stays
+            .get(id)
+            .ok_or_else(|| Error::not_found("stay", id))
     }
 
     /// Every stay, by id.
@@ -179,12 +215,21 @@ impl Registrations {
 
     /// Stays not registered although their deadline has passed at `as_of`.
     pub fn overdue(&self, as_of: Instant, policy: &Policy) -> Vec<&ForeignStay> {
-        self.stays.values().filter(|s| s.registered_at.is_none() && Self::deadline(s, policy) < as_of).collect()
+        self.stays
+            .values()
+            .filter(|s| s.registered_at.is_none() && Self::deadline(s, policy) < as_of)
+            .collect()
     }
 
     /// Stays registered after their deadline.
     pub fn registered_late(&self, policy: &Policy) -> Vec<&ForeignStay> {
-        self.stays.values().filter(|s| s.registered_at.is_some_and(|r| r > Self::deadline(s, policy))).collect()
+        self.stays
+            .values()
+            .filter(|s| {
+                s.registered_at
+                    .is_some_and(|r| r > Self::deadline(s, policy))
+            })
+            .collect()
     }
 
     /// Issue the certificate of a registered stay; its paper copy is held at
@@ -195,20 +240,36 @@ impl Registrations {
     /// registered or already has a certificate.
     pub fn issue_certificate(&mut self, stay: &StayId, at: Instant) -> Result<&Certificate> {
         let s = self.stay(stay)?;
-        let refuse = |reason: String| Error::InvalidTransition { what: "stay", id: stay.to_string(), action: "certify", reason };
+        let refuse = |reason: String| Error::InvalidTransition {
+            what: "stay",
+            id: stay.to_string(),
+            action: "certify",
+            reason,
+        };
         if s.registered_at.is_none() {
             return Err(refuse("it is not registered yet".into()));
         }
         if let Some(c) = self.certificates.values().find(|c| &c.stay == stay) {
-            return Err(refuse(format!("certificate {} was issued already", c.serial)));
+            return Err(refuse(format!(
+                "certificate {} was issued already",
+                c.serial
+            )));
         }
         let serial = self.certificates.keys().next_back().map_or(1, |s| s + 1);
-        let cert = Certificate { serial, stay: stay.clone(), issued_at: at, photo_sent_at: None, paper: Paper::Held };
+        let cert = Certificate {
+            serial,
+            stay: stay.clone(),
+            issued_at: at,
+            photo_sent_at: None,
+            paper: Paper::Held,
+        };
         Ok(self.certificates.entry(serial).or_insert(cert))
     }
 
     fn certificate_mut(&mut self, serial: u32) -> Result<&mut Certificate> {
-        self.certificates.get_mut(&serial).ok_or_else(|| Error::not_found("certificate", serial))
+        self.certificates
+            .get_mut(&serial)
+            .ok_or_else(|| Error::not_found("certificate", serial))
     }
 
     /// Record that a photo of the certificate was sent to the holder.
@@ -227,14 +288,29 @@ impl Registrations {
     /// or `at` is before issuance.
     pub fn deliver_paper(&mut self, serial: u32, to: &str, at: Instant) -> Result<()> {
         let c = self.certificate_mut(serial)?;
-        let refuse = |reason: String| Error::InvalidTransition { what: "certificate", id: serial.to_string(), action: "deliver", reason };
+        let refuse = |reason: String| Error::InvalidTransition {
+            what: "certificate",
+            id: serial.to_string(),
+            action: "deliver",
+            reason,
+        };
         if let Paper::Delivered { to, at } = &c.paper {
-            return Err(refuse(format!("delivered already to {to} at {}", at.to_rfc3339())));
+            return Err(refuse(format!(
+                "delivered already to {to} at {}",
+                at.to_rfc3339()
+            )));
         }
         if at < c.issued_at {
-            return Err(refuse(format!("{} is before issuance at {}", at.to_rfc3339(), c.issued_at.to_rfc3339())));
+            return Err(refuse(format!(
+                "{} is before issuance at {}",
+                at.to_rfc3339(),
+                c.issued_at.to_rfc3339()
+            )));
         }
-        c.paper = Paper::Delivered { to: to.to_string(), at };
+        c.paper = Paper::Delivered {
+            to: to.to_string(),
+            at,
+        };
         Ok(())
     }
 
@@ -245,18 +321,32 @@ impl Registrations {
 
     /// Certificates whose paper copy is still held at the station.
     pub fn papers_held(&self) -> Vec<&Certificate> {
-        self.certificates.values().filter(|c| c.paper == Paper::Held).collect()
+        self.certificates
+            .values()
+            .filter(|c| c.paper == Paper::Held)
+            .collect()
     }
 
     /// Record services delivered.
     ///
     /// # Errors
     /// [`Error::InvalidValue`] for a count of zero.
-    pub fn record_service(&mut self, kind: ServiceKind, channel: Channel, at: Instant, count: u32) -> Result<()> {
+    pub fn record_service(
+        &mut self,
+        kind: ServiceKind,
+        channel: Channel,
+        at: Instant,
+        count: u32,
+    ) -> Result<()> {
         if count == 0 {
             return Err(Error::invalid("service count", 0, "at least 1"));
         }
-        self.ledger.push(ServiceEntry { kind, channel, at, count });
+        self.ledger.push(ServiceEntry {
+            kind,
+            channel,
+            at,
+            count,
+        });
         Ok(())
     }
 
@@ -266,7 +356,12 @@ impl Registrations {
     }
 
     /// Services by kind and channel for the days `from` to `to` inclusive (policy zone).
-    pub fn service_counts(&self, from: NaiveDate, to: NaiveDate, policy: &Policy) -> BTreeMap<(ServiceKind, Channel), u32> {
+    pub fn service_counts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        policy: &Policy,
+    ) -> BTreeMap<(ServiceKind, Channel), u32> {
         let mut out = BTreeMap::new();
         for e in &self.ledger {
             let day = local_day(e.at, policy.zone());
@@ -288,7 +383,17 @@ mod tests {
     }
 
     fn stay(id: &str, arrival: &str) -> ForeignStay {
-        ForeignStay { id: id.into(), name: "ANNA ERIKSSON".into(), nationality: "SWE".into(), passport_number: "L898902C3".into(), address: "3 West Lane".into(), host: "Li Si".into(), arrival: t(arrival), registered_at: None, channel: None }
+        ForeignStay {
+            id: id.into(),
+            name: "ANNA ERIKSSON".into(),
+            nationality: "SWE".into(),
+            passport_number: "L898902C3".into(),
+            address: "3 West Lane".into(),
+            host: "Li Si".into(),
+            arrival: t(arrival),
+            registered_at: None,
+            channel: None,
+        }
     }
 
     #[test]
@@ -300,29 +405,69 @@ mod tests {
         assert!(r.add_stay(stay("S1", "2020-02-20 10:00")).is_err());
         assert!(r.overdue(t("2020-02-21 10:00"), &p).is_empty());
         assert_eq!(r.overdue(t("2020-02-21 10:01"), &p).len(), 2);
-        assert_eq!(r.overdue(t("2020-02-21 10:01"), &Policy::preset("rural-1986").unwrap()).len(), 0);
-        r.register(&"S1".into(), t("2020-02-20 21:00"), Channel::Video).unwrap();
-        r.register(&"S2".into(), t("2020-02-22 09:00"), Channel::Window).unwrap();
-        assert!(r.register(&"S2".into(), t("2020-02-22 09:00"), Channel::Window).is_err());
+        assert_eq!(
+            r.overdue(
+                t("2020-02-21 10:01"),
+                &Policy::preset("rural-1986").unwrap()
+            )
+            .len(),
+            0
+        );
+        r.register(&"S1".into(), t("2020-02-20 21:00"), Channel::Video)
+            .unwrap();
+        r.register(&"S2".into(), t("2020-02-22 09:00"), Channel::Window)
+            .unwrap();
+        assert!(r
+            .register(&"S2".into(), t("2020-02-22 09:00"), Channel::Window)
+            .is_err());
         assert_eq!(r.registered_late(&p).len(), 1);
-        let counts = r.service_counts("2020-02-20".parse().unwrap(), "2020-02-22".parse().unwrap(), &p);
-        assert_eq!(counts[&(ServiceKind::ForeignerRegistration, Channel::Video)], 1);
+        let counts = r.service_counts(
+            "2020-02-20".parse().unwrap(),
+            "2020-02-22".parse().unwrap(),
+            &p,
+        );
+        assert_eq!(
+            counts[&(ServiceKind::ForeignerRegistration, Channel::Video)],
+            1
+        );
     }
 
     #[test]
     fn certificates_and_their_paper_copies() {
         let mut r = Registrations::default();
         r.add_stay(stay("S1", "2020-02-20 10:00")).unwrap();
-        assert!(r.issue_certificate(&"S1".into(), t("2020-02-20 21:00")).unwrap_err().to_string().contains("not registered"));
-        r.register(&"S1".into(), t("2020-02-20 21:00"), Channel::Video).unwrap();
-        let serial = r.issue_certificate(&"S1".into(), t("2020-02-20 21:30")).unwrap().serial;
-        assert!(r.issue_certificate(&"S1".into(), t("2020-02-20 21:30")).is_err());
+        assert!(r
+            .issue_certificate(&"S1".into(), t("2020-02-20 21:00"))
+            .unwrap_err()
+            .to_string()
+            .contains("not registered"));
+        r.register(&"S1".into(), t("2020-02-20 21:00"), Channel::Video)
+            .unwrap();
+        let serial = r
+            .issue_certificate(&"S1".into(), t("2020-02-20 21:30"))
+            .unwrap()
+            .serial;
+        assert!(r
+            .issue_certificate(&"S1".into(), t("2020-02-20 21:30"))
+            .is_err());
         r.send_photo(serial, t("2020-02-20 21:35")).unwrap();
         assert_eq!(r.papers_held().len(), 1);
-        assert!(r.deliver_paper(serial, "Li Si", t("2020-02-20 00:00")).is_err());
-        r.deliver_paper(serial, "Li Si", t("2020-03-20 10:00")).unwrap();
-        assert!(r.deliver_paper(serial, "Li Si", t("2020-03-21 10:00")).is_err());
+        assert!(r
+            .deliver_paper(serial, "Li Si", t("2020-02-20 00:00"))
+            .is_err());
+        r.deliver_paper(serial, "Li Si", t("2020-03-20 10:00"))
+            .unwrap();
+        assert!(r
+            .deliver_paper(serial, "Li Si", t("2020-03-21 10:00"))
+            .is_err());
         assert!(r.papers_held().is_empty());
-        assert!(r.record_service(ServiceKind::ExitEntry, Channel::Online, t("2020-03-01 10:00"), 0).is_err());
+        assert!(r
+            .record_service(
+                ServiceKind::ExitEntry,
+                Channel::Online,
+                t("2020-03-01 10:00"),
+                0
+            )
+            .is_err());
     }
 }

@@ -94,7 +94,11 @@ impl std::str::FromStr for GroupBy {
             "village" => Ok(GroupBy::Village),
             "sector" => Ok(GroupBy::Sector),
             "size" => Ok(GroupBy::Size),
-            other => Err(Error::invalid("group by", other, "one of all, village, sector, size")),
+            other => Err(Error::invalid(
+                "group by",
+                other,
+                "one of all, village, sector, size",
+            )),
         }
     }
 }
@@ -135,11 +139,23 @@ impl Resumption {
     /// [`Error::Duplicate`] for a known id or credit code.
     pub fn add_enterprise(&mut self, e: Enterprise) -> Result<()> {
         if self.enterprises.contains_key(&e.id) {
-            return Err(Error::Duplicate { what: "enterprise", key: e.id.to_string(), existing: "an enterprise".into() });
+            return Err(Error::Duplicate {
+                what: "enterprise",
+                key: e.id.to_string(),
+                existing: "an enterprise".into(),
+            });
         }
         if let Some(code) = &e.credit_code {
-            if let Some(other) = self.enterprises.values().find(|o| o.credit_code.as_ref() == Some(code)) {
-                return Err(Error::Duplicate { what: "credit code", key: code.to_string(), existing: format!("enterprise `{}`", other.id) });
+            if let Some(other) = self
+                .enterprises
+                .values()
+                .find(|o| o.credit_code.as_ref() == Some(code))
+            {
+                return Err(Error::Duplicate {
+                    what: "credit code",
+                    key: code.to_string(),
+                    existing: format!("enterprise `{}`", other.id),
+                });
             }
         }
         self.enterprises.insert(e.id.clone(), e);
@@ -151,7 +167,9 @@ impl Resumption {
     /// # Errors
     /// [`Error::NotFound`] for an unknown id.
     pub fn enterprise(&self, id: &EnterpriseId) -> Result<&Enterprise> {
-        self.enterprises.get(id).ok_or_else(|| Error::not_found("enterprise", id))
+        self.enterprises
+            .get(id)
+            .ok_or_else(|| Error::not_found("enterprise", id))
     }
 
     /// Every enterprise, by id.
@@ -170,16 +188,36 @@ impl Resumption {
         let e = self.enterprise(&r.enterprise)?;
         let record = || format!("report of enterprise `{}` on {}", r.enterprise, r.date);
         if r.workers_on_site > e.workforce {
-            return Err(Error::Implausible { record: record(), reason: format!("{} workers on site but the workforce is {}", r.workers_on_site, e.workforce) });
+            return Err(Error::Implausible {
+                record: record(),
+                reason: format!(
+                    "{} workers on site but the workforce is {}",
+                    r.workers_on_site, e.workforce
+                ),
+            });
         }
         if !r.resumed && r.workers_on_site > 0 {
-            return Err(Error::Implausible { record: record(), reason: format!("{} workers on site but not resumed", r.workers_on_site) });
+            return Err(Error::Implausible {
+                record: record(),
+                reason: format!("{} workers on site but not resumed", r.workers_on_site),
+            });
         }
         if let Some(est) = e.established.filter(|est| r.date < *est) {
-            return Err(Error::Implausible { record: record(), reason: format!("the enterprise was established on {est}") });
+            return Err(Error::Implausible {
+                record: record(),
+                reason: format!("the enterprise was established on {est}"),
+            });
         }
-        if self.reports.get(&r.enterprise).is_some_and(|d| d.contains_key(&r.date)) {
-            return Err(Error::Duplicate { what: "report", key: format!("{} on {}", r.enterprise, r.date), existing: "a report for that day".into() });
+        if self
+            .reports
+            .get(&r.enterprise)
+            .is_some_and(|d| d.contains_key(&r.date))
+        {
+            return Err(Error::Duplicate {
+                what: "report",
+                key: format!("{} on {}", r.enterprise, r.date),
+                existing: "a report for that day".into(),
+            });
         }
         Ok(())
     }
@@ -190,7 +228,10 @@ impl Resumption {
     /// As [`Resumption::check_report`].
     pub fn file_report(&mut self, r: DailyStatus) -> Result<()> {
         self.check_report(&r)?;
-        self.reports.entry(r.enterprise.clone()).or_default().insert(r.date, r);
+        self.reports
+            .entry(r.enterprise.clone())
+            .or_default()
+            .insert(r.date, r);
         Ok(())
     }
 
@@ -201,7 +242,10 @@ impl Resumption {
 
     /// The latest report of an enterprise on or before `day`.
     pub fn status_on(&self, id: &EnterpriseId, day: NaiveDate) -> Option<&DailyStatus> {
-        self.reports.get(id).and_then(|d| d.range(..=day).next_back()).map(|(_, r)| r)
+        self.reports
+            .get(id)
+            .and_then(|d| d.range(..=day).next_back())
+            .map(|(_, r)| r)
     }
 
     /// Whether an enterprise is working as of `day`.
@@ -225,7 +269,16 @@ impl Resumption {
                 GroupBy::Sector => e.sector.clone(),
                 GroupBy::Size => if e.above_scale { "above" } else { "below" }.to_string(),
             };
-            let row = groups.entry(group.clone()).or_insert_with(|| RateRow { date: day, group, enterprises: 0, resumed: 0, workforce: 0, on_site: 0, enterprise_rate: 0.0, workforce_rate: 0.0 });
+            let row = groups.entry(group.clone()).or_insert_with(|| RateRow {
+                date: day,
+                group,
+                enterprises: 0,
+                resumed: 0,
+                workforce: 0,
+                on_site: 0,
+                enterprise_rate: 0.0,
+                workforce_rate: 0.0,
+            });
             row.enterprises += 1;
             row.workforce += u64::from(e.workforce);
             if let Some(r) = self.status_on(&e.id, day) {
@@ -236,8 +289,16 @@ impl Resumption {
         groups
             .into_values()
             .map(|mut r| {
-                r.enterprise_rate = if r.enterprises == 0 { 0.0 } else { r.resumed as f64 / r.enterprises as f64 };
-                r.workforce_rate = if r.workforce == 0 { 0.0 } else { r.on_site as f64 / r.workforce as f64 };
+                r.enterprise_rate = if r.enterprises == 0 {
+                    0.0
+                } else {
+                    r.resumed as f64 / r.enterprises as f64
+                };
+                r.workforce_rate = if r.workforce == 0 {
+                    0.0
+                } else {
+                    r.on_site as f64 / r.workforce as f64
+                };
                 r
             })
             .collect()
@@ -245,7 +306,10 @@ impl Resumption {
 
     /// [`Resumption::rates`] for every day from `from` to `to` inclusive.
     pub fn daily_series(&self, from: NaiveDate, to: NaiveDate, by: GroupBy) -> Vec<RateRow> {
-        from.iter_days().take_while(|d| *d <= to).flat_map(|d| self.rates(d, by)).collect()
+        from.iter_days()
+            .take_while(|d| *d <= to)
+            .flat_map(|d| self.rates(d, by))
+            .collect()
     }
 
     /// The first and last day any report was filed.
@@ -264,20 +328,52 @@ impl Resumption {
     pub fn record_migrant(&mut self, m: MigrantWorker) -> Result<()> {
         self.enterprise(&m.enterprise)?;
         if self.migrants.contains_key(&m.person) {
-            return Err(Error::Duplicate { what: "migrant worker", key: m.person.to_string(), existing: "a recruited worker".into() });
+            return Err(Error::Duplicate {
+                what: "migrant worker",
+                key: m.person.to_string(),
+                existing: "a recruited worker".into(),
+            });
         }
         let record = || format!("migrant worker `{}`", m.person);
         if let Some(arrived) = m.arrived {
             match &m.verification {
                 Some(v) if v.passed && v.on <= arrived => {}
-                Some(v) if !v.passed => return Err(Error::Implausible { record: record(), reason: format!("arrived on {arrived} but failed verification by {}", v.bureau) }),
-                Some(v) => return Err(Error::Implausible { record: record(), reason: format!("arrived on {arrived}, before verification on {}", v.on) }),
-                None => return Err(Error::Implausible { record: record(), reason: format!("arrived on {arrived} without remote verification") }),
+                Some(v) if !v.passed => {
+                    return Err(Error::Implausible {
+                        record: record(),
+                        reason: format!(
+                            "arrived on {arrived} but failed verification by {}",
+                            v.bureau
+                        ),
+                    })
+                }
+                Some(v) => {
+                    return Err(Error::Implausible {
+                        record: record(),
+                        reason: format!("arrived on {arrived}, before verification on {}", v.on),
+                    })
+                }
+                None => {
+                    return Err(Error::Implausible {
+                        record: record(),
+                        reason: format!("arrived on {arrived} without remote verification"),
+                    })
+                }
             }
         }
         match (m.arrived, m.started) {
-            (None, Some(s)) => return Err(Error::Implausible { record: record(), reason: format!("started on {s} without an arrival") }),
-            (Some(a), Some(s)) if s < a => return Err(Error::Implausible { record: record(), reason: format!("started on {s}, before arriving on {a}") }),
+            (None, Some(s)) => {
+                return Err(Error::Implausible {
+                    record: record(),
+                    reason: format!("started on {s} without an arrival"),
+                })
+            }
+            (Some(a), Some(s)) if s < a => {
+                return Err(Error::Implausible {
+                    record: record(),
+                    reason: format!("started on {s}, before arriving on {a}"),
+                })
+            }
             _ => {}
         }
         self.migrants.insert(m.person.clone(), m);
@@ -308,14 +404,33 @@ mod tests {
 
     fn town() -> Resumption {
         let mut r = Resumption::default();
-        for (id, village, sector, above, workforce) in [("E1", "A", "textiles", true, 100), ("E2", "A", "food", false, 20), ("E3", "B", "textiles", false, 30)] {
-            r.add_enterprise(Enterprise { id: id.into(), name: id.into(), credit_code: None, village: village.into(), sector: sector.into(), above_scale: above, workforce, established: Some(d("2010-01-01")) }).unwrap();
+        for (id, village, sector, above, workforce) in [
+            ("E1", "A", "textiles", true, 100),
+            ("E2", "A", "food", false, 20),
+            ("E3", "B", "textiles", false, 30),
+        ] {
+            r.add_enterprise(Enterprise {
+                id: id.into(),
+                name: id.into(),
+                credit_code: None,
+                village: village.into(),
+                sector: sector.into(),
+                above_scale: above,
+                workforce,
+                established: Some(d("2010-01-01")),
+            })
+            .unwrap();
         }
         r
     }
 
     fn report(e: &str, date: &str, resumed: bool, on_site: u32) -> DailyStatus {
-        DailyStatus { enterprise: e.into(), date: d(date), resumed, workers_on_site: on_site }
+        DailyStatus {
+            enterprise: e.into(),
+            date: d(date),
+            resumed,
+            workers_on_site: on_site,
+        }
     }
 
     #[test]
@@ -329,36 +444,88 @@ mod tests {
         assert!((all[0].enterprise_rate - 2.0 / 3.0).abs() < 1e-12);
         assert!((all[0].workforce_rate - 70.0 / 150.0).abs() < 1e-12);
         let by_village = r.rates(d("2020-02-13"), GroupBy::Village);
-        assert_eq!(by_village.iter().map(|x| (x.group.as_str(), x.on_site)).collect::<Vec<_>>(), vec![("A", 110), ("B", 0)]);
+        assert_eq!(
+            by_village
+                .iter()
+                .map(|x| (x.group.as_str(), x.on_site))
+                .collect::<Vec<_>>(),
+            vec![("A", 110), ("B", 0)]
+        );
         assert_eq!(r.rates(d("2020-02-13"), GroupBy::Size)[0].group, "above");
-        assert_eq!(r.daily_series(d("2020-02-09"), d("2020-02-13"), GroupBy::Sector).len(), 10);
+        assert_eq!(
+            r.daily_series(d("2020-02-09"), d("2020-02-13"), GroupBy::Sector)
+                .len(),
+            10
+        );
         assert_eq!(r.report_span(), Some((d("2020-02-10"), d("2020-02-13"))));
     }
 
     #[test]
     fn impossible_reports_name_the_row() {
         let mut r = town();
-        let e = r.file_report(report("E2", "2020-02-10", true, 21)).unwrap_err();
-        assert_eq!(e.to_string(), "report of enterprise `E2` on 2020-02-10: 21 workers on site but the workforce is 20");
-        assert!(r.file_report(report("E2", "2009-02-10", true, 1)).unwrap_err().to_string().contains("established on 2010-01-01"));
+        let e = r
+            .file_report(report("E2", "2020-02-10", true, 21))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "report of enterprise `E2` on 2020-02-10: 21 workers on site but the workforce is 20"
+        );
+        assert!(r
+            .file_report(report("E2", "2009-02-10", true, 1))
+            .unwrap_err()
+            .to_string()
+            .contains("established on 2010-01-01"));
         assert!(r.file_report(report("E2", "2020-02-10", false, 1)).is_err());
-        assert_eq!(r.file_report(report("E9", "2020-02-10", true, 1)).unwrap_err().code(), "not_found");
+        assert_eq!(
+            r.file_report(report("E9", "2020-02-10", true, 1))
+                .unwrap_err()
+                .code(),
+            "not_found"
+        );
         r.file_report(report("E2", "2020-02-10", true, 1)).unwrap();
-        assert_eq!(r.file_report(report("E2", "2020-02-10", true, 1)).unwrap_err().code(), "duplicate");
+        assert_eq!(
+            r.file_report(report("E2", "2020-02-10", true, 1))
+                .unwrap_err()
+                .code(),
+            "duplicate"
+        );
     }
 
     #[test]
     fn migrant_workers_are_verified_before_they_travel() {
         let mut r = town();
-        let v = Some(Verification { bureau: "Zhenxiong PSB".into(), passed: true, on: d("2020-02-15") });
-        let m = |p: &str, verification: Option<Verification>, arrived: Option<&str>, started: Option<&str>| MigrantWorker {
-            person: p.into(), enterprise: "E1".into(), origin_county: "Zhenxiong, Yunnan".into(), verification, arrived: arrived.map(d), started: started.map(d),
+        let v = Some(Verification {
+            bureau: "Zhenxiong PSB".into(),
+            passed: true,
+            on: d("2020-02-15"),
+        });
+        let m = |p: &str,
+                 verification: Option<Verification>,
+                 arrived: Option<&str>,
+                 started: Option<&str>| MigrantWorker {
+            person: p.into(),
+            enterprise: "E1".into(),
+            origin_county: "Zhenxiong, Yunnan".into(),
+            verification,
+            arrived: arrived.map(d),
+            started: started.map(d),
         };
-        r.record_migrant(m("W1", v.clone(), Some("2020-02-18"), Some("2020-02-18"))).unwrap();
+        r.record_migrant(m("W1", v.clone(), Some("2020-02-18"), Some("2020-02-18")))
+            .unwrap();
         assert!(r.record_migrant(m("W1", v.clone(), None, None)).is_err());
-        assert!(r.record_migrant(m("W2", None, Some("2020-02-18"), None)).unwrap_err().to_string().contains("without remote verification"));
-        assert!(r.record_migrant(m("W3", v.clone(), Some("2020-02-14"), None)).unwrap_err().to_string().contains("before verification"));
-        assert!(r.record_migrant(m("W4", v, Some("2020-02-18"), Some("2020-02-17"))).is_err());
+        assert!(r
+            .record_migrant(m("W2", None, Some("2020-02-18"), None))
+            .unwrap_err()
+            .to_string()
+            .contains("without remote verification"));
+        assert!(r
+            .record_migrant(m("W3", v.clone(), Some("2020-02-14"), None))
+            .unwrap_err()
+            .to_string()
+            .contains("before verification"));
+        assert!(r
+            .record_migrant(m("W4", v, Some("2020-02-18"), Some("2020-02-17")))
+            .is_err());
         assert_eq!(r.days_to_start(), vec![(PersonId::from("W1"), 0)]);
     }
 
@@ -366,9 +533,22 @@ mod tests {
     fn duplicate_credit_codes_are_refused() {
         let mut r = town();
         let code: CreditCode = "91110000600037341L".parse().unwrap();
-        let e = |id: &str| Enterprise { id: id.into(), name: id.into(), credit_code: Some(code.clone()), village: "A".into(), sector: "x".into(), above_scale: false, workforce: 1, established: None };
+        let e = |id: &str| Enterprise {
+            id: id.into(),
+            name: id.into(),
+            credit_code: Some(code.clone()),
+            village: "A".into(),
+            sector: "x".into(),
+            above_scale: false,
+            workforce: 1,
+            established: None,
+        };
         r.add_enterprise(e("E8")).unwrap();
-        assert!(r.add_enterprise(e("E9")).unwrap_err().to_string().contains("`E8`"));
+        assert!(r
+            .add_enterprise(e("E9"))
+            .unwrap_err()
+            .to_string()
+            .contains("`E8`"));
         assert!("bogus".parse::<GroupBy>().is_err());
     }
 }

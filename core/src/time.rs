@@ -94,7 +94,10 @@ pub fn parse_instant(text: &str, zone: FixedOffset) -> Result<Instant> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&Utc));
     }
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'-') && !text.contains("--") {
+    if !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+        && !text.contains("--")
+    {
         if let Ok(secs) = text.parse::<i64>() {
             if let Some(t) = DateTime::from_timestamp(secs, 0) {
                 return Ok(t);
@@ -111,7 +114,11 @@ pub fn parse_instant(text: &str, zone: FixedOffset) -> Result<Instant> {
             return Ok(local_to_utc(naive, zone));
         }
     }
-    for form in ["%Y-%m-%d %H:%M:%S%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%:z"] {
+    for form in [
+        "%Y-%m-%d %H:%M:%S%z",
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%d %H:%M:%S%:z",
+    ] {
         if let Ok(t) = DateTime::parse_from_str(text, form) {
             return Ok(t.with_timezone(&Utc));
         }
@@ -213,10 +220,19 @@ mod tests {
     #[test]
     fn local_days_follow_the_zone() {
         let t = parse_instant("2020-02-01T23:30:00+08:00", cst()).unwrap();
-        assert_eq!(local_day(t, cst()), NaiveDate::from_ymd_opt(2020, 2, 1).unwrap());
-        assert_eq!(local_day(t, FixedOffset::east_opt(0).unwrap()).to_string(), "2020-02-01");
+        assert_eq!(
+            local_day(t, cst()),
+            NaiveDate::from_ymd_opt(2020, 2, 1).unwrap()
+        );
+        assert_eq!(
+            local_day(t, FixedOffset::east_opt(0).unwrap()).to_string(),
+            "2020-02-01"
+        );
         let d = NaiveDate::from_ymd_opt(2020, 2, 2).unwrap();
-        assert_eq!(day_start(d, cst()), parse_instant("2020-02-01T16:00:00Z", cst()).unwrap());
+        assert_eq!(
+            day_start(d, cst()),
+            parse_instant("2020-02-01T16:00:00Z", cst()).unwrap()
+        );
     }
 
     #[test]

@@ -10,7 +10,9 @@ use crate::error::IdError;
 const DOC: &str = "credit code";
 /// The 31 characters of the code: digits and capitals without I, O, Z, S, V.
 const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 /// Registration authorities of GB 32100-2015 table 1 (1 = institutional
 /// organisation, 5 = civil affairs, 9 = industry and commerce, ...).
 const AUTHORITIES: &str = "123456789ANY";
@@ -66,11 +68,15 @@ impl CreditCode {
         for (i, &c) in chars.iter().enumerate() {
             match ALPHABET.find(c) {
                 Some(v) => values.push(v as u32),
-                None => return Err(bad(i, "a digit or a capital letter other than I, O, Z, S, V")),
+                None => {
+                    return Err(bad(
+                        i,
+                        "a digit or a capital letter other than I, O, Z, S, V",
+                    ))
+                }
             }
         }
-        let sum: u32 = values[..17].iter().zip(WEIGHTS).map(|(v, w)| v * w).sum();
-        let expected = ALPHABET.as_bytes()[((31 - sum % 31) % 31) as usize] as char;
+        let expected = check_char(&values[..17]);
         if expected != chars[17] {
             return Err(IdError::CheckDigit {
                 input: input.to_string(),
@@ -91,6 +97,19 @@ impl CreditCode {
     pub fn region_code(&self) -> &str {
         &self.0[2..8]
     }
+}
+
+/// The check character of the first 17 characters, given as alphabet values.
+pub(crate) fn check_char(values: &[u32]) -> char {
+    let sum: u32 = values.iter().zip(WEIGHTS).map(|(v, w)| v * w).sum();
+    ALPHABET.as_bytes()[((31 - sum % 31) % 31) as usize] as char
+}
+
+/// The alphabet value of each character of `body` (characters outside it count 0).
+pub(crate) fn values(body: &str) -> Vec<u32> {
+    body.chars()
+        .map(|c| ALPHABET.find(c).unwrap_or(0) as u32)
+        .collect()
 }
 
 impl FromStr for CreditCode {
@@ -126,7 +145,10 @@ mod tests {
     #[test]
     fn errors() {
         let e = |s: &str| CreditCode::parse(s).unwrap_err().to_string();
-        assert_eq!(e("12345"), "credit code `12345` has 5 characters, expected 18");
+        assert_eq!(
+            e("12345"),
+            "credit code `12345` has 5 characters, expected 18"
+        );
         assert!(e("9111000060003IOZSV").contains("`I` at position 14"));
         assert_eq!(
             e("91110000600037341N"),

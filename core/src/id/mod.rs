@@ -7,9 +7,13 @@ mod phone;
 mod resident;
 
 pub use credit::CreditCode;
+pub(crate) use credit::{check_char as credit_check_char, values as credit_values};
 pub use passport::{mrz_check_digit, PassportMrz};
 pub use phone::MobileNumber;
+pub(crate) use resident::check_char as resident_check_char;
 pub use resident::{ResidentId, Sex};
+
+use std::fmt::Write as _;
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -43,18 +47,30 @@ impl IdDocument {
     /// [`IdError`] when a resident id is invalid or a passport number is empty
     /// or has characters outside A-Z and 0-9.
     pub fn parse(number: &str, nationality: Option<&str>) -> Result<Self, IdError> {
-        match nationality.map(str::trim).filter(|n| !n.is_empty() && *n != "CHN") {
-            None => Ok(IdDocument::Resident { number: ResidentId::parse(number)? }),
+        match nationality
+            .map(str::trim)
+            .filter(|n| !n.is_empty() && *n != "CHN")
+        {
+            None => Ok(IdDocument::Resident {
+                number: ResidentId::parse(number)?,
+            }),
             Some(nat) => {
                 let n = number.trim().to_ascii_uppercase();
-                if n.is_empty() || n.len() > 20 || !n.chars().all(|c| c.is_ascii_alphanumeric()) {
+                if n.is_empty()
+                    || n.len() > 20
+                    || !n.chars().all(char::is_alphanumeric)
+                    || !n.is_ascii()
+                {
                     return Err(IdError::Format {
                         document: "passport number",
                         input: number.to_string(),
                         reason: "expected 1 to 20 letters and digits".into(),
                     });
                 }
-                Ok(IdDocument::Passport { nationality: nat.to_ascii_uppercase(), number: n })
+                Ok(IdDocument::Passport {
+                    nationality: nat.to_ascii_uppercase(),
+                    number: n,
+                })
             }
         }
     }
@@ -64,7 +80,10 @@ impl IdDocument {
     pub fn key(&self) -> String {
         match self {
             IdDocument::Resident { number } => number.as_str().to_string(),
-            IdDocument::Passport { nationality, number } => format!("{nationality}:{number}"),
+            IdDocument::Passport {
+                nationality,
+                number,
+            } => format!("{nationality}:{number}"),
         }
     }
 
@@ -99,11 +118,23 @@ impl IdDocument {
 /// ```
 pub fn mask_id_number(number: &str) -> String {
     let chars: Vec<char> = number.chars().collect();
-    let (head, tail) = if chars.len() >= 15 { (6, 4) } else if chars.len() > 4 { (2, 2) } else { (0, 0) };
+    let (head, tail) = if chars.len() >= 15 {
+        (6, 4)
+    } else if chars.len() > 4 {
+        (2, 2)
+    } else {
+        (0, 0)
+    };
     chars
         .iter()
         .enumerate()
-        .map(|(i, c)| if i < head || i + tail >= chars.len() { *c } else { '*' })
+        .map(|(i, c)| {
+            if i < head || i + tail >= chars.len() {
+                *c
+            } else {
+                '*'
+            }
+        })
         .collect()
 }
 
@@ -115,8 +146,16 @@ pub fn mask_phone(phone: &str) -> String {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let shown = if chars.len() == 11 { !(3..7).contains(&i) } else { i + 4 >= chars.len() };
-            if shown { *c } else { '*' }
+            let shown = if chars.len() == 11 {
+                !(3..7).contains(&i)
+            } else {
+                i + 4 >= chars.len()
+            };
+            if shown {
+                *c
+            } else {
+                '*'
+            }
         })
         .collect()
 }
@@ -130,13 +169,21 @@ pub fn mask_phone(phone: &str) -> String {
 /// ```
 pub fn mask_name(name: &str) -> String {
     let name = name.trim();
-    if name.chars().any(|c| c.is_whitespace()) || name.chars().all(|c| c.is_ascii()) {
+    if name.chars().any(char::is_whitespace) || name.is_ascii() {
         name.split_whitespace()
-            .map(|w| w.chars().enumerate().map(|(i, c)| if i == 0 { c } else { '*' }).collect::<String>())
+            .map(|w| {
+                w.chars()
+                    .enumerate()
+                    .map(|(i, c)| if i == 0 { c } else { '*' })
+                    .collect::<String>()
+            })
             .collect::<Vec<_>>()
             .join(" ")
     } else {
-        name.chars().enumerate().map(|(i, c)| if i == 0 { c } else { '*' }).collect()
+        name.chars()
+            .enumerate()
+            .map(|(i, c)| if i == 0 { c } else { '*' })
+            .collect()
     }
 }
 
@@ -157,8 +204,12 @@ pub fn pseudonym(key: &[u8], value: &str) -> String {
     };
     mac.update(value.as_bytes());
     let digest = mac.finalize().into_bytes();
-    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    format!("p_{hex}")
+    let mut out = String::from("p_");
+    for b in digest.iter().take(8) {
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 /// Parse a resident id, passport lines, credit code or phone from text, for
@@ -209,8 +260,17 @@ mod tests {
 
     #[test]
     fn validate_document_dispatches() {
-        assert_eq!(validate_document("mobile", "13800138000").unwrap(), "13800138000");
-        assert_eq!(validate_document("fax", "1").unwrap_err().code(), "invalid_value");
-        assert_eq!(validate_document("resident_id", "1").unwrap_err().code(), "invalid_identity_document");
+        assert_eq!(
+            validate_document("mobile", "13800138000").unwrap(),
+            "13800138000"
+        );
+        assert_eq!(
+            validate_document("fax", "1").unwrap_err().code(),
+            "invalid_value"
+        );
+        assert_eq!(
+            validate_document("resident_id", "1").unwrap_err().code(),
+            "invalid_identity_document"
+        );
     }
 }

@@ -79,7 +79,11 @@ impl PassportMrz {
             let n = line.chars().count();
             if n != 44 {
                 return Err(IdError::Length {
-                    document: if name == "line 1" { "passport mrz line 1" } else { "passport mrz line 2" },
+                    document: if name == "line 1" {
+                        "passport mrz line 1"
+                    } else {
+                        "passport mrz line 2"
+                    },
                     input: line.to_string(),
                     found: n,
                     expected: "44",
@@ -193,7 +197,11 @@ struct Lines {
 
 impl Serialize for PassportMrz {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Lines { line1: self.line1.clone(), line2: self.line2.clone() }.serialize(s)
+        Lines {
+            line1: self.line1.clone(),
+            line2: self.line2.clone(),
+        }
+        .serialize(s)
     }
 }
 
@@ -215,7 +223,10 @@ mod tests {
     fn names_the_check_digit_that_fails() {
         let bad = "L898902C36UTO7408122F1204159ZE184226B<<<<<20";
         let e = PassportMrz::parse(L1, bad).unwrap_err().to_string();
-        assert_eq!(e, format!("personal number check digit of `{bad}` should be `1`, found `2`"));
+        assert_eq!(
+            e,
+            format!("personal number check digit of `{bad}` should be `1`, found `2`")
+        );
         let bad = "L898902C37UTO7408122F1204159ZE184226B<<<<<10";
         let e = PassportMrz::parse(L1, bad).unwrap_err().to_string();
         assert!(e.starts_with("document number check digit"), "{e}");
@@ -223,9 +234,15 @@ mod tests {
 
     #[test]
     fn rejects_bad_length_and_characters() {
-        assert!(PassportMrz::parse(L1, &L2[..43]).unwrap_err().to_string().contains("has 43 characters"));
+        assert!(PassportMrz::parse(L1, &L2[..43])
+            .unwrap_err()
+            .to_string()
+            .contains("has 43 characters"));
         let lower = L1.replace("ANNA", "anna");
-        assert!(PassportMrz::parse(&lower, L2).unwrap_err().to_string().contains("`a` at position"));
+        assert!(PassportMrz::parse(&lower, L2)
+            .unwrap_err()
+            .to_string()
+            .contains("`a` at position"));
         let id = L1.replacen('P', "I", 1);
         assert!(PassportMrz::parse(&id, L2).is_err());
     }

@@ -36,7 +36,11 @@ impl MobileNumber {
         } else if digits.len() == 13 && digits.starts_with("86") {
             digits = digits[2..].to_string();
         }
-        if let Some((i, c)) = digits.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
+        if let Some((i, c)) = digits
+            .chars()
+            .enumerate()
+            .find(|(_, c)| !c.is_ascii_digit())
+        {
             return Err(IdError::Character {
                 document: DOC,
                 input: input.to_string(),
@@ -107,9 +111,15 @@ mod tests {
 
     #[test]
     fn accepts_prefixes_and_rejects_bad_numbers() {
-        assert_eq!(MobileNumber::parse("8613800138000").unwrap().as_str(), "13800138000");
+        assert_eq!(
+            MobileNumber::parse("8613800138000").unwrap().as_str(),
+            "13800138000"
+        );
         let e = |s: &str| MobileNumber::parse(s).unwrap_err().to_string();
-        assert_eq!(e("1380013800"), "mobile number `1380013800` has 10 characters, expected 11 digits");
+        assert_eq!(
+            e("1380013800"),
+            "mobile number `1380013800` has 10 characters, expected 11 digits"
+        );
         assert!(e("12800138000").contains("starting with 13 to 19"));
         assert!(e("1380013800a").contains("`a` at position 11"));
     }

@@ -19,8 +19,8 @@ const CHECK_CHARS: &[u8; 11] = b"10X98765432";
 /// full county table with its history (7,000 codes that change every year);
 /// a county code that did not exist in the birth year is accepted here.
 const PROVINCES: [u8; 35] = [
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51,
-    52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
 ];
 
 /// Sex as encoded by the parity of the sequence digit.

@@ -70,6 +70,18 @@ pub struct ChainReport {
     pub problems: Vec<DataProblem>,
 }
 
+/// Generation of a case in or below a cycle.
+const CYCLE: u32 = u32::MAX;
+
+/// Union-find root with path halving.
+fn find(root: &mut [usize], mut i: usize) -> usize {
+    while root[i] != i {
+        root[i] = root[root[i]];
+        i = root[i];
+    }
+    i
+}
+
 /// Analyse the chains among `cases`; onsets given as times use `zone` for their day.
 ///
 /// ```
@@ -84,6 +96,10 @@ pub struct ChainReport {
 /// assert_eq!(r.longest_chain.len(), 2);
 /// assert_eq!(r.problems.len(), 1);
 /// ```
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass per statistic reads best in order"
+)]
 pub fn chains(cases: &[Case], zone: FixedOffset) -> ChainReport {
     let mut problems = Vec::new();
     let mut ids: Vec<CaseId> = Vec::new();
@@ -110,16 +126,20 @@ pub fn chains(cases: &[Case], zone: FixedOffset) -> ChainReport {
         seen[i] = true;
         match &c.infected_by {
             None => {}
-            Some(by) if by == &c.id => problems.push(DataProblem::SelfInfection { case: c.id.clone() }),
+            Some(by) if by == &c.id => {
+                problems.push(DataProblem::SelfInfection { case: c.id.clone() });
+            }
             Some(by) => match index.get(by) {
                 Some(&j) => parent[i] = Some(j),
-                None => problems.push(DataProblem::UnknownInfector { case: c.id.clone(), infector: by.clone() }),
+                None => problems.push(DataProblem::UnknownInfector {
+                    case: c.id.clone(),
+                    infector: by.clone(),
+                }),
             },
         }
     }
 
-    // Generations by walking up; 0 = unknown yet, u32::MAX = in or below a cycle.
-    const CYCLE: u32 = u32::MAX;
+    // Generations by walking up; 0 = unknown yet, CYCLE = in or below a cycle.
     let mut generation = vec![0u32; n];
     let mut on_path = vec![false; n];
     for start in 0..n {
@@ -132,7 +152,8 @@ pub fn chains(cases: &[Case], zone: FixedOffset) -> ChainReport {
             if on_path[i] {
                 // Found a loop: the part of the path from i on.
                 let pos = path.iter().position(|&p| p == i).unwrap_or(0);
-                let mut members: Vec<CaseId> = path[pos..].iter().map(|&p| ids[p].clone()).collect();
+                let mut members: Vec<CaseId> =
+                    path[pos..].iter().map(|&p| ids[p].clone()).collect();
                 let smallest = (0..members.len()).min_by_key(|&k| &members[k]).unwrap_or(0);
                 members.rotate_left(smallest);
                 problems.push(DataProblem::Cycle { cases: members });
@@ -160,25 +181,24 @@ pub fn chains(cases: &[Case], zone: FixedOffset) -> ChainReport {
 
     // Clusters: connected components over followable links.
     let mut root: Vec<usize> = (0..n).collect();
-    fn find(root: &mut [usize], mut i: usize) -> usize {
-        while root[i] != i {
-            root[i] = root[root[i]];
-            i = root[i];
-        }
-        i
-    }
-    for i in 0..n {
-        if let Some(j) = parent[i] {
+    for (i, p) in parent.iter().enumerate() {
+        if let Some(j) = *p {
             let (a, b) = (find(&mut root, i), find(&mut root, j));
             root[a.max(b)] = a.min(b);
         }
     }
     let mut groups: BTreeMap<usize, Vec<CaseId>> = BTreeMap::new();
-    for i in 0..n {
+    for (i, id) in ids.iter().enumerate() {
         let r = find(&mut root, i);
-        groups.entry(r).or_default().push(ids[i].clone());
+        groups.entry(r).or_default().push(id.clone());
     }
-    let mut clusters: Vec<Vec<CaseId>> = groups.into_values().map(|mut g| { g.sort(); g }).collect();
+    let mut clusters: Vec<Vec<CaseId>> = groups
+        .into_values()
+        .map(|mut g| {
+            g.sort();
+            g
+        })
+        .collect();
     clusters.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a[0].cmp(&b[0])));
 
     let mut secondary: BTreeMap<CaseId, usize> = BTreeMap::new();
@@ -187,12 +207,20 @@ pub fn chains(cases: &[Case], zone: FixedOffset) -> ChainReport {
         if let Some(j) = parent[i] {
             *secondary.entry(ids[j].clone()).or_default() += 1;
             if let (Some(a), Some(b)) = (onset[j], onset[i]) {
-                serial_intervals.push(SerialInterval { infector: ids[j].clone(), infectee: ids[i].clone(), days: (b - a).num_days() });
+                serial_intervals.push(SerialInterval {
+                    infector: ids[j].clone(),
+                    infectee: ids[i].clone(),
+                    days: (b - a).num_days(),
+                });
             }
         }
     }
     // Deepest case (smallest id among ties), then walk up.
-    let deepest = (0..n).filter(|&i| generation[i] != CYCLE).max_by(|&a, &b| generation[a].cmp(&generation[b]).then_with(|| ids[b].cmp(&ids[a])));
+    let deepest = (0..n).filter(|&i| generation[i] != CYCLE).max_by(|&a, &b| {
+        generation[a]
+            .cmp(&generation[b])
+            .then_with(|| ids[b].cmp(&ids[a]))
+    });
     let mut longest_chain = Vec::new();
     let mut cur = deepest;
     while let Some(i) = cur {
@@ -203,7 +231,10 @@ pub fn chains(cases: &[Case], zone: FixedOffset) -> ChainReport {
     let total: usize = secondary.values().sum();
     ChainReport {
         clusters,
-        generation: (0..n).filter(|&i| generation[i] != CYCLE).map(|i| (ids[i].clone(), generation[i])).collect(),
+        generation: (0..n)
+            .filter(|&i| generation[i] != CYCLE)
+            .map(|i| (ids[i].clone(), generation[i]))
+            .collect(),
         longest_chain,
         mean_secondary_cases: if n == 0 { 0.0 } else { total as f64 / n as f64 },
         secondary_cases: secondary,
@@ -225,12 +256,21 @@ impl ChainReport {
 
     /// Mean serial interval in days, when any is known.
     pub fn mean_serial_interval(&self) -> Option<f64> {
-        (!self.serial_intervals.is_empty()).then(|| self.serial_intervals.iter().map(|s| s.days as f64).sum::<f64>() / self.serial_intervals.len() as f64)
+        (!self.serial_intervals.is_empty()).then(|| {
+            self.serial_intervals
+                .iter()
+                .map(|s| s.days as f64)
+                .sum::<f64>()
+                / self.serial_intervals.len() as f64
+        })
     }
 
     /// Cases with their infector, for drawing the network.
-    pub fn links<'a>(cases: &'a [Case]) -> BTreeSet<(&'a CaseId, &'a CaseId)> {
-        cases.iter().filter_map(|c| c.infected_by.as_ref().map(|by| (by, &c.id))).collect()
+    pub fn links(cases: &[Case]) -> BTreeSet<(&CaseId, &CaseId)> {
+        cases
+            .iter()
+            .filter_map(|c| c.infected_by.as_ref().map(|by| (by, &c.id)))
+            .collect()
     }
 }
 
@@ -240,7 +280,11 @@ mod tests {
     use crate::time::DateOrTime;
 
     fn case(id: &str, by: Option<&str>, onset: Option<&str>) -> Case {
-        let mut c = Case::new(id, format!("p{id}").as_str(), DateOrTime::Date("2020-02-01".parse().unwrap()));
+        let mut c = Case::new(
+            id,
+            format!("p{id}").as_str(),
+            DateOrTime::Date("2020-02-01".parse().unwrap()),
+        );
         c.infected_by = by.map(CaseId::from);
         c.onset = onset.map(|o| DateOrTime::Date(o.parse().unwrap()));
         c
@@ -260,12 +304,27 @@ mod tests {
             case("E", None, None),
         ];
         let r = chains(&cases, zone());
-        assert_eq!(r.clusters, vec![vec!["A".into(), "B".into(), "C".into(), "D".into()], vec![CaseId::from("E")]]);
+        assert_eq!(
+            r.clusters,
+            vec![
+                vec!["A".into(), "B".into(), "C".into(), "D".into()],
+                vec![CaseId::from("E")]
+            ]
+        );
         assert_eq!(r.generation[&CaseId::from("D")], 3);
-        assert_eq!(r.longest_chain, vec![CaseId::from("A"), "B".into(), "D".into()]);
+        assert_eq!(
+            r.longest_chain,
+            vec![CaseId::from("A"), "B".into(), "D".into()]
+        );
         assert_eq!(r.secondary_cases[&CaseId::from("A")], 2);
         assert!((r.mean_secondary_cases - 0.6).abs() < 1e-12);
-        assert_eq!(r.serial_intervals.iter().map(|s| s.days).collect::<Vec<_>>(), vec![5, 4]);
+        assert_eq!(
+            r.serial_intervals
+                .iter()
+                .map(|s| s.days)
+                .collect::<Vec<_>>(),
+            vec![5, 4]
+        );
         assert_eq!(r.mean_serial_interval(), Some(4.5));
         assert_eq!(r.cases_per_generation(), vec![2, 2, 1]);
         assert!(r.problems.is_empty());
@@ -283,10 +342,19 @@ mod tests {
             case("A", None, None),
         ];
         let r = chains(&cases, zone());
-        assert!(r.problems.contains(&DataProblem::SelfInfection { case: "A".into() }));
-        assert!(r.problems.contains(&DataProblem::UnknownInfector { case: "B".into(), infector: "Z".into() }));
-        assert!(r.problems.contains(&DataProblem::Cycle { cases: vec!["C".into(), "D".into(), "E".into()] }));
-        assert!(r.problems.contains(&DataProblem::DuplicateCase { case: "A".into() }));
+        assert!(r
+            .problems
+            .contains(&DataProblem::SelfInfection { case: "A".into() }));
+        assert!(r.problems.contains(&DataProblem::UnknownInfector {
+            case: "B".into(),
+            infector: "Z".into()
+        }));
+        assert!(r.problems.contains(&DataProblem::Cycle {
+            cases: vec!["C".into(), "D".into(), "E".into()]
+        }));
+        assert!(r
+            .problems
+            .contains(&DataProblem::DuplicateCase { case: "A".into() }));
         assert_eq!(r.generation.get(&CaseId::from("F")), None);
         assert_eq!(r.generation[&CaseId::from("A")], 1);
         assert_eq!(r.generation[&CaseId::from("B")], 1);

@@ -40,7 +40,16 @@ pub struct Case {
 impl Case {
     /// A case known by its confirmation only.
     pub fn new(id: impl Into<CaseId>, person: impl Into<PersonId>, confirmed: DateOrTime) -> Case {
-        Case { id: id.into(), person: person.into(), onset: None, sampled: None, confirmed, infected_by: None, arrived: None, isolated: None }
+        Case {
+            id: id.into(),
+            person: person.into(),
+            onset: None,
+            sampled: None,
+            confirmed,
+            infected_by: None,
+            arrived: None,
+            isolated: None,
+        }
     }
 }
 
@@ -83,11 +92,18 @@ pub fn exposure_window(case: &Case, policy: &Policy) -> Result<ExposureWindow> {
     if end <= start {
         return Err(Error::invalid(
             format!("exposure window of case `{}`", case.id),
-            format!("{} to {}", render_instant(start, zone), render_instant(end, zone)),
+            format!(
+                "{} to {}",
+                render_instant(start, zone),
+                render_instant(end, zone)
+            ),
             "isolation or confirmation after the start of the infectious period",
         ));
     }
-    Ok(ExposureWindow { interval: Interval { start, end }, rule })
+    Ok(ExposureWindow {
+        interval: Interval { start, end },
+        rule,
+    })
 }
 
 /// Why a person is a close contact.
@@ -121,10 +137,21 @@ impl fmt::Display for Evidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Evidence::CoResident { household } => write!(f, "lives in household {household}"),
-            Evidence::CoPresence { place, first_contact, overlap_seconds } => {
-                write!(f, "at {place} from {} for {} min", first_contact.to_rfc3339(), overlap_seconds / 60)
+            Evidence::CoPresence {
+                place,
+                first_contact,
+                overlap_seconds,
+            } => {
+                write!(
+                    f,
+                    "at {place} from {} for {} min",
+                    first_contact.to_rfc3339(),
+                    overlap_seconds / 60
+                )
             }
-            Evidence::Interview { note, at } => write!(f, "interview: {note} ({})", at.to_rfc3339()),
+            Evidence::Interview { note, at } => {
+                write!(f, "interview: {note} ({})", at.to_rfc3339())
+            }
         }
     }
 }
@@ -184,10 +211,19 @@ fn at(secs: i64) -> Instant {
 ///
 /// # Errors
 /// [`Error::InvalidValue`] when a case's exposure window is empty.
-pub fn close_contacts(cases: &[Case], inputs: TraceInputs<'_>, window: Option<Interval>) -> Result<Vec<CloseContact>> {
+pub fn close_contacts(
+    cases: &[Case],
+    inputs: TraceInputs<'_>,
+    window: Option<Interval>,
+) -> Result<Vec<CloseContact>> {
     let case_persons: BTreeSet<&PersonId> = cases.iter().map(|c| &c.person).collect();
     let mut found: BTreeMap<PersonId, CloseContact> = BTreeMap::new();
-    let mut add = |person: PersonId, case: &CaseId, ev: Evidence, overlap: i64, first: Instant, last: Instant| {
+    let mut add = |person: PersonId,
+                   case: &CaseId,
+                   ev: Evidence,
+                   overlap: i64,
+                   first: Instant,
+                   last: Instant| {
         let c = found.entry(person.clone()).or_insert_with(|| CloseContact {
             person,
             cases: BTreeSet::new(),
@@ -210,7 +246,10 @@ pub fn close_contacts(cases: &[Case], inputs: TraceInputs<'_>, window: Option<In
         };
         let visits = inputs.visits;
         if let Some(who) = visits.persons().get(case.person.as_str()) {
-            let qw = Window { start: w.start.timestamp(), end: w.end.timestamp() };
+            let qw = Window {
+                start: w.start.timestamp(),
+                end: w.end.timestamp(),
+            };
             for c in contacts_by_place(visits, who, qw, min_overlap) {
                 let person = PersonId::from(visits.persons().name(c.person));
                 if case_persons.contains(&person) {
@@ -221,22 +260,49 @@ pub fn close_contacts(cases: &[Case], inputs: TraceInputs<'_>, window: Option<In
                     first_contact: at(c.first_contact),
                     overlap_seconds: c.overlap,
                 };
-                add(person, &case.id, ev, c.overlap, at(c.first_contact), at(c.last_contact));
+                add(
+                    person,
+                    &case.id,
+                    ev,
+                    c.overlap,
+                    at(c.first_contact),
+                    at(c.last_contact),
+                );
             }
         }
-        if let (Some(residents), true) = (inputs.residents, inputs.policy.coresidents_are_contacts) {
+        if let (Some(residents), true) = (inputs.residents, inputs.policy.coresidents_are_contacts)
+        {
             let day = local_day(w.end, inputs.policy.zone());
             for household in residents.homes_of(&case.person, day) {
                 for person in residents.residents_of(&household, day) {
                     if !case_persons.contains(&person) {
-                        add(person, &case.id, Evidence::CoResident { household: household.clone() }, 0, w.start, w.end);
+                        add(
+                            person,
+                            &case.id,
+                            Evidence::CoResident {
+                                household: household.clone(),
+                            },
+                            0,
+                            w.start,
+                            w.end,
+                        );
                     }
                 }
             }
         }
         for i in inputs.interviews.iter().filter(|i| i.case == case.id) {
             if !case_persons.contains(&i.person) {
-                add(i.person.clone(), &case.id, Evidence::Interview { note: i.note.clone(), at: i.at }, 0, i.at, i.at);
+                add(
+                    i.person.clone(),
+                    &case.id,
+                    Evidence::Interview {
+                        note: i.note.clone(),
+                        at: i.at,
+                    },
+                    0,
+                    i.at,
+                    i.at,
+                );
             }
         }
     }
@@ -255,16 +321,32 @@ pub struct SecondRingContact {
 /// Contacts of contacts (次密接): persons who were co-present with, or live
 /// with, a close contact within `window`, minus the cases and the close
 /// contacts themselves. Sorted by person id.
-pub fn second_ring_contacts(cases: &[Case], contacts: &[CloseContact], inputs: TraceInputs<'_>, window: Interval) -> Vec<SecondRingContact> {
-    let excluded: BTreeSet<&PersonId> = cases.iter().map(|c| &c.person).chain(contacts.iter().map(|c| &c.person)).collect();
+pub fn second_ring_contacts(
+    cases: &[Case],
+    contacts: &[CloseContact],
+    inputs: TraceInputs<'_>,
+    window: Interval,
+) -> Vec<SecondRingContact> {
+    let excluded: BTreeSet<&PersonId> = cases
+        .iter()
+        .map(|c| &c.person)
+        .chain(contacts.iter().map(|c| &c.person))
+        .collect();
     let mut out: BTreeMap<PersonId, BTreeSet<PersonId>> = BTreeMap::new();
     let min_overlap = i64::from(inputs.policy.min_overlap_seconds);
-    let qw = Window { start: window.start.timestamp(), end: window.end.timestamp() };
+    let qw = Window {
+        start: window.start.timestamp(),
+        end: window.end.timestamp(),
+    };
     let day = local_day(window.end, inputs.policy.zone());
     for contact in contacts {
         let mut reached: BTreeSet<PersonId> = BTreeSet::new();
         if let Some(who) = inputs.visits.persons().get(contact.person.as_str()) {
-            reached.extend(contacts_by_place(inputs.visits, who, qw, min_overlap).into_iter().map(|c| PersonId::from(inputs.visits.persons().name(c.person))));
+            reached.extend(
+                contacts_by_place(inputs.visits, who, qw, min_overlap)
+                    .into_iter()
+                    .map(|c| PersonId::from(inputs.visits.persons().name(c.person))),
+            );
         }
         if let (Some(r), true) = (inputs.residents, inputs.policy.coresidents_are_contacts) {
             for h in r.homes_of(&contact.person, day) {
@@ -275,7 +357,9 @@ pub fn second_ring_contacts(cases: &[Case], contacts: &[CloseContact], inputs: T
             out.entry(p).or_default().insert(contact.person.clone());
         }
     }
-    out.into_iter().map(|(person, via)| SecondRingContact { person, via }).collect()
+    out.into_iter()
+        .map(|(person, via)| SecondRingContact { person, via })
+        .collect()
 }
 
 /// A traced contact and the follow-up of it.
@@ -342,14 +426,23 @@ impl ContactLog {
                     r.contact.last_exposure = r.contact.last_exposure.max(c.last_exposure);
                 }
                 None => {
-                    self.records.insert(c.person.clone(), ContactRecord { contact: c, notified_at: None, isolated_at: None });
+                    self.records.insert(
+                        c.person.clone(),
+                        ContactRecord {
+                            contact: c,
+                            notified_at: None,
+                            isolated_at: None,
+                        },
+                    );
                 }
             }
         }
     }
 
     fn record(&mut self, person: &PersonId) -> Result<&mut ContactRecord> {
-        self.records.get_mut(person).ok_or_else(|| Error::not_found("close contact", person))
+        self.records
+            .get_mut(person)
+            .ok_or_else(|| Error::not_found("close contact", person))
     }
 
     /// Record that the contact was notified.
@@ -360,7 +453,12 @@ impl ContactLog {
     pub fn notify(&mut self, person: &PersonId, at: Instant) -> Result<()> {
         let r = self.record(person)?;
         if let Some(t) = r.notified_at {
-            return Err(Error::InvalidTransition { what: "close contact", id: person.to_string(), action: "notify", reason: format!("already notified at {}", t.to_rfc3339()) });
+            return Err(Error::InvalidTransition {
+                what: "close contact",
+                id: person.to_string(),
+                action: "notify",
+                reason: format!("already notified at {}", t.to_rfc3339()),
+            });
         }
         r.notified_at = Some(at);
         Ok(())
@@ -373,11 +471,18 @@ impl ContactLog {
     /// when not notified yet, isolated before being notified, or already isolated.
     pub fn isolate(&mut self, person: &PersonId, at: Instant) -> Result<()> {
         let r = self.record(person)?;
-        let refuse = |reason: String| Error::InvalidTransition { what: "close contact", id: person.to_string(), action: "isolate", reason };
+        let refuse = |reason: String| Error::InvalidTransition {
+            what: "close contact",
+            id: person.to_string(),
+            action: "isolate",
+            reason,
+        };
         match (r.notified_at, r.isolated_at) {
             (_, Some(t)) => Err(refuse(format!("already isolated at {}", t.to_rfc3339()))),
             (None, None) => Err(refuse("not notified yet".into())),
-            (Some(n), None) if at < n => Err(refuse(format!("notified only at {}", n.to_rfc3339()))),
+            (Some(n), None) if at < n => {
+                Err(refuse(format!("notified only at {}", n.to_rfc3339())))
+            }
             (Some(_), None) => {
                 r.isolated_at = Some(at);
                 Ok(())
@@ -407,15 +512,33 @@ impl ContactLog {
 
     /// Notification and isolation so far.
     pub fn follow_up(&self) -> FollowUp {
-        let not_notified: Vec<PersonId> = self.records.values().filter(|r| r.notified_at.is_none()).map(|r| r.contact.person.clone()).collect();
-        let not_isolated: Vec<PersonId> = self.records.values().filter(|r| r.isolated_at.is_none()).map(|r| r.contact.person.clone()).collect();
+        let not_notified: Vec<PersonId> = self
+            .records
+            .values()
+            .filter(|r| r.notified_at.is_none())
+            .map(|r| r.contact.person.clone())
+            .collect();
+        let not_isolated: Vec<PersonId> = self
+            .records
+            .values()
+            .filter(|r| r.isolated_at.is_none())
+            .map(|r| r.contact.person.clone())
+            .collect();
         let n = self.records.len();
         FollowUp {
             contacts: n,
             notified: n - not_notified.len(),
             isolated: n - not_isolated.len(),
-            all_notified_by: if not_notified.is_empty() { self.records.values().filter_map(|r| r.notified_at).max() } else { None },
-            all_isolated_by: if not_isolated.is_empty() { self.records.values().filter_map(|r| r.isolated_at).max() } else { None },
+            all_notified_by: if not_notified.is_empty() {
+                self.records.values().filter_map(|r| r.notified_at).max()
+            } else {
+                None
+            },
+            all_isolated_by: if not_isolated.is_empty() {
+                self.records.values().filter_map(|r| r.isolated_at).max()
+            } else {
+                None
+            },
             not_notified,
             not_isolated,
         }
@@ -444,12 +567,22 @@ mod tests {
         let w = exposure_window(&c, &p).unwrap();
         assert_eq!(w.interval.start, t("2020-01-24 10:00"));
         assert!(w.rule.contains("arrival"));
-        let w4 = exposure_window(&Case { arrived: None, ..c.clone() }, &Policy::preset("nhc-2021").unwrap()).unwrap();
+        let w4 = exposure_window(
+            &Case {
+                arrived: None,
+                ..c.clone()
+            },
+            &Policy::preset("nhc-2021").unwrap(),
+        )
+        .unwrap();
         assert_eq!(w4.interval.start, t("2020-01-21 00:00"));
         let mut s = Case::new("C2", "P2", DateOrTime::Date("2020-01-26".parse().unwrap()));
         s.sampled = Some(t("2020-01-25 09:00"));
         let w = exposure_window(&s, &p).unwrap();
-        assert_eq!((w.interval.start, w.interval.end), (t("2020-01-23 09:00"), t("2020-01-27 00:00")));
+        assert_eq!(
+            (w.interval.start, w.interval.end),
+            (t("2020-01-23 09:00"), t("2020-01-27 00:00"))
+        );
         s.isolated = Some(t("2020-01-01 00:00"));
         assert!(exposure_window(&s, &p).is_err());
     }
@@ -459,16 +592,34 @@ mod tests {
         let p = Policy::default();
         let s = |x: &str| t(x).timestamp();
         let mut b = Visits::builder();
-        b.push("P1", "market", s("2020-01-25 09:00"), s("2020-01-25 10:00")).unwrap();
-        b.push("A", "market", s("2020-01-25 09:30"), s("2020-01-25 11:00")).unwrap();
-        b.push("B", "market", s("2020-01-25 09:50"), s("2020-01-25 11:00")).unwrap();
-        b.push("P2", "market", s("2020-01-25 09:00"), s("2020-01-25 10:00")).unwrap();
+        b.push("P1", "market", s("2020-01-25 09:00"), s("2020-01-25 10:00"))
+            .unwrap();
+        b.push("A", "market", s("2020-01-25 09:30"), s("2020-01-25 11:00"))
+            .unwrap();
+        b.push("B", "market", s("2020-01-25 09:50"), s("2020-01-25 11:00"))
+            .unwrap();
+        b.push("P2", "market", s("2020-01-25 09:00"), s("2020-01-25 10:00"))
+            .unwrap();
         let v = b.build();
         let mut c1 = Case::new("C1", "P1", DateOrTime::Time(t("2020-01-26 19:00")));
         c1.onset = Some(DateOrTime::Date("2020-01-25".parse().unwrap()));
-        let c2 = Case { id: "C2".into(), person: "P2".into(), ..c1.clone() };
-        let interviews = [InterviewContact { case: "C1".into(), person: "A".into(), at: t("2020-01-25 12:00"), note: "lunch".into() }];
-        let inputs = TraceInputs { visits: &v, residents: None, interviews: &interviews, policy: &p };
+        let c2 = Case {
+            id: "C2".into(),
+            person: "P2".into(),
+            ..c1.clone()
+        };
+        let interviews = [InterviewContact {
+            case: "C1".into(),
+            person: "A".into(),
+            at: t("2020-01-25 12:00"),
+            note: "lunch".into(),
+        }];
+        let inputs = TraceInputs {
+            visits: &v,
+            residents: None,
+            interviews: &interviews,
+            policy: &p,
+        };
         let found = close_contacts(&[c1.clone(), c2.clone()], inputs, None).unwrap();
         assert_eq!(found.len(), 1, "B overlaps 10 min only; P2 is a case");
         assert_eq!(found[0].person.as_str(), "A");
@@ -480,7 +631,12 @@ mod tests {
         let narrow = Interval::new(t("2020-01-24 00:00"), t("2020-01-25 09:00")).unwrap();
         let found = close_contacts(&[c1.clone()], inputs, Some(narrow)).unwrap();
         assert_eq!(found[0].evidence.len(), 1);
-        let ring = second_ring_contacts(&[c1, c2], &found, inputs, Interval::new(t("2020-01-23 00:00"), t("2020-01-27 00:00")).unwrap());
+        let ring = second_ring_contacts(
+            &[c1, c2],
+            &found,
+            inputs,
+            Interval::new(t("2020-01-23 00:00"), t("2020-01-27 00:00")).unwrap(),
+        );
         assert_eq!(ring.len(), 1);
         assert_eq!(ring[0].person.as_str(), "B");
     }
@@ -488,9 +644,20 @@ mod tests {
     #[test]
     fn follow_up_report() {
         let mut log = ContactLog::default();
-        let c = |p: &str| CloseContact { person: p.into(), cases: BTreeSet::new(), evidence: vec![], overlap_seconds: 0, first_contact: t("2020-01-25 00:00"), last_exposure: t("2020-01-25 00:00") };
+        let c = |p: &str| CloseContact {
+            person: p.into(),
+            cases: BTreeSet::new(),
+            evidence: vec![],
+            overlap_seconds: 0,
+            first_contact: t("2020-01-25 00:00"),
+            last_exposure: t("2020-01-25 00:00"),
+        };
         log.add(vec![c("A"), c("B")]);
-        assert!(log.isolate(&"A".into(), t("2020-01-26 01:00")).unwrap_err().to_string().contains("not notified"));
+        assert!(log
+            .isolate(&"A".into(), t("2020-01-26 01:00"))
+            .unwrap_err()
+            .to_string()
+            .contains("not notified"));
         log.notify(&"A".into(), t("2020-01-26 01:00")).unwrap();
         assert!(log.notify(&"A".into(), t("2020-01-26 01:00")).is_err());
         assert!(log.notify(&"Z".into(), t("2020-01-26 01:00")).is_err());
@@ -499,6 +666,9 @@ mod tests {
         log.isolate(&"A".into(), t("2020-01-26 08:00")).unwrap();
         let f = log.follow_up();
         assert_eq!(f.all_notified_by, Some(t("2020-01-26 03:00")));
-        assert_eq!(f.to_string(), "2 contacts, all notified by 2020-01-25T19:00:00+00:00, 1 not yet isolated");
+        assert_eq!(
+            f.to_string(),
+            "2 contacts, all notified by 2020-01-25T19:00:00+00:00, 1 not yet isolated"
+        );
     }
 }

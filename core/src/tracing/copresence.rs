@@ -56,11 +56,20 @@ pub struct TraceRow {
 
 /// Every contact pair of person number `who` in `window`, aggregated per
 /// (other person, place), sorted by person then place.
-pub(crate) fn contacts_by_place(visits: &Visits, who: u32, window: Window, min_overlap: i64) -> Vec<PlaceContact> {
+pub(crate) fn contacts_by_place(
+    visits: &Visits,
+    who: u32,
+    window: Window,
+    min_overlap: i64,
+) -> Vec<PlaceContact> {
     let mut acc: BTreeMap<(u32, u32), PlaceContact> = BTreeMap::new();
     for &row in visits.rows_of_person(who) {
         let row = row as usize;
-        let (cs, ce, place) = (visits.start_of(row), visits.end_of(row), visits.place_of(row));
+        let (cs, ce, place) = (
+            visits.start_of(row),
+            visits.end_of(row),
+            visits.place_of(row),
+        );
         if !window.admits(cs, ce) {
             continue;
         }
@@ -76,7 +85,13 @@ pub(crate) fn contacts_by_place(visits: &Visits, who: u32, window: Window, min_o
             if overlap < min_overlap || overlap <= 0 {
                 continue;
             }
-            let e = acc.entry((p, place)).or_insert(PlaceContact { person: p, place, overlap: 0, first_contact: first, last_contact: last });
+            let e = acc.entry((p, place)).or_insert(PlaceContact {
+                person: p,
+                place,
+                overlap: 0,
+                first_contact: first,
+                last_contact: last,
+            });
             e.overlap += overlap;
             e.first_contact = e.first_contact.min(first);
             e.last_contact = e.last_contact.max(last);
@@ -95,11 +110,17 @@ pub(crate) fn contacts_by_place(visits: &Visits, who: u32, window: Window, min_o
 /// assert_eq!(rows.iter().map(|r| r.person_id.as_str()).collect::<Vec<_>>(), ["a"]);
 /// ```
 pub fn trace(visits: &Visits, person: &str, window: Window, min_overlap: i64) -> Vec<TraceRow> {
-    let Some(who) = visits.persons().get(person) else { return Vec::new() };
+    let Some(who) = visits.persons().get(person) else {
+        return Vec::new();
+    };
     let mut by_person: BTreeMap<&str, TraceRow> = BTreeMap::new();
     for c in contacts_by_place(visits, who, window, min_overlap) {
         let id = visits.persons().name(c.person);
-        let row = by_person.entry(id).or_insert(TraceRow { person_id: id.to_string(), total_overlap: 0, first_contact: c.first_contact });
+        let row = by_person.entry(id).or_insert(TraceRow {
+            person_id: id.to_string(),
+            total_overlap: 0,
+            first_contact: c.first_contact,
+        });
         row.total_overlap += c.overlap;
         row.first_contact = row.first_contact.min(c.first_contact);
     }
@@ -107,13 +128,18 @@ pub fn trace(visits: &Visits, person: &str, window: Window, min_overlap: i64) ->
 }
 
 fn contact_set(visits: &Visits, who: u32, window: Window, min_overlap: i64) -> BTreeSet<u32> {
-    contacts_by_place(visits, who, window, min_overlap).into_iter().map(|c| c.person).collect()
+    contacts_by_place(visits, who, window, min_overlap)
+        .into_iter()
+        .map(|c| c.person)
+        .collect()
 }
 
 /// Second ring(C, W): persons in a contact pair in `window` with any person of
 /// Trace(C, W), minus those persons and C; sorted distinct ids.
 pub fn second_ring(visits: &Visits, person: &str, window: Window, min_overlap: i64) -> Vec<String> {
-    let Some(who) = visits.persons().get(person) else { return Vec::new() };
+    let Some(who) = visits.persons().get(person) else {
+        return Vec::new();
+    };
     let first = contact_set(visits, who, window, min_overlap);
     let mut second = BTreeSet::new();
     for &p in &first {
@@ -144,7 +170,10 @@ pub struct DayGraph {
 /// The graph with an edge for every contact pair in `[day_start, day_start + 86400)`.
 /// A sweep per place: the work grows with the visits and the edges, not their square.
 pub fn day_graph(visits: &Visits, day_start: i64, min_overlap: i64, with_edges: bool) -> DayGraph {
-    let window = Window { start: day_start, end: day_start + 86_400 };
+    let window = Window {
+        start: day_start,
+        end: day_start + 86_400,
+    };
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     for place in 0..visits.places().len() as u32 {
         let rows = visits.rows_near(place, window.start, window.end);
@@ -178,19 +207,32 @@ pub fn day_graph(visits: &Visits, day_start: i64, min_overlap: i64, with_edges: 
     }
     let name = |p: u32| visits.persons().name(p).to_string();
     let max_degree = degree.values().copied().max().unwrap_or(0);
-    let max_degree_person = degree.iter().filter(|(_, d)| **d == max_degree).map(|(p, _)| name(*p)).min();
+    let max_degree_person = degree
+        .iter()
+        .filter(|(_, d)| **d == max_degree)
+        .map(|(p, _)| name(*p))
+        .min();
     let edge_list = with_edges.then(|| {
         let mut e: Vec<(String, String)> = pairs
             .iter()
             .map(|&(a, b)| {
                 let (x, y) = (name(a), name(b));
-                if x < y { (x, y) } else { (y, x) }
+                if x < y {
+                    (x, y)
+                } else {
+                    (y, x)
+                }
             })
             .collect();
         e.sort();
         e
     });
-    DayGraph { edges: pairs.len(), max_degree, max_degree_person, edge_list }
+    DayGraph {
+        edges: pairs.len(),
+        max_degree,
+        max_degree_person,
+        edge_list,
+    }
 }
 
 #[cfg(test)]
@@ -199,12 +241,19 @@ mod tests {
     use proptest::prelude::*;
 
     /// The definitions, applied literally over all pairs.
+    #[expect(clippy::many_single_char_names, reason = "the names of the definition")]
     fn naive_pairs(v: &[(u32, u32, i64, i64)], w: Window, m: i64) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         for i in 0..v.len() {
             for j in 0..v.len() {
                 let (a, b) = (v[i], v[j]);
-                if i != j && a.1 == b.1 && a.0 != b.0 && w.admits(a.2, a.3) && w.admits(b.2, b.3) && a.3.min(b.3) - a.2.max(b.2) >= m {
+                if i != j
+                    && a.1 == b.1
+                    && a.0 != b.0
+                    && w.admits(a.2, a.3)
+                    && w.admits(b.2, b.3)
+                    && a.3.min(b.3) - a.2.max(b.2) >= m
+                {
                     out.push((i, j));
                 }
             }
@@ -228,7 +277,11 @@ mod tests {
             }
             let id = format!("p{}", v[j].0);
             let first = v[i].2.max(v[j].2);
-            let r = rows.entry(id.clone()).or_insert(TraceRow { person_id: id, total_overlap: 0, first_contact: first });
+            let r = rows.entry(id.clone()).or_insert(TraceRow {
+                person_id: id,
+                total_overlap: 0,
+                first_contact: first,
+            });
             r.total_overlap += v[i].3.min(v[j].3) - first;
             r.first_contact = r.first_contact.min(first);
         }
@@ -279,19 +332,88 @@ mod tests {
     #[test]
     fn edges_of_the_definitions() {
         // c: 0..3600 at m. a overlaps exactly 900 s, b 899 s, d starts at the window end.
-        let v = build(&[(0, 0, 0, 3600), (1, 0, 2700, 5000), (2, 0, 2701, 5000), (3, 0, 3600, 9000)]);
-        let rows = trace(&v, "p0", Window { start: 0, end: 3600 }, 900);
-        assert_eq!(rows, vec![TraceRow { person_id: "p1".into(), total_overlap: 900, first_contact: 2700 }]);
+        let v = build(&[
+            (0, 0, 0, 3600),
+            (1, 0, 2700, 5000),
+            (2, 0, 2701, 5000),
+            (3, 0, 3600, 9000),
+        ]);
+        let rows = trace(
+            &v,
+            "p0",
+            Window {
+                start: 0,
+                end: 3600,
+            },
+            900,
+        );
+        assert_eq!(
+            rows,
+            vec![TraceRow {
+                person_id: "p1".into(),
+                total_overlap: 900,
+                first_contact: 2700
+            }]
+        );
         // A visit ending exactly at the window start is outside.
-        assert!(trace(&v, "p0", Window { start: 3600, end: 7200 }, 1).is_empty());
+        assert!(trace(
+            &v,
+            "p0",
+            Window {
+                start: 3600,
+                end: 7200
+            },
+            1
+        )
+        .is_empty());
         // Several pairs between the same two persons are summed.
         let v = build(&[(0, 0, 0, 1000), (0, 0, 2000, 3000), (1, 0, 0, 3000)]);
-        assert_eq!(trace(&v, "p0", Window { start: 0, end: 9000 }, 900)[0].total_overlap, 2000);
+        assert_eq!(
+            trace(
+                &v,
+                "p0",
+                Window {
+                    start: 0,
+                    end: 9000
+                },
+                900
+            )[0]
+            .total_overlap,
+            2000
+        );
         // Ring 2 is reached through ring 1 only.
-        let v = build(&[(0, 0, 0, 1000), (1, 0, 0, 3000), (2, 1, 5000, 6000), (1, 1, 5000, 6000)]);
-        assert_eq!(second_ring(&v, "p0", Window { start: 0, end: 9000 }, 900), vec!["p2".to_string()]);
-        assert!(trace(&v, "nobody", Window { start: 0, end: 9000 }, 900).is_empty());
+        let v = build(&[
+            (0, 0, 0, 1000),
+            (1, 0, 0, 3000),
+            (2, 1, 5000, 6000),
+            (1, 1, 5000, 6000),
+        ]);
+        assert_eq!(
+            second_ring(
+                &v,
+                "p0",
+                Window {
+                    start: 0,
+                    end: 9000
+                },
+                900
+            ),
+            vec!["p2".to_string()]
+        );
+        assert!(trace(
+            &v,
+            "nobody",
+            Window {
+                start: 0,
+                end: 9000
+            },
+            900
+        )
+        .is_empty());
         let g = day_graph(&v, 0, 900, false);
-        assert_eq!((g.edges, g.max_degree, g.max_degree_person.as_deref()), (2, 2, Some("p1")));
+        assert_eq!(
+            (g.edges, g.max_degree, g.max_degree_person.as_deref()),
+            (2, 2, Some("p1"))
+        );
     }
 }

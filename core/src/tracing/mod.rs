@@ -8,8 +8,9 @@ mod visits;
 
 pub use chains::{chains, ChainReport, DataProblem, SerialInterval};
 pub use contacts::{
-    close_contacts, exposure_window, second_ring_contacts, Case, CloseContact, ContactLog, ContactRecord, Evidence,
-    ExposureWindow, FollowUp, InterviewContact, SecondRingContact, TraceInputs,
+    close_contacts, exposure_window, second_ring_contacts, Case, CloseContact, ContactLog,
+    ContactRecord, Evidence, ExposureWindow, FollowUp, InterviewContact, SecondRingContact,
+    TraceInputs,
 };
 pub use copresence::{day_graph, second_ring, trace, DayGraph, TraceRow, Window};
 pub use visits::{Interner, Visit, Visits, VisitsBuilder};

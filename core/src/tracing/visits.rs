@@ -50,7 +50,12 @@ impl Interner {
     }
 
     fn rebuild(&mut self) {
-        self.index = self.names.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect();
+        self.index = self
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as u32))
+            .collect();
     }
 }
 
@@ -123,15 +128,34 @@ impl From<Visits> for VisitColumns {
 
 impl From<VisitColumns> for Visits {
     fn from(c: VisitColumns) -> Self {
-        let mut persons = Interner { names: c.person_ids, index: HashMap::new() };
-        let mut places = Interner { names: c.place_ids, index: HashMap::new() };
+        let mut persons = Interner {
+            names: c.person_ids,
+            index: HashMap::new(),
+        };
+        let mut places = Interner {
+            names: c.place_ids,
+            index: HashMap::new(),
+        };
         persons.rebuild();
         places.rebuild();
         // Rows whose numbers point outside the id lists are dropped rather than panicking later.
         let (n_persons, n_places) = (persons.len(), places.len());
-        let rows = (0..c.person.len().min(c.place.len()).min(c.start.len()).min(c.end.len()))
-            .filter(|&i| (c.person[i] as usize) < n_persons && (c.place[i] as usize) < n_places && c.start[i] <= c.end[i]);
-        let mut b = VisitsBuilder { persons, places, ..VisitsBuilder::default() };
+        let rows = (0..c
+            .person
+            .len()
+            .min(c.place.len())
+            .min(c.start.len())
+            .min(c.end.len()))
+            .filter(|&i| {
+                (c.person[i] as usize) < n_persons
+                    && (c.place[i] as usize) < n_places
+                    && c.start[i] <= c.end[i]
+            });
+        let mut b = VisitsBuilder {
+            persons,
+            places,
+            ..VisitsBuilder::default()
+        };
         for i in rows {
             b.person.push(c.person[i]);
             b.place.push(c.place[i]);
@@ -252,12 +276,23 @@ impl Visits {
     /// # Errors
     /// [`Error::InvalidValue`] when the lengths differ or a visit ends before
     /// it starts (naming the row).
-    pub fn from_columns<P: AsRef<str>, Q: AsRef<str>>(persons: &[P], places: &[Q], starts: &[i64], ends: &[i64]) -> Result<Visits> {
+    pub fn from_columns<P: AsRef<str>, Q: AsRef<str>>(
+        persons: &[P],
+        places: &[Q],
+        starts: &[i64],
+        ends: &[i64],
+    ) -> Result<Visits> {
         let n = persons.len();
         if places.len() != n || starts.len() != n || ends.len() != n {
             return Err(Error::invalid(
                 "visit columns",
-                format!("lengths {}, {}, {}, {}", n, places.len(), starts.len(), ends.len()),
+                format!(
+                    "lengths {}, {}, {}, {}",
+                    n,
+                    places.len(),
+                    starts.len(),
+                    ends.len()
+                ),
                 "four columns of the same length",
             ));
         }
@@ -326,7 +361,10 @@ impl Visits {
     /// Rows at place number `p` that can overlap `[from, to)`: they start
     /// before `to` and, given the longest visit there, may end after `from`.
     pub(crate) fn rows_near(&self, p: u32, from: i64, to: i64) -> std::ops::Range<usize> {
-        let (lo, hi) = (self.place_offsets[p as usize] as usize, self.place_offsets[p as usize + 1] as usize);
+        let (lo, hi) = (
+            self.place_offsets[p as usize] as usize,
+            self.place_offsets[p as usize + 1] as usize,
+        );
         let starts = &self.start[lo..hi];
         let earliest = from.saturating_sub(self.place_max_len[p as usize]);
         let a = starts.partition_point(|&s| s < earliest);
@@ -335,13 +373,16 @@ impl Visits {
     }
 
     /// Rows at place number `p`.
+    #[cfg(test)]
     pub(crate) fn rows_at_place(&self, p: u32) -> std::ops::Range<usize> {
         self.place_offsets[p as usize] as usize..self.place_offsets[p as usize + 1] as usize
     }
 
     /// Bytes held by the columns and indexes (not the id strings).
     pub fn index_bytes(&self) -> usize {
-        self.len() * (4 + 4 + 8 + 8 + 4) + (self.place_offsets.len() + self.person_offsets.len()) * 4 + self.place_max_len.len() * 8
+        self.len() * (4 + 4 + 8 + 8 + 4)
+            + (self.place_offsets.len() + self.person_offsets.len()) * 4
+            + self.place_max_len.len() * 8
     }
 }
 
@@ -351,7 +392,13 @@ mod tests {
 
     #[test]
     fn indexes_by_place_and_person() {
-        let v = Visits::from_columns(&["a", "b", "a"], &["x", "x", "y"], &[10, 5, 0], &[20, 30, 5]).unwrap();
+        let v = Visits::from_columns(
+            &["a", "b", "a"],
+            &["x", "x", "y"],
+            &[10, 5, 0],
+            &[20, 30, 5],
+        )
+        .unwrap();
         assert_eq!(v.get(0).person, "b");
         let a = v.persons().get("a").unwrap();
         assert_eq!(v.rows_of_person(a).len(), 2);
@@ -359,7 +406,10 @@ mod tests {
         assert_eq!(v.rows_at_place(x).len(), 2);
         assert_eq!(v.rows_near(x, 29, 40).len(), 2); // the longest visit (25 s) reaches back to 4
         assert_eq!(v.rows_near(x, 31, 40).len(), 1); // b starts too early to reach 31
-        assert!(Visits::from_columns(&["a"], &["x"], &[10], &[5]).unwrap_err().to_string().contains("visit row 0"));
+        assert!(Visits::from_columns(&["a"], &["x"], &[10], &[5])
+            .unwrap_err()
+            .to_string()
+            .contains("visit row 0"));
         assert!(Visits::from_columns(&["a"], &["x", "y"], &[10], &[5]).is_err());
     }
 

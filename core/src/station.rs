@@ -1,0 +1,254 @@
+//! A station's registries of all five areas together, and its summary report.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::household::{Coverage, Residents};
+use crate::pass::{CheckpointLog, DenyReason, PassKind, PassOffice};
+use crate::policy::Policy;
+use crate::quarantine::Quarantine;
+use crate::registration::{Channel, Registrations, ServiceKind};
+use crate::resumption::{GroupBy, RateRow, Resumption};
+use crate::time::{local_day, render_instant, Instant};
+use crate::tracing::{chains, Case, ContactLog, FollowUp, InterviewContact, Visits};
+
+/// Everything a station keeps, area by area.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Station {
+    /// The rules in force.
+    pub policy: Policy,
+    /// Persons, households, screening, commitments, reports, responsibility.
+    pub residents: Residents,
+    /// Risk areas, travel, isolation orders.
+    pub quarantine: Quarantine,
+    /// Venue check-ins.
+    pub visits: Visits,
+    /// Confirmed cases.
+    pub cases: Vec<Case>,
+    /// Contacts named in interviews.
+    pub interviews: Vec<InterviewContact>,
+    /// Close contacts and their follow-up.
+    pub contacts: ContactLog,
+    /// Passes issued.
+    pub passes: PassOffice,
+    /// Checkpoint checks.
+    pub checkpoints: CheckpointLog,
+    /// Foreign nationals' stays, certificates, service ledger.
+    pub registrations: Registrations,
+    /// Enterprises and their return to work.
+    pub resumption: Resumption,
+}
+
+/// The station's summary figures as of a moment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StationReport {
+    /// As of when, rendered in the policy's zone.
+    pub as_of: String,
+    /// The policy preset in force.
+    pub policy: String,
+    /// Persons registered.
+    pub persons: usize,
+    /// Households.
+    pub households: usize,
+    /// Rental households.
+    pub rental_households: usize,
+    /// Screening coverage of rental households.
+    pub screening: Coverage,
+    /// Rental households without a landlord commitment.
+    pub without_commitment: usize,
+    /// Rental households missing the report of the day before `as_of`.
+    pub missing_reports_yesterday: usize,
+    /// Households with a gap in the responsibility tree.
+    pub responsibility_gaps: usize,
+    /// Returnees from high-risk areas found within the look-back period.
+    pub returnees: usize,
+    /// Isolation and observation orders in force on the day.
+    pub orders_in_force: usize,
+    /// Orders due (or overdue) for release on the day.
+    pub due_for_release: usize,
+    /// Confirmed cases.
+    pub cases: usize,
+    /// Visits (check-ins) on record.
+    pub visits: usize,
+    /// Close contacts and their notification.
+    pub contacts: FollowUp,
+    /// Longest transmission chain, in cases.
+    pub longest_chain: usize,
+    /// Passes issued, by kind.
+    pub passes_issued: BTreeMap<PassKind, usize>,
+    /// Passes revoked.
+    pub passes_revoked: usize,
+    /// Checkpoint checks.
+    pub checkpoint_checks: usize,
+    /// Checkpoint denials by reason.
+    pub denials: BTreeMap<DenyReason, usize>,
+    /// Foreign nationals' stays recorded.
+    pub foreign_stays: usize,
+    /// Stays overdue for registration.
+    pub registrations_overdue: usize,
+    /// Stays registered late.
+    pub registered_late: usize,
+    /// Certificates whose paper copy is held at the station.
+    pub papers_held: usize,
+    /// Services by kind and channel, all time.
+    pub services: BTreeMap<String, u32>,
+    /// Resumption figures of the whole town on the day.
+    pub resumption: Option<RateRow>,
+}
+
+impl Station {
+    /// The summary figures as of `as_of`.
+    pub fn report(&self, as_of: Instant) -> StationReport {
+        let p = &self.policy;
+        let day = local_day(as_of, p.zone());
+        let yesterday = day.pred_opt().unwrap_or(day);
+        let mut passes_issued = BTreeMap::new();
+        for pass in self.passes.passes().filter(|x| x.valid_from <= as_of) {
+            *passes_issued.entry(pass.kind).or_default() += 1;
+        }
+        let mut services = BTreeMap::new();
+        for ((kind, channel), n) in self.registrations.service_counts(NaiveDate::MIN, day, p) {
+            services.insert(
+                format!("{} / {}", service_name(kind), channel_name(channel)),
+                n,
+            );
+        }
+        let chain = chains(&self.cases, p.zone());
+        StationReport {
+            as_of: render_instant(as_of, p.zone()),
+            policy: p.name.clone(),
+            persons: self.residents.person_count(),
+            households: self.residents.households().count(),
+            rental_households: self.residents.rental_households().count(),
+            screening: self.residents.screening_coverage(),
+            without_commitment: self.residents.households_without_commitment().len(),
+            missing_reports_yesterday: self.residents.missing_reports(yesterday).len(),
+            responsibility_gaps: self.residents.responsibility_gaps().len(),
+            returnees: self.quarantine.returnees(as_of, p).len(),
+            orders_in_force: self.quarantine.active_on(day, p).len(),
+            due_for_release: self.quarantine.due_for_release(day, p).len(),
+            cases: self.cases.len(),
+            visits: self.visits.len(),
+            contacts: self.contacts.follow_up(),
+            longest_chain: chain.longest_chain.len(),
+            passes_revoked: self.passes.revocation_list().serials.len(),
+            passes_issued,
+            checkpoint_checks: self.checkpoints.crossings().len(),
+            denials: self.checkpoints.denials_per_reason(),
+            foreign_stays: self.registrations.stays().count(),
+            registrations_overdue: self.registrations.overdue(as_of, p).len(),
+            registered_late: self.registrations.registered_late(p).len(),
+            papers_held: self.registrations.papers_held().len(),
+            services,
+            resumption: self.resumption.rates(day, GroupBy::All).into_iter().next(),
+        }
+    }
+}
+
+/// A service kind's name for reports.
+pub fn service_name(kind: ServiceKind) -> &'static str {
+    match kind {
+        ServiceKind::HouseholdRegistration => "household registration",
+        ServiceKind::ExitEntry => "exit-entry",
+        ServiceKind::VehiclesAndDrivers => "vehicles and drivers",
+        ServiceKind::ForeignerRegistration => "foreigner registration",
+        ServiceKind::Passes => "passes",
+    }
+}
+
+/// A channel's name for reports.
+pub fn channel_name(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Window => "window",
+        Channel::HomeVisit => "home visit",
+        Channel::Online => "online",
+        Channel::Video => "video",
+    }
+}
+
+impl fmt::Display for StationReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pct = |x: f64| format!("{:.1}%", x * 100.0);
+        writeln!(
+            f,
+            "Station report as of {} (policy {})",
+            self.as_of, self.policy
+        )?;
+        writeln!(f, "  Households and residents")?;
+        writeln!(
+            f,
+            "    persons {}, households {}, rental {}",
+            self.persons, self.households, self.rental_households
+        )?;
+        writeln!(
+            f,
+            "    screened {} of {} rental households ({})",
+            self.screening.screened,
+            self.screening.rental_households,
+            pct(self.screening.rate)
+        )?;
+        writeln!(
+            f,
+            "    without landlord commitment {}, missing yesterday's report {}",
+            self.without_commitment, self.missing_reports_yesterday
+        )?;
+        writeln!(
+            f,
+            "    households with a gap in the responsibility tree {}",
+            self.responsibility_gaps
+        )?;
+        writeln!(
+            f,
+            "    returnees from high-risk areas {}, orders in force {}, due for release {}",
+            self.returnees, self.orders_in_force, self.due_for_release
+        )?;
+        writeln!(f, "  Contacts")?;
+        writeln!(
+            f,
+            "    cases {}, check-ins on record {}, longest chain {}",
+            self.cases, self.visits, self.longest_chain
+        )?;
+        writeln!(f, "    {}", self.contacts)?;
+        writeln!(f, "  Passes")?;
+        for (kind, n) in &self.passes_issued {
+            writeln!(
+                f,
+                "    {} passes issued {n}",
+                match kind {
+                    PassKind::County => "county",
+                    PassKind::Worker => "worker",
+                }
+            )?;
+        }
+        writeln!(
+            f,
+            "    revoked {}, checkpoint checks {}",
+            self.passes_revoked, self.checkpoint_checks
+        )?;
+        for (reason, n) in &self.denials {
+            writeln!(f, "    denied ({reason}) {n}")?;
+        }
+        writeln!(f, "  Registrations and services")?;
+        writeln!(f, "    foreign nationals' stays {}, overdue {}, registered late {}, paper certificates held {}", self.foreign_stays, self.registrations_overdue, self.registered_late, self.papers_held)?;
+        for (what, n) in &self.services {
+            writeln!(f, "    {what}: {n}")?;
+        }
+        writeln!(f, "  Resumption")?;
+        if let Some(r) = &self.resumption {
+            writeln!(
+                f,
+                "    enterprises resumed {} of {} ({}), workforce on site {} of {} ({})",
+                r.resumed,
+                r.enterprises,
+                pct(r.enterprise_rate),
+                r.on_site,
+                r.workforce,
+                pct(r.workforce_rate)
+            )?;
+        }
+        Ok(())
+    }
+}
