@@ -613,36 +613,42 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
     }
 
     // County passes for residents without a smartphone, February to April.
-    let eligible: Vec<PersonId> = st
+    // Applicants still under observation are refused by the rules and apply
+    // again later; the office issues until the story's count is reached.
+    let applicants: Vec<PersonId> = st
         .residents
         .persons()
         .filter(|p| p.has_smartphone == Some(false))
         .map(|p| p.id.clone())
-        .take(size.county_passes)
         .collect();
     let days = (day("2020-04-30") - day("2020-02-05")).num_days() + 1;
-    let n = eligible.len().max(1) as i64;
-    for (k, holder) in eligible.into_iter().enumerate() {
+    let n = size.county_passes.max(1) as i64;
+    let mut issued = 0i64;
+    for holder in applicants {
+        if issued == n {
+            break;
+        }
         let at = day_start(day("2020-02-05"), policy.zone())
-            + Duration::days(k as i64 * days / n)
+            + Duration::days(issued * days / n)
             + Duration::hours(9)
-            + Duration::minutes(k as i64 % 480);
+            + Duration::minutes(issued % 480);
         let ctx = EligibilityContext {
             residents: &st.residents,
             quarantine: &st.quarantine,
             resumption: &st.resumption,
             policy: &policy,
         };
-        st.passes.issue(
-            PassApplication {
-                holder,
-                kind: PassKind::County,
-                enterprise: None,
-                scope: "Yaozhuang town and county seat".into(),
-            },
-            ctx,
-            at,
-        )?;
+        let app = PassApplication {
+            holder,
+            kind: PassKind::County,
+            enterprise: None,
+            scope: "Yaozhuang town and county seat".into(),
+        };
+        match st.passes.issue(app, ctx, at) {
+            Ok(_) => issued += 1,
+            Err(crate::Error::NotEligible { .. }) => {}
+            Err(e) => return Err(e),
+        }
     }
     // One pass revoked (lost and replaced).
     st.passes.revoke(1, cst("2020-03-10 10:00"))?;

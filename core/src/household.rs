@@ -717,6 +717,15 @@ impl Residents {
             .flat_map(BTreeMap::values)
     }
 
+    /// The latest day any daily report was filed for.
+    pub fn last_report_day(&self) -> Option<NaiveDate> {
+        self.reports
+            .values()
+            .filter_map(|d| d.keys().next_back())
+            .max()
+            .copied()
+    }
+
     /// Share of rental households visited by a screening team.
     pub fn screening_coverage(&self) -> Coverage {
         let screened: BTreeSet<&HouseholdId> =

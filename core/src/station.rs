@@ -59,8 +59,10 @@ pub struct StationReport {
     pub screening: Coverage,
     /// Rental households without a landlord commitment.
     pub without_commitment: usize,
-    /// Rental households missing the report of the day before `as_of`.
-    pub missing_reports_yesterday: usize,
+    /// The last day daily reports were filed for (on or before `as_of`).
+    pub last_report_day: Option<NaiveDate>,
+    /// Rental households missing that day's report.
+    pub missing_reports: usize,
     /// Households with a gap in the responsibility tree.
     pub responsibility_gaps: usize,
     /// Returnees from high-risk areas found within the look-back period.
@@ -104,7 +106,7 @@ impl Station {
     pub fn report(&self, as_of: Instant) -> StationReport {
         let p = &self.policy;
         let day = local_day(as_of, p.zone());
-        let yesterday = day.pred_opt().unwrap_or(day);
+        let last_report_day = self.residents.last_report_day().map(|d| d.min(day));
         let mut passes_issued = BTreeMap::new();
         for pass in self.passes.passes().filter(|x| x.valid_from <= as_of) {
             *passes_issued.entry(pass.kind).or_default() += 1;
@@ -125,7 +127,8 @@ impl Station {
             rental_households: self.residents.rental_households().count(),
             screening: self.residents.screening_coverage(),
             without_commitment: self.residents.households_without_commitment().len(),
-            missing_reports_yesterday: self.residents.missing_reports(yesterday).len(),
+            last_report_day,
+            missing_reports: last_report_day.map_or(0, |d| self.residents.missing_reports(d).len()),
             responsibility_gaps: self.residents.responsibility_gaps().len(),
             returnees: self.quarantine.returnees(as_of, p).len(),
             orders_in_force: self.quarantine.active_on(day, p).len(),
@@ -192,8 +195,11 @@ impl fmt::Display for StationReport {
         )?;
         writeln!(
             f,
-            "    without landlord commitment {}, missing yesterday's report {}",
-            self.without_commitment, self.missing_reports_yesterday
+            "    without landlord commitment {}, missing the daily report of {} {}",
+            self.without_commitment,
+            self.last_report_day
+                .map_or_else(|| "-".to_string(), |d| d.to_string()),
+            self.missing_reports
         )?;
         writeln!(
             f,

@@ -233,7 +233,10 @@ pub fn close_contacts(
             last_exposure: last,
         });
         c.cases.insert(case.clone());
-        c.evidence.push(ev);
+        // The same household is evidence once, however many cases live there.
+        if !c.evidence.contains(&ev) {
+            c.evidence.push(ev);
+        }
         c.overlap_seconds += overlap;
         c.first_contact = c.first_contact.min(first);
         c.last_exposure = c.last_exposure.max(last);
