@@ -42,7 +42,11 @@ fn run(args: &Args) -> precinct::Result<()> {
         r.clusters.first().map_or(0, Vec::len)
     );
     println!("cases per generation: {:?}", r.cases_per_generation());
-    let longest: Vec<&str> = r.longest_chain.iter().map(|c| c.as_str()).collect();
+    let longest: Vec<&str> = r
+        .longest_chain
+        .iter()
+        .map(precinct::CaseId::as_str)
+        .collect();
     println!(
         "longest chain: {} cases: {}",
         longest.len(),

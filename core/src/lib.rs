@@ -1,4 +1,15 @@
-//! precinct: temporary
+#![doc = include_str!("../../README.md")]
+//!
+//! # Crate map
+//!
+//! One module per area, re-exported flat: identity documents ([`ResidentId`],
+//! [`PassportMrz`], [`CreditCode`], [`MobileNumber`]), the [`Policy`], households
+//! ([`Residents`]), isolation ([`Quarantine`]), tracing ([`Visits`],
+//! [`close_contacts`], [`chains`]), passes ([`PassOffice`], [`verify_token`]),
+//! registrations ([`Registrations`]), resumption ([`Resumption`]), CSV
+//! ([`read_visits`] and friends), the [`Station`] with its report, and the
+//! [`demo`] town.
+
 mod csv;
 pub mod demo;
 pub mod error;

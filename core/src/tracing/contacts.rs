@@ -234,7 +234,7 @@ pub fn close_contacts(
         });
         c.cases.insert(case.clone());
         // The same household is evidence once, however many cases live there.
-        if !c.evidence.contains(&ev) {
+        if !(matches!(ev, Evidence::CoResident { .. }) && c.evidence.contains(&ev)) {
             c.evidence.push(ev);
         }
         c.overlap_seconds += overlap;
