@@ -2,12 +2,14 @@
 //!
 //! `cargo run --example chains -- --cases cases.csv`
 
-use std::fs::File;
+mod common;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use precinct::{chains, read_cases, Error, Policy};
+use common::open;
+use precinct::{chains, read_cases, Policy};
 
 #[derive(Parser)]
 #[command(about = "Print transmission chain statistics and data problems")]
@@ -18,21 +20,12 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    match run(&Args::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_with(run(&Args::parse()))
 }
 
 fn run(args: &Args) -> precinct::Result<()> {
     let policy = Policy::default();
-    let file = File::open(&args.cases).map_err(|e| Error::Io {
-        path: args.cases.display().to_string(),
-        reason: e.to_string(),
-    })?;
+    let file = open(&args.cases)?;
     let cases = read_cases(file, &policy)?;
     let r = chains(&cases, policy.zone());
     println!("cases: {}", cases.len());

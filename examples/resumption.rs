@@ -2,11 +2,13 @@
 //!
 //! `cargo run --example resumption -- --enterprises e.csv --reports r.csv [--by village|sector|size]`
 
-use std::fs::File;
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use common::open;
 use precinct::{read_resumption, Error, GroupBy};
 
 #[derive(Parser)]
@@ -23,21 +25,8 @@ struct Args {
     by: String,
 }
 
-fn open(path: &Path) -> precinct::Result<File> {
-    File::open(path).map_err(|e| Error::Io {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    })
-}
-
 fn main() -> ExitCode {
-    match run(&Args::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_with(run(&Args::parse()))
 }
 
 fn run(args: &Args) -> precinct::Result<()> {

@@ -4,11 +4,13 @@
 //! `cargo run --example trace -- --visits visits.csv --cases cases.csv --case C1
 //!   [--households households.csv --persons persons.csv] [--from TIME --to TIME]`
 
-use std::fs::File;
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use common::open;
 use precinct::{
     close_contacts, parse_instant, read_cases, read_residents, read_visits, render_instant, Error,
     Evidence, Interval, Policy, TraceInputs,
@@ -40,21 +42,8 @@ struct Args {
     to: Option<String>,
 }
 
-fn open(path: &Path) -> precinct::Result<File> {
-    File::open(path).map_err(|e| Error::Io {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    })
-}
-
 fn main() -> ExitCode {
-    match run(&Args::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_with(run(&Args::parse()))
 }
 
 fn run(args: &Args) -> precinct::Result<()> {

@@ -3,6 +3,8 @@
 //!
 //! `cargo run --release --example yaozhuang [-- --seed N --small]`
 
+mod common;
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -24,13 +26,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    match run(&Args::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_with(run(&Args::parse()))
 }
 
 fn run(args: &Args) -> precinct::Result<()> {

@@ -346,17 +346,17 @@ pub fn read_residents(households: impl Read, persons: impl Read) -> Result<Resid
             phone,
             has_smartphone: r.boolean("has_smartphone")?,
         };
-        let column = match residents.check_new_person(&person) {
-            Err(Error::NotFound { .. }) => "household_id",
-            Err(Error::Duplicate {
-                what: "identity document",
-                ..
-            }) => "id_number",
-            _ => "person_id",
-        };
-        residents
-            .register_person(person)
-            .map_err(|e| r.err(column, e))
+        residents.register_person(person).map_err(|e| {
+            let column = match e {
+                Error::NotFound { .. } => "household_id",
+                Error::Duplicate {
+                    what: "identity document",
+                    ..
+                } => "id_number",
+                _ => "person_id",
+            };
+            r.err(column, e)
+        })
     })?;
     for (line, h) in rows {
         if let Some(l) = h.landlord {
@@ -487,12 +487,14 @@ pub fn read_resumption(enterprises: impl Read, reports: impl Read) -> Result<Res
                     .map_err(|_| Error::invalid("workers_on_site", s, "a whole number of people"))
             })?,
         };
-        let column = match out.check_report(&s) {
-            Err(Error::NotFound { .. }) => "enterprise_id",
-            Err(Error::Duplicate { .. }) => "date",
-            _ => "workers_on_site",
-        };
-        out.file_report(s).map_err(|e| r.err(column, e))
+        out.file_report(s).map_err(|e| {
+            let column = match e {
+                Error::NotFound { .. } => "enterprise_id",
+                Error::Duplicate { .. } => "date",
+                _ => "workers_on_site",
+            };
+            r.err(column, e)
+        })
     })?;
     Ok(out)
 }

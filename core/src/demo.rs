@@ -133,6 +133,27 @@ impl IdMaker {
     }
 }
 
+/// Register a person from outside the town (no household here, a smartphone).
+fn register_newcomer(
+    st: &mut Station,
+    rng: &mut ChaCha8Rng,
+    ids: &mut IdMaker,
+    id: &PersonId,
+    region: &str,
+    born: NaiveDate,
+    male: bool,
+) -> Result<()> {
+    let number = ids.make(rng, region, born, male);
+    st.residents.register_person(Person {
+        id: id.clone(),
+        name: name(rng),
+        document: IdDocument::Resident { number },
+        household: None,
+        phone: None,
+        has_smartphone: Some(true),
+    })
+}
+
 fn name(rng: &mut ChaCha8Rng) -> String {
     let mut n = SURNAMES[rng.gen_range(0..SURNAMES.len())].to_string();
     for _ in 0..rng.gen_range(1..=2) {
@@ -291,15 +312,15 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
         (cast::SON, "420106", "1995-11-20", true),
     ];
     for (id, region, born, male) in family {
-        let number = ids.make(&mut rng, region, day(born), male);
-        st.residents.register_person(Person {
-            id: id.into(),
-            name: name(&mut rng),
-            document: IdDocument::Resident { number },
-            household: None,
-            phone: None,
-            has_smartphone: Some(true),
-        })?;
+        register_newcomer(
+            &mut st,
+            &mut rng,
+            &mut ids,
+            &id.into(),
+            region,
+            day(born),
+            male,
+        )?;
         st.residents
             .tenant_arrives(&cast::FAMILY_HOME.into(), &id.into(), day("2020-01-22"))?;
     }
@@ -509,6 +530,7 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
     }
 
     // Enterprises return to work from 10 February; all have by 31 March.
+    let mut resume_days = Vec::with_capacity(size.enterprises);
     for e in 0..size.enterprises {
         let credit_code = (e % 3 == 0)
             .then(|| {
@@ -530,6 +552,7 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
             established: Some(day("2005-01-01") + Duration::days(rng.gen_range(0..5000))),
         })?;
         let resume = day("2020-02-10") + Duration::days(rng.gen_range(0..40));
+        resume_days.push(resume);
         for d in day("2020-02-10")
             .iter_days()
             .take_while(|d| *d <= day("2020-03-31"))
@@ -560,27 +583,11 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
         let id = PersonId::from(format!("M{m:04}"));
         let born = day("1975-01-01") + Duration::days(rng.gen_range(0..9000));
         let male = rng.gen_bool(0.6);
-        let number = ids.make(&mut rng, region, born, male);
-        st.residents.register_person(Person {
-            id: id.clone(),
-            name: name(&mut rng),
-            document: IdDocument::Resident { number },
-            household: None,
-            phone: None,
-            has_smartphone: Some(true),
-        })?;
+        register_newcomer(&mut st, &mut rng, &mut ids, &id, region, born, male)?;
         let enterprise = EnterpriseId::from(format!("E{:03}", m % size.enterprises));
-        let arrived = (day("2020-02-25") + Duration::days(rng.gen_range(0..30))).max(
-            st.resumption
-                .status_on(&enterprise, day("2020-03-31"))
-                .map_or(day("2020-03-31"), |_| day("2020-02-25")),
-        );
-        let resumed_from = st
-            .resumption
-            .reports()
-            .find(|r| r.enterprise == enterprise && r.resumed)
-            .map_or(arrived, |r| r.date);
-        let arrived = arrived.max(resumed_from);
+        // Workers travel once their enterprise has resumed.
+        let arrived = (day("2020-02-25") + Duration::days(rng.gen_range(0..30)))
+            .max(resume_days[m % size.enterprises]);
         st.resumption.record_migrant(MigrantWorker {
             person: id.clone(),
             enterprise: enterprise.clone(),
@@ -726,6 +733,7 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
     st.registrations
         .send_photo(serial, cst("2020-02-20 21:35"))?;
     // The station's other services, day by day.
+    let issued_per_day = st.passes.issued_per_day(&policy);
     for d in day("2020-02-01")
         .iter_days()
         .take_while(|d| *d <= day("2020-04-30"))
@@ -744,11 +752,10 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
                 st.registrations.record_service(kind, channel, at, count)?;
             }
         }
-        let passes = st
-            .passes
-            .passes()
-            .filter(|p| crate::time::local_day(p.valid_from, policy.zone()) == d)
-            .count() as u32;
+        let passes = issued_per_day
+            .range((d, PassKind::County)..=(d, PassKind::Worker))
+            .map(|(_, n)| *n as u32)
+            .sum::<u32>();
         if passes > 0 {
             st.registrations
                 .record_service(ServiceKind::Passes, Channel::Window, at, passes)?;
