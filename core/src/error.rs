@@ -162,6 +162,23 @@ pub enum Error {
         /// What is wrong and what was expected.
         reason: String,
     },
+    /// A journal is damaged: a line was changed, removed or reordered, or
+    /// replaying it no longer gives what was recorded. Nothing was opened.
+    #[error("journal {journal} is damaged at sequence number {seq}: {reason}")]
+    JournalDamaged {
+        /// The journal's file, or `memory`.
+        journal: String,
+        /// The sequence number where the chain breaks.
+        seq: u64,
+        /// What is wrong there.
+        reason: String,
+    },
+    /// Another writer holds the journal open.
+    #[error("journal {journal} is already open for writing by another process or book")]
+    JournalLocked {
+        /// The journal's file.
+        journal: String,
+    },
     /// Reading or writing a file failed.
     #[error("{path}: {reason}")]
     Io {
@@ -185,6 +202,8 @@ impl Error {
             Error::NotEligible { .. } => "not_eligible",
             Error::Implausible { .. } => "implausible",
             Error::Csv { .. } => "csv",
+            Error::JournalDamaged { .. } => "journal_damaged",
+            Error::JournalLocked { .. } => "journal_locked",
             Error::Io { .. } => "io",
         }
     }

@@ -266,6 +266,16 @@ impl Registrations {
         Ok(self.certificates.entry(serial).or_insert(cert))
     }
 
+    /// The certificate with this serial.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown serial.
+    pub fn certificate(&self, serial: u32) -> Result<&Certificate> {
+        self.certificates
+            .get(&serial)
+            .ok_or_else(|| Error::not_found("certificate", serial))
+    }
+
     fn certificate_mut(&mut self, serial: u32) -> Result<&mut Certificate> {
         self.certificates
             .get_mut(&serial)

@@ -16,7 +16,11 @@ use crate::time::{local_day, render_instant, Instant};
 use crate::tracing::{chains, Case, ContactLog, FollowUp, InterviewContact, Visits};
 
 /// Everything a station keeps, area by area.
+///
+/// Registries missing from a serialized station read as empty, so a
+/// document written before a registry existed still loads.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Station {
     /// The rules in force.
     pub policy: Policy,

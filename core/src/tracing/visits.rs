@@ -83,7 +83,7 @@ pub struct Visit {
 /// assert_eq!(visits.len(), 2);
 /// assert_eq!(visits.places().len(), 1);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "VisitColumns", into = "VisitColumns")]
 pub struct Visits {
     persons: Interner,
@@ -100,6 +100,13 @@ pub struct Visits {
     // Rows of each person, person_offsets[q]..person_offsets[q + 1] into person_rows.
     person_rows: Vec<u32>,
     person_offsets: Vec<u32>,
+}
+
+impl Default for Visits {
+    /// No visits, indexed like any other (so it equals an empty build).
+    fn default() -> Self {
+        VisitsBuilder::default().build()
+    }
 }
 
 /// The serialized form: just the columns, in row order.
@@ -302,6 +309,38 @@ impl Visits {
                 .map_err(|e| Error::invalid(format!("visit row {i}"), e, "a valid visit"))?;
         }
         Ok(b.build())
+    }
+
+    /// Add a batch of visits and re-index. All or nothing: when one visit is
+    /// bad, none is added.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming the first visit that ends before it starts.
+    pub fn append(&mut self, batch: &[Visit]) -> Result<()> {
+        if let Some((i, v)) = batch.iter().enumerate().find(|(_, v)| v.end < v.start) {
+            return Err(Error::invalid(
+                format!("visit {i} of the batch"),
+                v.end,
+                format!(
+                    "an end not before its start {} (visit of `{}` at `{}`)",
+                    v.start, v.person, v.place
+                ),
+            ));
+        }
+        let old = std::mem::take(self);
+        let mut b = VisitsBuilder {
+            persons: old.persons,
+            places: old.places,
+            person: old.person,
+            place: old.place,
+            start: old.start,
+            end: old.end,
+        };
+        for v in batch {
+            b.push(&v.person, &v.place, v.start, v.end)?;
+        }
+        *self = b.build();
+        Ok(())
     }
 
     /// Number of visits.
