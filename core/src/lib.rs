@@ -7,9 +7,10 @@
 //! ([`Residents`]), isolation ([`Quarantine`]), tracing ([`Visits`],
 //! [`close_contacts`], [`chains`]), passes ([`PassOffice`], [`verify_token`]),
 //! registrations ([`Registrations`]), resumption ([`Resumption`]), CSV
-//! ([`read_visits`] and friends), the [`Station`] with its report, and the
-//! [`demo`] town.
+//! ([`read_visits`] and friends), the [`Station`] with its report, the record
+//! book ([`Book`], its [`Command`]s and journal), and the [`demo`] town.
 
+mod book;
 mod csv;
 pub mod demo;
 pub mod error;
@@ -25,6 +26,7 @@ mod station;
 mod time;
 mod tracing;
 
+pub use crate::book::*;
 pub use crate::csv::*;
 pub use error::{Error, IdError, Result};
 pub use household::*;

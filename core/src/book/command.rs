@@ -1,0 +1,673 @@
+//! The typed commands of all five areas, what each produced, and how a
+//! command changes the station.
+//!
+//! A command carries the facts the caller knows; the moment it is recorded
+//! (`at`) is the journal entry's, so "revoke pass 7" needs no time of its own.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::household::{Household, Person, ScreeningTeam, ScreeningVisit, TeamRole};
+use crate::ids::{AreaId, CaseId, HouseholdId, OrderId, PersonId, StaffId, StayId};
+use crate::pass::{EligibilityContext, PassApplication, PublicKey, Verdict};
+use crate::quarantine::{IsolationKind, RiskLevel, TravelRecord};
+use crate::registration::{Channel, ForeignStay, ServiceKind};
+use crate::resumption::{DailyStatus, Enterprise, MigrantWorker};
+use crate::station::Station;
+use crate::time::Instant;
+use crate::tracing::{close_contacts, Case, InterviewContact, TraceInputs, Visit};
+
+/// A change to the station's records, as a caller asks for it.
+///
+/// Serialized as an object with a `type` tag, e.g.
+/// `{"type":"revoke_pass","serial":7}`. Fields added in later versions are
+/// optional, so older journals stay readable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Command {
+    // Households and residents.
+    /// Register a person (unique by identity document).
+    RegisterPerson {
+        /// The person.
+        person: Person,
+    },
+    /// Merge a person found to be registered twice into the one kept.
+    MergePersons {
+        /// The record kept.
+        keep: PersonId,
+        /// The duplicate, folded into `keep`.
+        duplicate: PersonId,
+    },
+    /// Open a household (a rental one when it names a landlord).
+    AddHousehold {
+        /// The household.
+        household: Household,
+    },
+    /// Let a household out: record its landlord.
+    SetLandlord {
+        /// The household.
+        household: HouseholdId,
+        /// Its landlord.
+        landlord: PersonId,
+    },
+    /// A tenant moves into a rental household.
+    TenantArrives {
+        /// The rental household.
+        household: HouseholdId,
+        /// The tenant.
+        person: PersonId,
+        /// Day of arrival.
+        day: NaiveDate,
+    },
+    /// A tenant moves out.
+    TenantLeaves {
+        /// The rental household.
+        household: HouseholdId,
+        /// The tenant.
+        person: PersonId,
+        /// Day of leaving.
+        day: NaiveDate,
+    },
+    /// Form a three-person screening team.
+    FormTeam {
+        /// The team's name or number.
+        id: String,
+        /// The police officer.
+        officer: StaffId,
+        /// The town cadre.
+        cadre: StaffId,
+        /// The village party member.
+        party_member: StaffId,
+    },
+    /// A screening team visited a household (at the entry's time).
+    RecordScreening {
+        /// The household.
+        household: HouseholdId,
+        /// The team.
+        team: String,
+        /// What they found.
+        note: String,
+    },
+    /// A landlord signs the commitment for a rental household.
+    SignCommitment {
+        /// The rental household.
+        household: HouseholdId,
+        /// Its landlord.
+        landlord: PersonId,
+        /// Day signed.
+        day: NaiveDate,
+    },
+    /// A landlord's daily report; no changes makes it a "zero report".
+    FileDailyReport {
+        /// The rental household.
+        household: HouseholdId,
+        /// The day reported on.
+        day: NaiveDate,
+        /// Changes among the tenants, if any.
+        #[serde(default)]
+        changes: Vec<String>,
+    },
+    /// A leader answers for a village.
+    AssignLeader {
+        /// The village.
+        village: String,
+        /// The leader.
+        staff: StaffId,
+    },
+    /// A cadre answers for a group of a village.
+    AssignCadre {
+        /// The village.
+        village: String,
+        /// The group.
+        group: String,
+        /// The cadre.
+        staff: StaffId,
+    },
+    /// A party member answers for a household.
+    AssignPartyMember {
+        /// The household.
+        household: HouseholdId,
+        /// The party member.
+        staff: StaffId,
+    },
+
+    // Returnees and isolation.
+    /// An area's risk level changes.
+    SetRiskLevel {
+        /// The area.
+        area: AreaId,
+        /// Its name.
+        name: String,
+        /// From when.
+        from: Instant,
+        /// The new level.
+        level: RiskLevel,
+    },
+    /// A journey into the township.
+    RecordTravel {
+        /// The journey.
+        travel: TravelRecord,
+    },
+    /// Order a returnee into home isolation (from the entry's time).
+    OrderHomeIsolation {
+        /// The new order's id.
+        order: OrderId,
+        /// The returnee.
+        person: PersonId,
+        /// When they arrived.
+        arrived: Instant,
+        /// Why.
+        reason: String,
+    },
+    /// Order medical observation after an exposure (starting at the entry's time).
+    OrderObservation {
+        /// The new order's id.
+        order: OrderId,
+        /// Who.
+        person: PersonId,
+        /// At home or in a centralized facility.
+        kind: IsolationKind,
+        /// The last exposure, which fixes the end.
+        last_exposure: Instant,
+        /// Why.
+        reason: String,
+    },
+    /// Transfer a home isolation to centralized medical observation.
+    TransferToCentralized {
+        /// The order.
+        order: OrderId,
+    },
+    /// Extend an order after a new exposure.
+    ExtendOrder {
+        /// The order.
+        order: OrderId,
+        /// The new exposure.
+        exposure: Instant,
+    },
+    /// Release a person at the end of their order.
+    ReleaseOrder {
+        /// The order.
+        order: OrderId,
+    },
+    /// The person under an order became a case.
+    ConvertToCase {
+        /// The order.
+        order: OrderId,
+    },
+
+    // Contacts.
+    /// A batch of venue check-ins (a day's upload, say).
+    RecordVisits {
+        /// The visits.
+        visits: Vec<Visit>,
+    },
+    /// Confirm a case.
+    ConfirmCase {
+        /// The case.
+        case: Case,
+    },
+    /// A contact named in a case's interview.
+    RecordInterviewContact {
+        /// The contact.
+        contact: InterviewContact,
+    },
+    /// Trace these cases' close contacts and put them on the contact log.
+    FindContacts {
+        /// The cases.
+        cases: Vec<CaseId>,
+    },
+    /// A close contact was told (at the entry's time).
+    NotifyContact {
+        /// The contact.
+        person: PersonId,
+    },
+    /// A close contact was isolated (at the entry's time).
+    IsolateContact {
+        /// The contact.
+        person: PersonId,
+    },
+
+    // Passes.
+    /// Issue a pass, valid from the entry's time, if the holder is eligible.
+    IssuePass {
+        /// The application.
+        application: PassApplication,
+    },
+    /// Revoke a pass.
+    RevokePass {
+        /// Its serial number.
+        serial: u64,
+    },
+    /// A checkpoint checked a token against the station's public key.
+    CheckPass {
+        /// Which checkpoint.
+        checkpoint: String,
+        /// The token shown.
+        token: String,
+        /// The station key the checkpoint holds.
+        public_key: PublicKey,
+    },
+
+    // Registrations.
+    /// A foreign national's stay began.
+    AddStay {
+        /// The stay.
+        stay: ForeignStay,
+    },
+    /// The stay was registered (at the entry's time).
+    RegisterStay {
+        /// The stay.
+        stay: StayId,
+        /// How.
+        channel: Channel,
+    },
+    /// Issue the accommodation certificate of a registered stay.
+    IssueCertificate {
+        /// The stay.
+        stay: StayId,
+    },
+    /// A photo of the certificate was sent to the person.
+    SendPhoto {
+        /// The certificate's serial.
+        certificate: u32,
+    },
+    /// The paper certificate was handed over.
+    DeliverPaper {
+        /// The certificate's serial.
+        certificate: u32,
+        /// To whom.
+        to: String,
+    },
+    /// Services the station gave, counted.
+    RecordService {
+        /// What service.
+        kind: ServiceKind,
+        /// Through which channel.
+        channel: Channel,
+        /// How many.
+        count: u32,
+    },
+
+    // Resumption.
+    /// An enterprise of the township.
+    AddEnterprise {
+        /// The enterprise.
+        enterprise: Enterprise,
+    },
+    /// An enterprise's daily report.
+    FileEnterpriseReport {
+        /// The report.
+        report: DailyStatus,
+    },
+    /// A migrant worker recruited by an enterprise.
+    RecordMigrant {
+        /// The worker.
+        worker: MigrantWorker,
+    },
+}
+
+/// What a command produced, recorded in the journal so that a replay can
+/// prove it produces the same.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Applied; nothing else to report.
+    #[default]
+    Done,
+    /// A pass was issued under this serial.
+    PassIssued {
+        /// Its serial number.
+        serial: u64,
+    },
+    /// A certificate was issued under this serial.
+    CertificateIssued {
+        /// Its serial number.
+        serial: u32,
+    },
+    /// An order now ends at this time.
+    OrderEnds {
+        /// The end.
+        end: Instant,
+    },
+    /// These persons are close contacts of the traced cases.
+    ContactsFound {
+        /// The contacts.
+        persons: Vec<PersonId>,
+    },
+    /// A checkpoint's decision.
+    Checked {
+        /// The verdict.
+        verdict: Verdict,
+    },
+}
+
+impl Outcome {
+    pub(crate) fn is_done(&self) -> bool {
+        *self == Outcome::Done
+    }
+}
+
+/// Who or what a journal entry concerns, for audit queries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Subject {
+    /// A person, by id.
+    Person(PersonId),
+    /// A pass, by serial.
+    Pass(u64),
+    /// A foreign national's stay.
+    Stay(StayId),
+}
+
+impl Command {
+    /// The command's name as written in the journal, e.g. `revoke_pass`.
+    pub fn name(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("type")?.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// Validate against `station` and apply; on error `station` is unchanged.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one short arm per command; splitting by area would add a second dispatch"
+    )]
+    pub(crate) fn apply(&self, station: &mut Station, at: Instant) -> Result<Outcome> {
+        let policy = station.policy.clone();
+        let st = station;
+        match self {
+            Command::RegisterPerson { person } => st.residents.register_person(person.clone())?,
+            Command::MergePersons { keep, duplicate } => {
+                st.residents.merge_persons(keep, duplicate)?;
+            }
+            Command::AddHousehold { household } => st.residents.add_household(household.clone())?,
+            Command::SetLandlord {
+                household,
+                landlord,
+            } => st.residents.set_landlord(household, landlord)?,
+            Command::TenantArrives {
+                household,
+                person,
+                day,
+            } => st.residents.tenant_arrives(household, person, *day)?,
+            Command::TenantLeaves {
+                household,
+                person,
+                day,
+            } => st.residents.tenant_leaves(household, person, *day)?,
+            Command::FormTeam {
+                id,
+                officer,
+                cadre,
+                party_member,
+            } => st.residents.add_team(ScreeningTeam::new(
+                id,
+                &[
+                    (TeamRole::Officer, officer.as_str()),
+                    (TeamRole::Cadre, cadre.as_str()),
+                    (TeamRole::PartyMember, party_member.as_str()),
+                ],
+            )?)?,
+            Command::RecordScreening {
+                household,
+                team,
+                note,
+            } => st.residents.record_screening(ScreeningVisit {
+                household: household.clone(),
+                team: team.clone(),
+                at,
+                note: note.clone(),
+            })?,
+            Command::SignCommitment {
+                household,
+                landlord,
+                day,
+            } => st.residents.sign_commitment(household, landlord, *day)?,
+            Command::FileDailyReport {
+                household,
+                day,
+                changes,
+            } => st
+                .residents
+                .file_daily_report(household, *day, changes.clone())?,
+            Command::AssignLeader { village, staff } => {
+                st.residents.assign_leader(village, staff.clone());
+            }
+            Command::AssignCadre {
+                village,
+                group,
+                staff,
+            } => st.residents.assign_cadre(village, group, staff.clone()),
+            Command::AssignPartyMember { household, staff } => {
+                st.residents.assign_party_member(household, staff.clone())?;
+            }
+            Command::SetRiskLevel {
+                area,
+                name,
+                from,
+                level,
+            } => st.quarantine.set_risk_level(area, name, *from, *level)?,
+            Command::RecordTravel { travel } => st.quarantine.record_travel(travel.clone())?,
+            Command::OrderHomeIsolation {
+                order,
+                person,
+                arrived,
+                reason,
+            } => {
+                st.residents.person(person)?;
+                let o = st.quarantine.order_home_isolation(
+                    order.clone(),
+                    person.clone(),
+                    *arrived,
+                    at,
+                    reason,
+                    &policy,
+                )?;
+                return Ok(Outcome::OrderEnds { end: o.end });
+            }
+            Command::OrderObservation {
+                order,
+                person,
+                kind,
+                last_exposure,
+                reason,
+            } => {
+                let o = st.quarantine.order_observation(
+                    order.clone(),
+                    person.clone(),
+                    *kind,
+                    *last_exposure,
+                    at,
+                    reason,
+                    &policy,
+                )?;
+                return Ok(Outcome::OrderEnds { end: o.end });
+            }
+            Command::TransferToCentralized { order } => {
+                st.quarantine.transfer_to_centralized(order, at)?;
+            }
+            Command::ExtendOrder { order, exposure } => {
+                let end = st.quarantine.extend(order, *exposure, &policy)?;
+                return Ok(Outcome::OrderEnds { end });
+            }
+            Command::ReleaseOrder { order } => st.quarantine.release(order, at)?,
+            Command::ConvertToCase { order } => st.quarantine.convert_to_case(order, at)?,
+            Command::RecordVisits { visits } => st.visits.append(visits)?,
+            Command::ConfirmCase { case } => {
+                if let Some(c) = st.cases.iter().find(|c| c.id == case.id) {
+                    return Err(Error::Duplicate {
+                        what: "case",
+                        key: case.id.to_string(),
+                        existing: format!("the case of `{}`", c.person),
+                    });
+                }
+                st.cases.push(case.clone());
+            }
+            Command::RecordInterviewContact { contact } => {
+                if !st.cases.iter().any(|c| c.id == contact.case) {
+                    return Err(Error::not_found("case", &contact.case));
+                }
+                st.interviews.push(contact.clone());
+            }
+            Command::FindContacts { cases } => {
+                let mut traced = Vec::with_capacity(cases.len());
+                for id in cases {
+                    let case = st
+                        .cases
+                        .iter()
+                        .find(|c| &c.id == id)
+                        .ok_or_else(|| Error::not_found("case", id))?;
+                    traced.push(case.clone());
+                }
+                let found = close_contacts(
+                    &traced,
+                    TraceInputs {
+                        visits: &st.visits,
+                        residents: Some(&st.residents),
+                        interviews: &st.interviews,
+                        policy: &policy,
+                    },
+                    None,
+                )?;
+                let persons = found.iter().map(|c| c.person.clone()).collect();
+                st.contacts.add(found);
+                return Ok(Outcome::ContactsFound { persons });
+            }
+            Command::NotifyContact { person } => st.contacts.notify(person, at)?,
+            Command::IsolateContact { person } => st.contacts.isolate(person, at)?,
+            Command::IssuePass { application } => {
+                let ctx = EligibilityContext {
+                    residents: &st.residents,
+                    quarantine: &st.quarantine,
+                    resumption: &st.resumption,
+                    policy: &policy,
+                };
+                let serial = st.passes.issue(application.clone(), ctx, at)?.serial;
+                return Ok(Outcome::PassIssued { serial });
+            }
+            Command::RevokePass { serial } => st.passes.revoke(*serial, at)?,
+            Command::CheckPass {
+                checkpoint,
+                token,
+                public_key,
+            } => {
+                if checkpoint.trim().is_empty() {
+                    return Err(Error::invalid(
+                        "checkpoint",
+                        checkpoint,
+                        "a checkpoint name",
+                    ));
+                }
+                let revoked = st.passes.revocation_list();
+                let verdict = st
+                    .checkpoints
+                    .check(checkpoint, token, public_key, &revoked, at)
+                    .clone();
+                return Ok(Outcome::Checked { verdict });
+            }
+            Command::AddStay { stay } => st.registrations.add_stay(stay.clone())?,
+            Command::RegisterStay { stay, channel } => {
+                st.registrations.register(stay, at, *channel)?;
+            }
+            Command::IssueCertificate { stay } => {
+                let serial = st.registrations.issue_certificate(stay, at)?.serial;
+                return Ok(Outcome::CertificateIssued { serial });
+            }
+            Command::SendPhoto { certificate } => st.registrations.send_photo(*certificate, at)?,
+            Command::DeliverPaper { certificate, to } => {
+                st.registrations.deliver_paper(*certificate, to, at)?;
+            }
+            Command::RecordService {
+                kind,
+                channel,
+                count,
+            } => st
+                .registrations
+                .record_service(*kind, *channel, at, *count)?,
+            Command::AddEnterprise { enterprise } => {
+                st.resumption.add_enterprise(enterprise.clone())?;
+            }
+            Command::FileEnterpriseReport { report } => {
+                st.resumption.file_report(report.clone())?;
+            }
+            Command::RecordMigrant { worker } => st.resumption.record_migrant(worker.clone())?,
+        }
+        Ok(Outcome::Done)
+    }
+
+    /// Whether this command, with what it produced, concerns `subject`.
+    /// `station` resolves orders and certificates to their person or stay.
+    pub(crate) fn concerns(&self, outcome: &Outcome, subject: &Subject, station: &Station) -> bool {
+        match subject {
+            Subject::Person(id) => self.concerns_person(outcome, id, station),
+            Subject::Pass(serial) => match (self, outcome) {
+                (_, Outcome::PassIssued { serial: s }) | (Command::RevokePass { serial: s }, _) => {
+                    s == serial
+                }
+                (_, Outcome::Checked { verdict }) => {
+                    verdict.claims.as_ref().is_some_and(|c| c.serial == *serial)
+                }
+                _ => false,
+            },
+            Subject::Stay(id) => match self {
+                Command::AddStay { stay } => &stay.id == id,
+                Command::RegisterStay { stay, .. } | Command::IssueCertificate { stay } => {
+                    stay == id
+                }
+                Command::SendPhoto { certificate } | Command::DeliverPaper { certificate, .. } => {
+                    station
+                        .registrations
+                        .certificate(*certificate)
+                        .is_ok_and(|c| &c.stay == id)
+                }
+                _ => false,
+            },
+        }
+    }
+
+    fn concerns_person(&self, outcome: &Outcome, id: &PersonId, station: &Station) -> bool {
+        let order_of = |order: &OrderId| {
+            station
+                .quarantine
+                .order(order)
+                .is_ok_and(|o| &o.person == id)
+        };
+        let holder = |serial: &u64| station.passes.pass(*serial).is_ok_and(|p| &p.holder == id);
+        match self {
+            Command::RegisterPerson { person } => &person.id == id,
+            Command::MergePersons { keep, duplicate } => keep == id || duplicate == id,
+            Command::SetLandlord { landlord, .. } | Command::SignCommitment { landlord, .. } => {
+                landlord == id
+            }
+            Command::TenantArrives { person, .. }
+            | Command::TenantLeaves { person, .. }
+            | Command::OrderHomeIsolation { person, .. }
+            | Command::OrderObservation { person, .. }
+            | Command::NotifyContact { person }
+            | Command::IsolateContact { person } => person == id,
+            Command::RecordTravel { travel } => &travel.person == id,
+            Command::TransferToCentralized { order }
+            | Command::ExtendOrder { order, .. }
+            | Command::ReleaseOrder { order }
+            | Command::ConvertToCase { order } => order_of(order),
+            Command::RecordVisits { visits } => visits.iter().any(|v| v.person == id.as_str()),
+            Command::ConfirmCase { case } => &case.person == id,
+            Command::RecordInterviewContact { contact } => &contact.person == id,
+            Command::FindContacts { .. } => {
+                matches!(outcome, Outcome::ContactsFound { persons } if persons.contains(id))
+            }
+            Command::IssuePass { application } => &application.holder == id,
+            Command::RevokePass { serial } => holder(serial),
+            Command::CheckPass { .. } => matches!(
+                outcome,
+                Outcome::Checked { verdict } if verdict.claims.as_ref().is_some_and(|c| holder(&c.serial))
+            ),
+            Command::RecordMigrant { worker } => &worker.person == id,
+            _ => false,
+        }
+    }
+}

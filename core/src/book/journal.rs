@@ -1,0 +1,323 @@
+//! The journal's line format and its two stores.
+//!
+//! One JSON object per line. Line 0 is the header: the station the journal
+//! starts from (empty but for the policy, or a snapshot). Every later line is
+//! one event: `seq`, format version `v`, `prev` (the hash of the line
+//! before), `at`, `by`, the command `cmd` and what it produced `out`. Each
+//! line ends with `"hash"`: the SHA-256 of the line's text up to that field,
+//! so a changed byte breaks its own hash and a removed or reordered line
+//! breaks the chain of `prev`.
+//!
+//! Versioning: a field added to a command is optional (`Option` or
+//! `#[serde(default)]`), so older lines still read without a version bump.
+//! A change old lines cannot satisfy (a rename, a removal) raises
+//! [`FORMAT_VERSION`] and converts older lines where they are read.
+
+use std::fs::File;
+use std::io::{self, BufRead, Write};
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::command::{Command, Outcome};
+use crate::error::{Error, Result};
+use crate::ids::StaffId;
+use crate::station::Station;
+use crate::time::Instant;
+
+/// The journal format this version writes, and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+// `,"hash":"` + 64 hex digits + `"}`.
+const HASH_FIELD: &str = ",\"hash\":\"";
+const HASH_SUFFIX_LEN: usize = HASH_FIELD.len() + 64 + 2;
+
+/// A line as written.
+#[derive(Serialize)]
+pub(crate) struct LineOut<'a> {
+    pub seq: u64,
+    pub v: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<&'a Station>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Instant>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<&'a StaffId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cmd: Option<&'a Command>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub out: Option<&'a Outcome>,
+}
+
+/// A line as read (its hash already checked).
+#[derive(Deserialize)]
+pub(crate) struct LineIn {
+    pub seq: u64,
+    pub v: u32,
+    #[serde(default)]
+    pub prev: Option<String>,
+    #[serde(default)]
+    pub start: Option<Box<Station>>,
+    pub at: Option<Instant>,
+    pub by: Option<StaffId>,
+    pub cmd: Option<Command>,
+    #[serde(default)]
+    pub out: Outcome,
+}
+
+/// Encode a line: its text with the trailing newline, and its hash.
+pub(crate) fn encode(line: &LineOut<'_>) -> Result<(String, String)> {
+    let mut text = serde_json::to_string(line).map_err(|e| Error::InvalidValue {
+        field: "journal entry".into(),
+        value: e.to_string(),
+        expected: "an entry that can be written as JSON".into(),
+    })?;
+    text.pop(); // the closing brace; the hash field goes before it
+    let hash = hex(&text);
+    text.push_str(HASH_FIELD);
+    text.push_str(&hash);
+    text.push_str("\"}\n");
+    Ok((text, hash))
+}
+
+fn hex(text: &str) -> String {
+    format!("{:x}", Sha256::digest(text.as_bytes()))
+}
+
+/// The last line of a journal, cut short by a crash while it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TornTail {
+    /// Byte offset where it starts (the journal was cut back to here).
+    pub offset: u64,
+    /// Its bytes, as text (lossy where a character was cut).
+    pub text: String,
+}
+
+/// Reads a journal line by line, checking every hash, sequence number and
+/// link of the chain.
+pub(crate) struct Reader<R> {
+    input: R,
+    name: String,
+    buf: Vec<u8>,
+    /// The sequence number the next line must have.
+    pub next_seq: u64,
+    /// The hash of the last good line.
+    pub head: String,
+    /// Bytes of good lines so far.
+    pub good_len: u64,
+    /// A torn last line, once met.
+    pub torn: Option<TornTail>,
+    /// The header's sequence number.
+    pub first_seq: u64,
+    /// Events replayed (counted by the caller that applies them).
+    pub events: u64,
+    lines: u64,
+}
+
+/// Where a reader stopped: what a book needs to append after it.
+pub(crate) struct Position {
+    pub next_seq: u64,
+    pub head: String,
+    pub good_len: u64,
+    pub torn: Option<TornTail>,
+    pub first_seq: u64,
+    pub events: u64,
+}
+
+impl<R: BufRead> Reader<R> {
+    pub fn into_position(self) -> Position {
+        Position {
+            next_seq: self.next_seq,
+            head: self.head,
+            good_len: self.good_len,
+            torn: self.torn,
+            first_seq: self.first_seq,
+            events: self.events,
+        }
+    }
+
+    pub fn new(input: R, name: &str) -> Self {
+        Reader {
+            input,
+            name: name.to_string(),
+            buf: Vec::new(),
+            next_seq: 0,
+            head: String::new(),
+            good_len: 0,
+            torn: None,
+            first_seq: 0,
+            events: 0,
+            lines: 0,
+        }
+    }
+
+    pub fn damaged(&self, seq: u64, reason: impl Into<String>) -> Error {
+        Error::JournalDamaged {
+            journal: self.name.clone(),
+            seq,
+            reason: reason.into(),
+        }
+    }
+
+    /// The next good line, `None` at the end (or at a torn last line).
+    pub fn next_line(&mut self) -> Result<Option<LineIn>> {
+        self.buf.clear();
+        let n = self
+            .input
+            .read_until(b'\n', &mut self.buf)
+            .map_err(|e| Error::Io {
+                path: self.name.clone(),
+                reason: e.to_string(),
+            })?;
+        if n == 0 {
+            if self.lines == 0 {
+                return Err(self.damaged(0, "it is empty; expected a header line"));
+            }
+            return Ok(None);
+        }
+        if self.buf.last() != Some(&b'\n') {
+            // Only the last line can lack its newline: a write cut short.
+            self.torn = Some(TornTail {
+                offset: self.good_len,
+                text: String::from_utf8_lossy(&self.buf).into_owned(),
+            });
+            if self.lines == 0 {
+                return Err(self.damaged(0, "its header line is incomplete"));
+            }
+            return Ok(None);
+        }
+        let seq = self.next_seq;
+        let text = std::str::from_utf8(&self.buf[..n - 1])
+            .map_err(|_| self.damaged(seq, "the line is not valid UTF-8"))?;
+        let (body, hash) = split_hash(text)
+            .ok_or_else(|| self.damaged(seq, "the line does not end with its hash"))?;
+        if hex(body) != hash {
+            return Err(self.damaged(
+                seq,
+                "the line's text does not match its hash (it was changed)",
+            ));
+        }
+        let line: LineIn = serde_json::from_str(text)
+            .map_err(|e| self.damaged(seq, format!("the line cannot be read: {e}")))?;
+        if line.v > FORMAT_VERSION {
+            return Err(self.damaged(
+                seq,
+                format!(
+                    "written in format version {}, and this precinct reads up to version {FORMAT_VERSION}; upgrade precinct",
+                    line.v
+                ),
+            ));
+        }
+        if self.lines == 0 {
+            if line.start.is_none() {
+                return Err(self.damaged(line.seq, "the first line is not a header"));
+            }
+            self.first_seq = line.seq;
+        } else {
+            if line.seq != seq {
+                return Err(self.damaged(
+                    seq,
+                    format!(
+                        "found sequence number {} (a line was removed or moved)",
+                        line.seq
+                    ),
+                ));
+            }
+            if line.prev.as_deref() != Some(self.head.as_str()) {
+                return Err(self.damaged(
+                    seq,
+                    "its link to the line before does not match (a line was removed, moved or changed)",
+                ));
+            }
+            if line.cmd.is_none() || line.at.is_none() || line.by.is_none() {
+                return Err(self.damaged(seq, "an event line needs `at`, `by` and `cmd`"));
+            }
+        }
+        self.next_seq = line.seq + 1;
+        self.head = hash.to_string();
+        self.good_len += n as u64;
+        self.lines += 1;
+        Ok(Some(line))
+    }
+}
+
+fn split_hash(text: &str) -> Option<(&str, &str)> {
+    let cut = text.len().checked_sub(HASH_SUFFIX_LEN)?;
+    let (body, tail) = (text.get(..cut)?, text.get(cut..)?);
+    let hash = tail.strip_prefix(HASH_FIELD)?.strip_suffix("\"}")?;
+    hash.bytes()
+        .all(|b| b.is_ascii_hexdigit())
+        .then_some((body, hash))
+}
+
+/// Where a journal's lines go.
+#[derive(Debug)]
+pub(crate) enum Store {
+    /// A file, locked for this book, synced on commit.
+    File { file: File, path: PathBuf },
+    /// A string in memory (browsers, tests).
+    Memory(String),
+}
+
+impl Store {
+    pub fn name(&self) -> String {
+        match self {
+            Store::File { path, .. } => path.display().to_string(),
+            Store::Memory(_) => "memory".into(),
+        }
+    }
+
+    pub fn append(&mut self, line: &str) -> io::Result<()> {
+        match self {
+            Store::File { file, .. } => file.write_all(line.as_bytes()),
+            Store::Memory(text) => {
+                text.push_str(line);
+                Ok(())
+            }
+        }
+    }
+
+    pub fn sync(&mut self) -> io::Result<()> {
+        match self {
+            Store::File { file, .. } => file.sync_data(),
+            Store::Memory(_) => Ok(()),
+        }
+    }
+
+    pub fn io_error(&self, e: &io::Error) -> Error {
+        Error::Io {
+            path: self.name(),
+            reason: e.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_carries_the_hash_of_its_own_text() {
+        let station = Station::default();
+        let (text, hash) = encode(&LineOut {
+            seq: 0,
+            v: FORMAT_VERSION,
+            prev: None,
+            start: Some(&station),
+            at: None,
+            by: None,
+            cmd: None,
+            out: None,
+        })
+        .unwrap();
+        let line = text.trim_end();
+        let (body, h) = split_hash(line).unwrap();
+        assert_eq!(h, hash);
+        assert_eq!(hex(body), hash);
+        assert!(serde_json::from_str::<serde_json::Value>(line).is_ok());
+        assert!(split_hash("{\"seq\":0}").is_none());
+    }
+}
