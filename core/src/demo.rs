@@ -12,20 +12,21 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::book::{Book, Command, Outcome};
 use crate::error::Result;
-use crate::household::{Household, Person, ScreeningTeam, ScreeningVisit, TeamRole};
+use crate::household::{Household, Person};
 use crate::id::{
     credit_check_char, credit_values, resident_check_char, CreditCode, IdDocument, ResidentId,
 };
-use crate::ids::{CaseId, EnterpriseId, HouseholdId, PersonId};
-use crate::pass::{EligibilityContext, PassApplication, PassKind, StationKey};
+use crate::ids::{CaseId, EnterpriseId, HouseholdId, OrderId, PersonId, StayId};
+use crate::pass::{PassApplication, PassKind, StationKey};
 use crate::policy::Policy;
 use crate::quarantine::{IsolationKind, RiskLevel, TravelRecord};
 use crate::registration::{Channel, ForeignStay, ServiceKind};
 use crate::resumption::{DailyStatus, Enterprise, MigrantWorker, Verification};
 use crate::station::Station;
 use crate::time::{day_start, parse_instant, DateOrTime, Instant};
-use crate::tracing::{close_contacts, Case, InterviewContact, TraceInputs, Visits};
+use crate::tracing::{Case, InterviewContact, Visit};
 
 /// The demo station's signing key seed. Demo only: a real station keeps its
 /// seed secret.
@@ -133,25 +134,24 @@ impl IdMaker {
     }
 }
 
-/// Register a person from outside the town (no household here, a smartphone).
-fn register_newcomer(
-    st: &mut Station,
+/// A person from outside the town (no household here, a smartphone).
+fn newcomer(
     rng: &mut ChaCha8Rng,
     ids: &mut IdMaker,
     id: &PersonId,
     region: &str,
     born: NaiveDate,
     male: bool,
-) -> Result<()> {
+) -> Person {
     let number = ids.make(rng, region, born, male);
-    st.residents.register_person(Person {
+    Person {
         id: id.clone(),
         name: name(rng),
         document: IdDocument::Resident { number },
         household: None,
         phone: None,
         has_smartphone: Some(true),
-    })
+    }
 }
 
 fn name(rng: &mut ChaCha8Rng) -> String {
@@ -178,35 +178,71 @@ pub mod cast {
     pub const REPORT_DAY: &str = "2020-04-30";
 }
 
+/// Who records what in the story.
+mod by {
+    pub const OFFICE: &str = "station-console";
+    pub const VENUES: &str = "venue-check-in-upload";
+    pub const EPI: &str = "epidemiology-team";
+    pub const LANDLORDS: &str = "landlord-app";
+    pub const ENTERPRISES: &str = "enterprise-portal";
+    pub const CHECKPOINT: &str = "checkpoint-g15";
+}
+
 /// Generate the demo station. Deterministic: the same seed and size give the
 /// same station.
 ///
 /// # Errors
 /// Never for the built-in sizes; an error would mean the generator broke one
 /// of the library's own rules.
-#[allow(clippy::too_many_lines)]
 pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
+    Ok(demo_book(seed, size)?.into_station())
+}
+
+/// The demo story written into a new book with its journal in memory.
+///
+/// # Errors
+/// As [`demo_station`].
+pub fn demo_book(seed: u64, size: DemoSize) -> Result<Book> {
+    let mut book = Book::in_memory(Policy::default())?;
+    write_story(&mut book, seed, size)?;
+    Ok(book)
+}
+
+/// Write the demo story into `book`, which must have no events yet: every
+/// change goes through a [`Command`] and the journal, committed at the end.
+///
+/// # Errors
+/// [`crate::Error::InvalidValue`] when the book already has events; otherwise
+/// as [`demo_station`].
+#[allow(clippy::too_many_lines)]
+pub fn write_story(book: &mut Book, seed: u64, size: DemoSize) -> Result<()> {
+    if book.seq() != book.recovery().first_seq {
+        return Err(crate::Error::invalid(
+            "book",
+            format!("{} events", book.seq() - book.recovery().first_seq),
+            "a book with no events for the demo story",
+        ));
+    }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut st = Station {
-        policy: Policy::default(),
-        ..Station::default()
-    };
-    let policy = st.policy.clone();
+    let policy = book.policy().clone();
     let mut ids = IdMaker {
         used: BTreeSet::new(),
     };
+    let mut b = book.batch();
+    let setup = cst("2020-01-25 09:00");
 
     // Households: the first half owner-occupied, the second half rented out.
     let owners = size.households / 2;
     let village_of = |h: usize| VILLAGES[h % VILLAGES.len()];
     for h in 0..size.households {
-        st.residents.add_household(Household {
+        let household = Household {
             id: format!("H{h:05}").into(),
             village: village_of(h).into(),
             group: format!("{}", (h / VILLAGES.len()) % 8 + 1),
             address: format!("{} Road {}", village_of(h), h + 1),
             landlord: None,
-        })?;
+        };
+        b.execute(by::OFFICE, setup, Command::AddHousehold { household })?;
     }
     // Residents, spread over the households.
     for i in 0..size.persons {
@@ -219,14 +255,15 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
         let male = rng.gen_bool(0.5);
         let number = ids.make(&mut rng, "320583", born, male);
         let elderly = born < day("1958-01-01");
-        st.residents.register_person(Person {
+        let person = Person {
             id: format!("P{i:05}").into(),
             name: name(&mut rng),
             document: IdDocument::Resident { number },
             household: Some(format!("H{:05}", i * size.households / size.persons).into()),
             phone: None,
             has_smartphone: Some(!elderly && rng.gen_bool(0.97)),
-        })?;
+        };
+        b.execute(by::OFFICE, setup, Command::RegisterPerson { person })?;
     }
     // Landlords: an owner-occupier lets each rental household.
     for h in owners..size.households {
@@ -234,23 +271,33 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
             "P{:05}",
             (h - owners) * size.persons / size.households
         ));
-        st.residents
-            .set_landlord(&format!("H{h:05}").into(), &landlord)?;
+        let household = format!("H{h:05}").into();
+        b.execute(
+            by::OFFICE,
+            setup,
+            Command::SetLandlord {
+                household,
+                landlord,
+            },
+        )?;
     }
 
     // Screening teams, visits, commitments and zero reports of February's first fortnight.
     let teams = (size.households / 600).max(2);
     for t in 0..teams {
-        st.residents.add_team(ScreeningTeam::new(
-            &format!("Team {}", t + 1),
-            &[
-                (TeamRole::Officer, &format!("officer-{t}")),
-                (TeamRole::Cadre, &format!("cadre-{t}")),
-                (TeamRole::PartyMember, &format!("member-{t}")),
-            ],
-        )?)?;
+        b.execute(
+            by::OFFICE,
+            setup,
+            Command::FormTeam {
+                id: format!("Team {}", t + 1),
+                officer: format!("officer-{t}").into(),
+                cadre: format!("cadre-{t}").into(),
+                party_member: format!("member-{t}").into(),
+            },
+        )?;
     }
-    let rentals: Vec<(HouseholdId, PersonId)> = st
+    let rentals: Vec<(HouseholdId, PersonId)> = b
+        .station()
         .residents
         .rental_households()
         .filter_map(|h| Some((h.id.clone(), h.landlord.clone()?)))
@@ -259,16 +306,21 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
         let at = cst("2020-01-29 09:00") + Duration::minutes(rng.gen_range(0..7 * 12 * 60));
         // A handful were still not screened, or not committed, by the report day.
         if k % 600 != 599 {
-            st.residents.record_screening(ScreeningVisit {
+            let screening = Command::RecordScreening {
                 household: h.clone(),
                 team: format!("Team {}", k % teams + 1),
-                at,
                 note: "no one from high-risk areas".into(),
-            })?;
+            };
+            b.execute(format!("officer-{}", k % teams), at, screening)?;
         }
         if k % 500 != 499 {
-            st.residents
-                .sign_commitment(h, landlord, day("2020-01-31"))?;
+            let signed = day("2020-01-31");
+            let commitment = Command::SignCommitment {
+                household: h.clone(),
+                landlord: landlord.clone(),
+                day: signed,
+            };
+            b.execute(by::OFFICE, evening(signed, &policy), commitment)?;
             for d in day("2020-02-01").iter_days().take(14) {
                 if !rng.gen_bool(0.004) {
                     let changes = if rng.gen_bool(0.02) {
@@ -276,96 +328,111 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
                     } else {
                         Vec::new()
                     };
-                    st.residents.file_daily_report(h, d, changes)?;
+                    let report = Command::FileDailyReport {
+                        household: h.clone(),
+                        day: d,
+                        changes,
+                    };
+                    b.execute(by::LANDLORDS, evening(d, &policy), report)?;
                 }
             }
         }
     }
     // Responsibility tree: a leader per village, a cadre per group, a party member per household (a few gaps).
     for v in VILLAGES {
-        st.residents.assign_leader(v, format!("leader-{v}").into());
+        let leader = Command::AssignLeader {
+            village: v.into(),
+            staff: format!("leader-{v}").into(),
+        };
+        b.execute(by::OFFICE, setup, leader)?;
         for g in 1..=8 {
-            st.residents
-                .assign_cadre(v, &g.to_string(), format!("cadre-{v}-{g}").into());
+            let cadre = Command::AssignCadre {
+                village: v.into(),
+                group: g.to_string(),
+                staff: format!("cadre-{v}-{g}").into(),
+            };
+            b.execute(by::OFFICE, setup, cadre)?;
         }
     }
     for h in 0..size.households {
         if h % 300 != 17 {
-            st.residents.assign_party_member(
-                &format!("H{h:05}").into(),
-                format!("member-{}", h / 30).into(),
-            )?;
+            let member = Command::AssignPartyMember {
+                household: format!("H{h:05}").into(),
+                staff: format!("member-{}", h / 30).into(),
+            };
+            b.execute(by::OFFICE, setup, member)?;
         }
     }
 
     // The returnee family of three, tenants of a rental household with two others.
-    st.residents.add_household(Household {
-        id: cast::FAMILY_HOME.into(),
+    let family_home = HouseholdId::from(cast::FAMILY_HOME);
+    let household = Household {
+        id: family_home.clone(),
         village: "Yaozhuang".into(),
         group: "3".into(),
         address: "18 Yaozhuang Old Street".into(),
         landlord: Some("P00001".into()),
-    })?;
+    };
+    b.execute(by::OFFICE, setup, Command::AddHousehold { household })?;
     let family = [
         (cast::FATHER, "420106", "1968-03-02", true),
         (cast::MOTHER, "420106", "1970-07-15", false),
         (cast::SON, "420106", "1995-11-20", true),
     ];
+    let lead = cst("2020-01-28 09:00");
     for (id, region, born, male) in family {
-        register_newcomer(
-            &mut st,
-            &mut rng,
-            &mut ids,
-            &id.into(),
-            region,
-            day(born),
-            male,
-        )?;
-        st.residents
-            .tenant_arrives(&cast::FAMILY_HOME.into(), &id.into(), day("2020-01-22"))?;
+        let person = newcomer(&mut rng, &mut ids, &id.into(), region, day(born), male);
+        b.execute(by::OFFICE, lead, Command::RegisterPerson { person })?;
+        let arrives = Command::TenantArrives {
+            household: family_home.clone(),
+            person: id.into(),
+            day: day("2020-01-22"),
+        };
+        b.execute(by::OFFICE, lead, arrives)?;
     }
     for lodger in ["P00100", "P00200"] {
-        st.residents.tenant_arrives(
-            &cast::FAMILY_HOME.into(),
-            &lodger.into(),
-            day("2019-09-01"),
-        )?;
+        let arrives = Command::TenantArrives {
+            household: family_home.clone(),
+            person: lodger.into(),
+            day: day("2019-09-01"),
+        };
+        b.execute(by::OFFICE, setup, arrives)?;
     }
-    st.quarantine.set_risk_level(
-        &"WH".into(),
-        "Wuhan",
-        cst("2020-01-20 00:00"),
-        RiskLevel::High,
-    )?;
-    st.quarantine.set_risk_level(
-        &"WH".into(),
-        "Wuhan",
-        cst("2020-04-08 00:00"),
-        RiskLevel::Low,
-    )?;
+    for (from, level) in [
+        ("2020-01-20 00:00", RiskLevel::High),
+        ("2020-04-08 00:00", RiskLevel::Low),
+    ] {
+        let change = Command::SetRiskLevel {
+            area: "WH".into(),
+            name: "Wuhan".into(),
+            from: cst(from),
+            level,
+        };
+        b.execute(by::OFFICE, cst(from), change)?;
+    }
     for (id, ..) in family {
-        st.quarantine.record_travel(TravelRecord {
+        let travel = TravelRecord {
             person: id.into(),
             from_area: "WH".into(),
             departed: cst("2020-01-22 08:00"),
             arrived: cst("2020-01-22 20:00"),
-        })?;
+        };
+        b.execute(by::OFFICE, lead, Command::RecordTravel { travel })?;
     }
     // A big-data lead finds them on the 28th: home isolation.
     for (k, (id, ..)) in family.iter().enumerate() {
-        st.quarantine.order_home_isolation(
-            format!("HI-{k}").into(),
-            (*id).into(),
-            cst("2020-01-22 20:00"),
-            cst("2020-01-28 10:00"),
-            "returnee from Wuhan (high risk)",
-            &policy,
-        )?;
+        let order = Command::OrderHomeIsolation {
+            order: format!("HI-{k}").into(),
+            person: (*id).into(),
+            arrived: cst("2020-01-22 20:00"),
+            reason: "returnee from Wuhan (high risk)".into(),
+        };
+        b.execute(by::OFFICE, cst("2020-01-28 10:00"), order)?;
     }
 
     // Venue check-ins: every resident a few times a day in the fortnight before
-    // confirmation, at popular places more than quiet ones (Zipf-like).
-    let mut visits = Visits::builder();
+    // confirmation, at popular places more than quiet ones (Zipf-like),
+    // uploaded by the venues day by day.
     let weights: Vec<f64> = (1..=size.places).map(|r| 1.0 / r as f64).collect();
     let total: f64 = weights.iter().sum();
     let mut cumulative = Vec::with_capacity(size.places);
@@ -375,25 +442,31 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
         cumulative.push(acc);
     }
     let first_day = day("2020-01-16");
+    let mut uploads: Vec<Vec<Visit>> = vec![Vec::new(); 14];
     for i in 0..size.persons {
         let person = format!("P{i:05}");
-        for d in first_day.iter_days().take(14) {
+        for (upload, d) in uploads.iter_mut().zip(first_day.iter_days()) {
             for _ in 0..rng.gen_range(0..=1) {
                 let x: f64 = rng.gen();
                 let place = cumulative.partition_point(|c| *c < x).min(size.places - 1);
                 let start =
                     day_start(d, policy.zone()) + Duration::minutes(rng.gen_range(6 * 60..21 * 60));
                 let len = Duration::minutes(rng.gen_range(5..90));
-                visits.push(
-                    &person,
-                    &format!("PL-{place:04}"),
-                    start.timestamp(),
-                    (start + len).timestamp(),
-                )?;
+                upload.push(Visit {
+                    person: person.clone(),
+                    place: format!("PL-{place:04}"),
+                    start: start.timestamp(),
+                    end: (start + len).timestamp(),
+                });
             }
         }
     }
-    // The family's own check-ins, and the people who shared those places.
+    for (visits, d) in uploads.into_iter().zip(first_day.iter_days()) {
+        let uploaded = day_start(d + Duration::days(1), policy.zone()) + Duration::hours(2);
+        b.execute(by::VENUES, uploaded, Command::RecordVisits { visits })?;
+    }
+    // The family's own check-ins, and the people who shared those places,
+    // pulled from the venues' records during the investigation.
     let family_visits = [
         (
             cast::FATHER,
@@ -434,99 +507,120 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
         // Before the infectious window: not a source of contacts.
         (cast::SON, "PL-KTV", "2020-01-24 20:00", "2020-01-24 23:00"),
     ];
-    for (who, place, from, to) in family_visits {
-        visits.push(who, place, cst(from).timestamp(), cst(to).timestamp())?;
-    }
+    let mut investigation: Vec<Visit> = family_visits
+        .iter()
+        .map(|(who, place, from, to)| Visit {
+            person: (*who).into(),
+            place: (*place).into(),
+            start: cst(from).timestamp(),
+            end: cst(to).timestamp(),
+        })
+        .collect();
     let mut pool: Vec<usize> = (300..size.persons).collect();
     pool.shuffle(&mut rng);
     let mut next = pool.into_iter().map(|i| format!("P{i:05}"));
-    let mut co_present = |place: &str,
-                          from: &str,
-                          minutes: i64,
-                          n: usize,
-                          visits: &mut crate::tracing::VisitsBuilder|
-     -> Result<()> {
+    let mut co_present = |place: &str, from: &str, minutes: i64, n: usize| {
         for k in 0..n {
-            let who = next.next().unwrap_or_default();
             let start = cst(from) + Duration::minutes(k as i64 * 3);
-            visits.push(
-                &who,
-                place,
-                start.timestamp(),
-                (start + Duration::minutes(minutes)).timestamp(),
-            )?;
+            investigation.push(Visit {
+                person: next.next().unwrap_or_default(),
+                place: place.into(),
+                start: start.timestamp(),
+                end: (start + Duration::minutes(minutes)).timestamp(),
+            });
         }
-        Ok(())
     };
     // 21 close contacts by co-presence (at least 15 minutes) ...
-    co_present("PL-MARKET-EAST", "2020-01-26 08:40", 30, 7, &mut visits)?;
-    co_present("PL-NOODLE-HOUSE", "2020-01-26 12:05", 45, 5, &mut visits)?;
-    co_present("PL-SUPERMARKET", "2020-01-27 10:10", 20, 3, &mut visits)?;
-    co_present("PL-NET-CAFE", "2020-01-27 14:30", 120, 4, &mut visits)?;
-    co_present("PL-CLINIC", "2020-01-27 15:05", 25, 2, &mut visits)?;
+    co_present("PL-MARKET-EAST", "2020-01-26 08:40", 30, 7);
+    co_present("PL-NOODLE-HOUSE", "2020-01-26 12:05", 45, 5);
+    co_present("PL-SUPERMARKET", "2020-01-27 10:10", 20, 3);
+    co_present("PL-NET-CAFE", "2020-01-27 14:30", 120, 4);
+    co_present("PL-CLINIC", "2020-01-27 15:05", 25, 2);
     // ... and people who were there too briefly, or before the window.
-    co_present("PL-MARKET-EAST", "2020-01-26 09:50", 12, 4, &mut visits)?;
-    co_present("PL-KTV", "2020-01-24 20:30", 90, 3, &mut visits)?;
-    st.visits = visits.build();
+    co_present("PL-MARKET-EAST", "2020-01-26 09:50", 12, 4);
+    co_present("PL-KTV", "2020-01-24 20:30", 90, 3);
+    let visits = investigation;
+    b.execute(
+        by::EPI,
+        cst("2020-01-29 19:05"),
+        Command::RecordVisits { visits },
+    )?;
 
     // Confirmation on the 29th at 19:00; onset on the 28th.
-    let confirmed = DateOrTime::Time(cst("2020-01-29 19:00"));
+    let confirmed_at = cst("2020-01-29 19:00");
     for (k, (id, ..)) in family.iter().enumerate() {
-        let mut case = Case::new(format!("C{}", k + 1).as_str(), *id, confirmed);
+        let mut case = Case::new(
+            format!("C{}", k + 1).as_str(),
+            *id,
+            DateOrTime::Time(confirmed_at),
+        );
         case.onset = Some(DateOrTime::Date(day("2020-01-28")));
         case.arrived = Some(cst("2020-01-22 20:00"));
         case.isolated = Some(cst("2020-01-28 10:00"));
         case.infected_by = (k > 0).then(|| CaseId::from("C1"));
-        st.cases.push(case);
-        st.quarantine
-            .convert_to_case(&format!("HI-{k}").into(), cst("2020-01-29 19:00"))?;
+        b.execute(by::EPI, confirmed_at, Command::ConfirmCase { case })?;
+        let order = format!("HI-{k}").into();
+        b.execute(by::OFFICE, confirmed_at, Command::ConvertToCase { order })?;
     }
     // Six relatives at a family dinner, named in the interview.
     for k in 0..6 {
-        st.interviews.push(InterviewContact {
+        let contact = InterviewContact {
             case: "C1".into(),
             person: format!("P{:05}", 250 + k).into(),
             at: cst("2020-01-26 18:00"),
             note: "family dinner at a relative's home".into(),
-        });
+        };
+        b.execute(
+            by::EPI,
+            cst("2020-01-29 19:08"),
+            Command::RecordInterviewContact { contact },
+        )?;
     }
     // From 19:00 to 03:00 every contact is found and notified; by 08:00 all are in observation.
-    let found = close_contacts(
-        &st.cases,
-        TraceInputs {
-            visits: &st.visits,
-            residents: Some(&st.residents),
-            interviews: &st.interviews,
-            policy: &policy,
-        },
-        None,
+    let cases = (1..=family.len())
+        .map(|k| CaseId::from(format!("C{k}")))
+        .collect();
+    b.execute(
+        by::EPI,
+        cst("2020-01-29 19:10"),
+        Command::FindContacts { cases },
     )?;
-    st.contacts.add(found);
-    let people: Vec<(PersonId, Instant)> = st
+    let people: Vec<(PersonId, Instant)> = b
+        .station()
         .contacts
         .records()
         .map(|r| (r.contact.person.clone(), r.contact.last_exposure))
         .collect();
     let n = people.len().max(1) as i64;
-    for (k, (person, exposure)) in people.iter().enumerate() {
+    for (k, (person, exposure)) in people.into_iter().enumerate() {
         let k = k as i64;
         let notified = cst("2020-01-29 19:20") + Duration::minutes(k * 460 / n);
-        st.contacts.notify(person, notified)?;
+        let notify = Command::NotifyContact {
+            person: person.clone(),
+        };
+        b.execute(by::EPI, notified, notify)?;
         let isolated = cst("2020-01-30 03:30") + Duration::minutes(k * 270 / n);
-        st.contacts.isolate(person, isolated)?;
-        let order = format!("MO-{}", k + 1);
-        st.quarantine.order_observation(
-            order.clone().into(),
-            person.clone(),
-            IsolationKind::Centralized,
-            *exposure,
-            isolated,
-            "close contact of the Yaozhuang cluster",
-            &policy,
+        let isolate = Command::IsolateContact {
+            person: person.clone(),
+        };
+        b.execute(by::EPI, isolated, isolate)?;
+        let order = OrderId::from(format!("MO-{}", k + 1));
+        let observe = Command::OrderObservation {
+            order: order.clone(),
+            person,
+            kind: IsolationKind::Centralized,
+            last_exposure: exposure,
+            reason: "close contact of the Yaozhuang cluster".into(),
+        };
+        let end = match b.execute(by::OFFICE, isolated, observe)?.outcome {
+            Outcome::OrderEnds { end } => end,
+            _ => isolated,
+        };
+        b.execute(
+            by::OFFICE,
+            end + Duration::hours(2),
+            Command::ReleaseOrder { order },
         )?;
-        let end = st.quarantine.order(&order.clone().into())?.end;
-        st.quarantine
-            .release(&order.into(), end + Duration::hours(2))?;
     }
 
     // Enterprises return to work from 10 February; all have by 31 March.
@@ -541,7 +635,7 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
             })
             .flatten();
         let workforce = (rng.gen_range(1.5f64..6.5).exp()) as u32 + 3;
-        st.resumption.add_enterprise(Enterprise {
+        let enterprise = Enterprise {
             id: format!("E{e:03}").into(),
             name: format!("{} {} Co.", village_of(e), SECTORS[e % SECTORS.len()]),
             credit_code,
@@ -550,7 +644,12 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
             above_scale: workforce > 150 || rng.gen_bool(0.1),
             workforce,
             established: Some(day("2005-01-01") + Duration::days(rng.gen_range(0..5000))),
-        })?;
+        };
+        b.execute(
+            by::OFFICE,
+            cst("2020-02-05 09:00"),
+            Command::AddEnterprise { enterprise },
+        )?;
         let resume = day("2020-02-10") + Duration::days(rng.gen_range(0..40));
         resume_days.push(resume);
         for d in day("2020-02-10")
@@ -562,13 +661,17 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
             } else {
                 (0.35 + 0.65 * ((d - resume).num_days() as f64 / 20.0)).min(1.0)
             };
-            let on_site = (f64::from(workforce) * ramp).round() as u32;
-            st.resumption.file_report(DailyStatus {
+            let report = DailyStatus {
                 enterprise: format!("E{e:03}").into(),
                 date: d,
                 resumed: d >= resume,
-                workers_on_site: on_site,
-            })?;
+                workers_on_site: (f64::from(workforce) * ramp).round() as u32,
+            };
+            b.execute(
+                by::ENTERPRISES,
+                evening(d, &policy),
+                Command::FileEnterpriseReport { report },
+            )?;
         }
     }
     // Migrant workers from the partner counties, verified before they travel.
@@ -583,12 +686,14 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
         let id = PersonId::from(format!("M{m:04}"));
         let born = day("1975-01-01") + Duration::days(rng.gen_range(0..9000));
         let male = rng.gen_bool(0.6);
-        register_newcomer(&mut st, &mut rng, &mut ids, &id, region, born, male)?;
+        let person = newcomer(&mut rng, &mut ids, &id, region, born, male);
         let enterprise = EnterpriseId::from(format!("E{:03}", m % size.enterprises));
         // Workers travel once their enterprise has resumed.
         let arrived = (day("2020-02-25") + Duration::days(rng.gen_range(0..30)))
             .max(resume_days[m % size.enterprises]);
-        st.resumption.record_migrant(MigrantWorker {
+        let at = day_start(arrived, policy.zone()) + Duration::hours(8);
+        b.execute(by::OFFICE, at, Command::RegisterPerson { person })?;
+        let worker = MigrantWorker {
             person: id.clone(),
             enterprise: enterprise.clone(),
             origin_county: county.into(),
@@ -599,30 +704,22 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
             }),
             arrived: Some(arrived),
             started: Some(arrived),
-        })?;
-        let app = PassApplication {
+        };
+        b.execute(by::ENTERPRISES, at, Command::RecordMigrant { worker })?;
+        let application = PassApplication {
             holder: id,
             kind: PassKind::Worker,
             enterprise: Some(enterprise),
             scope: "home county to Yaozhuang".into(),
         };
-        let ctx = EligibilityContext {
-            residents: &st.residents,
-            quarantine: &st.quarantine,
-            resumption: &st.resumption,
-            policy: &policy,
-        };
-        st.passes.issue(
-            app,
-            ctx,
-            day_start(arrived, policy.zone()) + Duration::hours(8),
-        )?;
+        b.execute(by::OFFICE, at, Command::IssuePass { application })?;
     }
 
     // County passes for residents without a smartphone, February to April.
     // Applicants still under observation are refused by the rules and apply
     // again later; the office issues until the story's count is reached.
-    let applicants: Vec<PersonId> = st
+    let applicants: Vec<PersonId> = b
+        .station()
         .residents
         .persons()
         .filter(|p| p.has_smartphone == Some(false))
@@ -639,78 +736,71 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
             + Duration::days(issued * days / n)
             + Duration::hours(9)
             + Duration::minutes(issued % 480);
-        let ctx = EligibilityContext {
-            residents: &st.residents,
-            quarantine: &st.quarantine,
-            resumption: &st.resumption,
-            policy: &policy,
-        };
-        let app = PassApplication {
+        let application = PassApplication {
             holder,
             kind: PassKind::County,
             enterprise: None,
             scope: "Yaozhuang town and county seat".into(),
         };
-        match st.passes.issue(app, ctx, at) {
+        match b.execute(by::OFFICE, at, Command::IssuePass { application }) {
             Ok(_) => issued += 1,
             Err(crate::Error::NotEligible { .. }) => {}
             Err(e) => return Err(e),
         }
     }
     // One pass revoked (lost and replaced).
-    st.passes.revoke(1, cst("2020-03-10 10:00"))?;
+    b.execute(
+        by::OFFICE,
+        cst("2020-03-10 10:00"),
+        Command::RevokePass { serial: 1 },
+    )?;
 
     // Checkpoint at the highway exit: valid, tampered, forged, expired, revoked, early.
     let key = StationKey::from_seed(DEMO_KEY_SEED);
-    let public = key.public();
-    let revoked = st.passes.revocation_list();
+    let public_key = key.public();
     let at = cst("2020-04-20 09:00");
-    let recent: Vec<u64> = st
-        .passes
+    let passes = &b.station().passes;
+    let recent: Vec<u64> = passes
         .passes()
         .filter(|p| p.valid_from <= at && p.valid_until > at && p.revoked_at.is_none())
         .map(|p| p.serial)
         .take(200)
         .collect();
-    for serial in &recent {
-        let token = st.passes.token(*serial, &key)?;
-        st.checkpoints
-            .check("G15 Yaozhuang exit", &token, &public, &revoked, at);
-    }
-    let sample = st
-        .passes
-        .token(recent.first().copied().unwrap_or(1), &key)?;
-    let tampered = sample.replacen('A', "B", 1).replacen('Q', "R", 1);
-    let forged = st.passes.token(
+    let sample = passes.token(recent.first().copied().unwrap_or(1), &key)?;
+    let forged = passes.token(
         recent.first().copied().unwrap_or(1),
         &StationKey::from_seed([7; 32]),
     )?;
-    let expired = st
-        .passes
+    let expired = passes
         .passes()
         .find(|p| p.valid_until <= at && p.revoked_at.is_none())
         .map_or(2, |p| p.serial);
-    for token in [
-        tampered,
-        forged,
-        st.passes.token(expired, &key)?,
-        st.passes.token(1, &key)?,
-    ] {
-        st.checkpoints
-            .check("G15 Yaozhuang exit", &token, &public, &revoked, at);
+    let mut shown: Vec<(String, Instant)> = Vec::new();
+    for serial in &recent {
+        shown.push((passes.token(*serial, &key)?, at));
     }
-    if let Some(last) = st.passes.passes().last().map(|p| p.serial) {
-        st.checkpoints.check(
-            "G15 Yaozhuang exit",
-            &st.passes.token(last, &key)?,
-            &public,
-            &revoked,
-            cst("2020-02-01 09:00"),
-        );
+    for token in [
+        sample.replacen('A', "B", 1).replacen('Q', "R", 1),
+        forged,
+        passes.token(expired, &key)?,
+        passes.token(1, &key)?,
+    ] {
+        shown.push((token, at));
+    }
+    if let Some(last) = passes.passes().last().map(|p| p.serial) {
+        shown.push((passes.token(last, &key)?, cst("2020-02-01 09:00")));
+    }
+    for (token, at) in shown {
+        let check = Command::CheckPass {
+            checkpoint: "G15 Yaozhuang exit".into(),
+            token,
+            public_key,
+        };
+        b.execute(by::CHECKPOINT, at, check)?;
     }
 
     // A foreign national registered over a video call; the paper certificate is held.
-    st.registrations.add_stay(ForeignStay {
+    let stay = ForeignStay {
         id: cast::FOREIGN_STAY.into(),
         name: "ANNA MARIA ERIKSSON".into(),
         nationality: "UTO".into(),
@@ -720,25 +810,36 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
         arrival: cst("2020-02-20 10:00"),
         registered_at: None,
         channel: None,
-    })?;
-    st.registrations.register(
-        &cast::FOREIGN_STAY.into(),
-        cst("2020-02-20 21:00"),
-        Channel::Video,
+    };
+    b.execute(
+        by::OFFICE,
+        cst("2020-02-20 20:55"),
+        Command::AddStay { stay },
     )?;
-    let serial = st
-        .registrations
-        .issue_certificate(&cast::FOREIGN_STAY.into(), cst("2020-02-20 21:30"))?
-        .serial;
-    st.registrations
-        .send_photo(serial, cst("2020-02-20 21:35"))?;
+    let stay = StayId::from(cast::FOREIGN_STAY);
+    let register = Command::RegisterStay {
+        stay: stay.clone(),
+        channel: Channel::Video,
+    };
+    b.execute(by::OFFICE, cst("2020-02-20 21:00"), register)?;
+    let certify = Command::IssueCertificate { stay };
+    if let Outcome::CertificateIssued { serial } = b
+        .execute(by::OFFICE, cst("2020-02-20 21:30"), certify)?
+        .outcome
+    {
+        let photo = Command::SendPhoto {
+            certificate: serial,
+        };
+        b.execute(by::OFFICE, cst("2020-02-20 21:35"), photo)?;
+    }
     // The station's other services, day by day.
-    let issued_per_day = st.passes.issued_per_day(&policy);
+    let issued_per_day = b.station().passes.issued_per_day(&policy);
     for d in day("2020-02-01")
         .iter_days()
         .take_while(|d| *d <= day("2020-04-30"))
     {
         let at = day_start(d, policy.zone()) + Duration::hours(10);
+        let mut services = Vec::new();
         for (kind, channel, max) in [
             (ServiceKind::HouseholdRegistration, Channel::Window, 6),
             (ServiceKind::HouseholdRegistration, Channel::Online, 9),
@@ -747,21 +848,30 @@ pub fn demo_station(seed: u64, size: DemoSize) -> Result<Station> {
             (ServiceKind::VehiclesAndDrivers, Channel::Window, 5),
             (ServiceKind::VehiclesAndDrivers, Channel::HomeVisit, 2),
         ] {
-            let count = rng.gen_range(0..=max);
-            if count > 0 {
-                st.registrations.record_service(kind, channel, at, count)?;
-            }
+            services.push((kind, channel, rng.gen_range(0..=max)));
         }
         let passes = issued_per_day
             .range((d, PassKind::County)..=(d, PassKind::Worker))
             .map(|(_, n)| *n as u32)
             .sum::<u32>();
-        if passes > 0 {
-            st.registrations
-                .record_service(ServiceKind::Passes, Channel::Window, at, passes)?;
+        services.push((ServiceKind::Passes, Channel::Window, passes));
+        for (kind, channel, count) in services {
+            if count > 0 {
+                let service = Command::RecordService {
+                    kind,
+                    channel,
+                    count,
+                };
+                b.execute(by::OFFICE, at, service)?;
+            }
         }
     }
-    Ok(st)
+    b.commit()
+}
+
+/// 20:00 on `day`, when daily reports come in.
+fn evening(day: NaiveDate, policy: &Policy) -> Instant {
+    day_start(day, policy.zone()) + Duration::hours(20)
 }
 
 #[cfg(test)]
