@@ -176,7 +176,7 @@ pub fn read_visits(input: impl Read, policy: &Policy) -> Result<Visits> {
         )
         .map_err(|e| r.err("", e))
     })?;
-    Ok(b.build())
+    b.build()
 }
 
 /// Write visits in the same format (times as ISO 8601 in the policy's zone).

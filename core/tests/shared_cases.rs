@@ -97,7 +97,13 @@ fn tracing_scenarios() {
         );
         let got: Vec<(String, i64, i64)> = trace(&visits, person, window, m)
             .into_iter()
-            .map(|r| (r.person_id, r.total_overlap, r.first_contact))
+            .map(|r| {
+                (
+                    visits.persons().name(r.person).to_string(),
+                    r.total_overlap,
+                    r.first_contact,
+                )
+            })
             .collect();
         let want: Vec<(String, i64, i64)> = s["trace"]
             .as_array()
@@ -118,12 +124,11 @@ fn tracing_scenarios() {
             .iter()
             .map(|x| x.as_str().unwrap().to_string())
             .collect();
-        assert_eq!(
-            second_ring(&visits, person, window, m),
-            ring,
-            "{}",
-            s["name"]
-        );
+        let got: Vec<&str> = second_ring(&visits, person, window, m)
+            .into_iter()
+            .map(|p| visits.persons().name(p))
+            .collect();
+        assert_eq!(got, ring, "{}", s["name"]);
     }
 }
 

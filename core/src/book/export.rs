@@ -202,7 +202,7 @@ impl Station {
         Ok(AnalyticExport {
             policy: self.policy.name.clone(),
             persons,
-            visits: visits.build(),
+            visits: visits.build()?,
             cases,
             contacts,
             orders,

@@ -603,7 +603,7 @@ mod tests {
             .unwrap();
         b.push("P2", "market", s("2020-01-25 09:00"), s("2020-01-25 10:00"))
             .unwrap();
-        let v = b.build();
+        let v = b.build().unwrap();
         let mut c1 = Case::new("C1", "P1", DateOrTime::Time(t("2020-01-26 19:00")));
         c1.onset = Some(DateOrTime::Date("2020-01-25".parse().unwrap()));
         let c2 = Case {

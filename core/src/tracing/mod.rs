@@ -12,5 +12,5 @@ pub use contacts::{
     ContactRecord, Evidence, ExposureWindow, FollowUp, InterviewContact, SecondRingContact,
     TraceInputs,
 };
-pub use copresence::{day_graph, second_ring, trace, DayGraph, TraceRow, Window};
+pub use copresence::{day_graph, second_ring, trace, trace_columns, DayGraph, TraceRow, Window};
 pub use visits::{Interner, Visit, Visits, VisitsBuilder};

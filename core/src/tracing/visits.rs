@@ -1,20 +1,30 @@
-//! Visits stored as columns, with a per-place index (visits sorted by place,
-//! then start) and a per-person index.
+//! Visits as a compact index: rows sorted by place, then start, with a
+//! per-person index. Sixteen bytes a visit (start, end and person as `u32`,
+//! plus the person index), whatever the number of places and persons.
 //!
 //! Times are Unix seconds; a visit is the half-open interval `[start, end)`.
+//! They are stored as `u32` offsets from the earliest start, so one index
+//! spans up to 136 years.
+//!
+//! The index is canonical: persons and places are numbered in id order
+//! (numerically for integer ids), and rows sorted by (place, start, end,
+//! person). The same visits give the same index in whatever order they come.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-/// Strings interned to dense `u32` numbers, in first-seen order.
+/// Strings numbered densely. In a built [`Visits`], numbers follow id order.
+/// Each name is held once, shared by the list and the lookup table.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Interner {
-    names: Vec<String>,
+    names: Vec<Arc<str>>,
     #[serde(skip)]
-    index: HashMap<String, u32>,
+    index: HashMap<Arc<str>, u32>,
 }
 
 impl Interner {
@@ -24,8 +34,9 @@ impl Interner {
             return i;
         }
         let i = self.names.len() as u32;
-        self.names.push(name.to_string());
-        self.index.insert(name.to_string(), i);
+        let name: Arc<str> = Arc::from(name);
+        self.names.push(Arc::clone(&name));
+        self.index.insert(name, i);
         i
     }
 
@@ -49,13 +60,50 @@ impl Interner {
         self.names.is_empty()
     }
 
-    fn rebuild(&mut self) {
-        self.index = self
-            .names
+    fn from_names(names: Vec<Arc<str>>) -> Interner {
+        let index = names
             .iter()
             .enumerate()
-            .map(|(i, n)| (n.clone(), i as u32))
+            .map(|(i, n)| (Arc::clone(n), i as u32))
             .collect();
+        Interner { names, index }
+    }
+
+    /// Renumber in id order; returns the interner and `new[old]`.
+    fn sorted(self) -> (Interner, Vec<u32>) {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| id_order(&self.names[a as usize], &self.names[b as usize]));
+        let mut new_of_old = vec![0u32; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_of_old[old as usize] = new as u32;
+        }
+        let mut names = self.names;
+        let mut sorted = Vec::with_capacity(names.len());
+        for &old in &order {
+            sorted.push(std::mem::replace(&mut names[old as usize], Arc::from("")));
+        }
+        (Interner::from_names(sorted), new_of_old)
+    }
+}
+
+/// The order of ids: integers (decimal digits) numerically and before other
+/// ids, which sort as text.
+pub fn id_order(a: &str, b: &str) -> Ordering {
+    fn numeric(s: &str) -> Option<&str> {
+        (!s.is_empty() && s.bytes().all(|c| c.is_ascii_digit())).then(|| {
+            let t = s.trim_start_matches('0');
+            if t.is_empty() {
+                "0"
+            } else {
+                t
+            }
+        })
+    }
+    match (numeric(a), numeric(b)) {
+        (Some(x), Some(y)) => x.len().cmp(&y.len()).then(x.cmp(y)).then(a.cmp(b)),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => a.cmp(b),
     }
 }
 
@@ -72,32 +120,39 @@ pub struct Visit {
     pub end: i64,
 }
 
-/// Venue check-ins and other visits as columns, indexed by place and person.
+/// A row of the index: times are offsets from [`Visits`]'s base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Row {
+    pub start: u32,
+    pub end: u32,
+    pub person: u32,
+}
+
+/// Venue check-ins and other visits, indexed by place and person.
 ///
 /// ```
 /// use precinct::Visits;
 /// let mut b = Visits::builder();
 /// b.push("alice", "market", 0, 3600).unwrap();
 /// b.push("bob", "market", 1800, 7200).unwrap();
-/// let visits = b.build();
+/// let visits = b.build().unwrap();
 /// assert_eq!(visits.len(), 2);
 /// assert_eq!(visits.places().len(), 1);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "VisitColumns", into = "VisitColumns")]
+#[serde(try_from = "VisitColumns", into = "VisitColumns")]
 pub struct Visits {
     persons: Interner,
     places: Interner,
-    // Columns, sorted by (place, start, end, person).
-    person: Vec<u32>,
-    place: Vec<u32>,
-    start: Vec<i64>,
-    end: Vec<i64>,
-    // place p's visits are rows place_offsets[p]..place_offsets[p + 1].
+    /// Unix second of offset 0.
+    base: i64,
+    /// Sorted by (place, start, end, person).
+    rows: Vec<Row>,
+    /// Place p's rows are `place_offsets[p]..place_offsets[p + 1]`.
     place_offsets: Vec<u32>,
-    // Longest visit at each place: bounds how far back a search must look.
-    place_max_len: Vec<i64>,
-    // Rows of each person, person_offsets[q]..person_offsets[q + 1] into person_rows.
+    /// Longest visit at each place: bounds how far back a search must look.
+    place_max_len: Vec<u32>,
+    /// Rows of each person, `person_offsets[q]..person_offsets[q + 1]` into `person_rows`.
     person_rows: Vec<u32>,
     person_offsets: Vec<u32>,
 }
@@ -105,15 +160,24 @@ pub struct Visits {
 impl Default for Visits {
     /// No visits, indexed like any other (so it equals an empty build).
     fn default() -> Self {
-        VisitsBuilder::default().build()
+        Visits {
+            persons: Interner::default(),
+            places: Interner::default(),
+            base: 0,
+            rows: Vec::new(),
+            place_offsets: vec![0],
+            place_max_len: Vec::new(),
+            person_rows: Vec::new(),
+            person_offsets: vec![0],
+        }
     }
 }
 
-/// The serialized form: just the columns, in row order.
+/// The serialized form: the columns, in row order.
 #[derive(Serialize, Deserialize)]
 struct VisitColumns {
-    person_ids: Vec<String>,
-    place_ids: Vec<String>,
+    person_ids: Vec<Arc<str>>,
+    place_ids: Vec<Arc<str>>,
     person: Vec<u32>,
     place: Vec<u32>,
     start: Vec<i64>,
@@ -122,54 +186,65 @@ struct VisitColumns {
 
 impl From<Visits> for VisitColumns {
     fn from(v: Visits) -> Self {
-        VisitColumns {
-            person_ids: v.persons.names,
-            place_ids: v.places.names,
-            person: v.person,
-            place: v.place,
-            start: v.start,
-            end: v.end,
+        let n = v.len();
+        let mut c = VisitColumns {
+            person_ids: Vec::new(),
+            place_ids: Vec::new(),
+            person: Vec::with_capacity(n),
+            place: Vec::with_capacity(n),
+            start: Vec::with_capacity(n),
+            end: Vec::with_capacity(n),
+        };
+        for p in 0..v.places.len() {
+            for row in &v.rows[v.place_offsets[p] as usize..v.place_offsets[p + 1] as usize] {
+                c.person.push(row.person);
+                c.place.push(p as u32);
+                c.start.push(v.base + i64::from(row.start));
+                c.end.push(v.base + i64::from(row.end));
+            }
         }
+        c.person_ids = v.persons.names;
+        c.place_ids = v.places.names;
+        c
     }
 }
 
-impl From<VisitColumns> for Visits {
-    fn from(c: VisitColumns) -> Self {
-        let mut persons = Interner {
-            names: c.person_ids,
-            index: HashMap::new(),
-        };
-        let mut places = Interner {
-            names: c.place_ids,
-            index: HashMap::new(),
-        };
-        persons.rebuild();
-        places.rebuild();
-        // Rows whose numbers point outside the id lists are dropped rather than panicking later.
-        let (n_persons, n_places) = (persons.len(), places.len());
-        let rows = (0..c
-            .person
-            .len()
-            .min(c.place.len())
-            .min(c.start.len())
-            .min(c.end.len()))
-            .filter(|&i| {
-                (c.person[i] as usize) < n_persons
-                    && (c.place[i] as usize) < n_places
-                    && c.start[i] <= c.end[i]
-            });
-        let mut b = VisitsBuilder {
-            persons,
-            places,
-            ..VisitsBuilder::default()
-        };
-        for i in rows {
-            b.person.push(c.person[i]);
-            b.place.push(c.place[i]);
-            b.start.push(c.start[i]);
-            b.end.push(c.end[i]);
+impl TryFrom<VisitColumns> for Visits {
+    type Error = Error;
+
+    fn try_from(c: VisitColumns) -> Result<Self> {
+        let n = c.person.len();
+        if c.place.len() != n || c.start.len() != n || c.end.len() != n {
+            return Err(Error::invalid(
+                "visit columns",
+                format!(
+                    "lengths {n}, {}, {}, {}",
+                    c.place.len(),
+                    c.start.len(),
+                    c.end.len()
+                ),
+                "four columns of the same length",
+            ));
         }
-        b.build()
+        let (n_persons, n_places) = (c.person_ids.len(), c.place_ids.len());
+        if let Some(i) =
+            (0..n).find(|&i| c.person[i] as usize >= n_persons || c.place[i] as usize >= n_places)
+        {
+            return Err(Error::invalid(
+                format!("visit row {i}"),
+                format!("person {} place {}", c.person[i], c.place[i]),
+                format!("numbers below {n_persons} persons and {n_places} places"),
+            ));
+        }
+        VisitsBuilder {
+            persons: Interner::from_names(c.person_ids),
+            places: Interner::from_names(c.place_ids),
+            person: c.person,
+            place: c.place,
+            start: c.start,
+            end: c.end,
+        }
+        .build()
     }
 }
 
@@ -216,59 +291,102 @@ impl VisitsBuilder {
         self.person.is_empty()
     }
 
-    /// Sort by place and start, and build the indexes.
-    pub fn build(self) -> Visits {
+    /// Number persons and places in id order, sort the rows by place with a
+    /// counting sort and each place's rows by start, and index by person.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] when the visits span more than 136 years (the
+    /// reach of the `u32` offsets), end before they start, or number more
+    /// than 2^32 - 1.
+    pub fn build(self) -> Result<Visits> {
         let n = self.person.len();
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_unstable_by_key(|&i| {
-            let i = i as usize;
-            (self.place[i], self.start[i], self.end[i], self.person[i])
-        });
-        let take32 = |col: &[u32]| order.iter().map(|&i| col[i as usize]).collect::<Vec<u32>>();
-        let take64 = |col: &[i64]| order.iter().map(|&i| col[i as usize]).collect::<Vec<i64>>();
-        let person = take32(&self.person);
-        let place = take32(&self.place);
-        let start = take64(&self.start);
-        let end = take64(&self.end);
+        if u32::try_from(n).is_err() {
+            return Err(Error::invalid(
+                "number of visits",
+                n,
+                "fewer than 4,294,967,296 in one index",
+            ));
+        }
+        if let Some(i) = (0..n).find(|&i| self.end[i] < self.start[i]) {
+            return Err(Error::invalid(
+                format!("visit row {i}"),
+                self.end[i],
+                format!("an end not before its start {}", self.start[i]),
+            ));
+        }
+        let base = self.start.iter().copied().min().unwrap_or(0);
+        let last = self.end.iter().copied().max().unwrap_or(0);
+        if last.saturating_sub(base) > i64::from(u32::MAX) {
+            return Err(Error::invalid(
+                "visit times",
+                format!("{base} to {last}"),
+                "visits within 136 years of each other in one index",
+            ));
+        }
+        let (persons, person_new) = self.persons.sorted();
+        let (places, place_new) = self.places.sorted();
 
-        let n_places = self.places.len();
+        // Counting sort by place.
+        let n_places = places.len();
         let mut place_offsets = vec![0u32; n_places + 1];
-        let mut place_max_len = vec![0i64; n_places];
-        for i in 0..n {
-            place_offsets[place[i] as usize + 1] += 1;
-            let m = &mut place_max_len[place[i] as usize];
-            *m = (*m).max(end[i] - start[i]);
+        for &p in &self.place {
+            place_offsets[place_new[p as usize] as usize + 1] += 1;
         }
         for p in 0..n_places {
             place_offsets[p + 1] += place_offsets[p];
         }
+        let mut fill = place_offsets.clone();
+        let mut rows = vec![
+            Row {
+                start: 0,
+                end: 0,
+                person: 0
+            };
+            n
+        ];
+        // Offsets fit: the span was checked above.
+        let offset = |t: i64| (t - base) as u32;
+        for i in 0..n {
+            let p = place_new[self.place[i] as usize] as usize;
+            rows[fill[p] as usize] = Row {
+                start: offset(self.start[i]),
+                end: offset(self.end[i]),
+                person: person_new[self.person[i] as usize],
+            };
+            fill[p] += 1;
+        }
+        let mut place_max_len = vec![0u32; n_places];
+        for p in 0..n_places {
+            let seg = &mut rows[place_offsets[p] as usize..place_offsets[p + 1] as usize];
+            seg.sort_unstable();
+            place_max_len[p] = seg.iter().map(|r| r.end - r.start).max().unwrap_or(0);
+        }
 
-        let n_persons = self.persons.len();
+        // Counting sort of rows by person.
+        let n_persons = persons.len();
         let mut person_offsets = vec![0u32; n_persons + 1];
-        for &q in &person {
-            person_offsets[q as usize + 1] += 1;
+        for r in &rows {
+            person_offsets[r.person as usize + 1] += 1;
         }
         for q in 0..n_persons {
             person_offsets[q + 1] += person_offsets[q];
         }
         let mut fill = person_offsets.clone();
         let mut person_rows = vec![0u32; n];
-        for (row, &q) in person.iter().enumerate() {
-            person_rows[fill[q as usize] as usize] = row as u32;
-            fill[q as usize] += 1;
+        for (i, r) in rows.iter().enumerate() {
+            person_rows[fill[r.person as usize] as usize] = i as u32;
+            fill[r.person as usize] += 1;
         }
-        Visits {
-            persons: self.persons,
-            places: self.places,
-            person,
-            place,
-            start,
-            end,
+        Ok(Visits {
+            persons,
+            places,
+            base,
+            rows,
             place_offsets,
             place_max_len,
             person_rows,
             person_offsets,
-        }
+        })
     }
 }
 
@@ -278,44 +396,68 @@ impl Visits {
         VisitsBuilder::default()
     }
 
-    /// Build from columns of equal length.
+    /// Build from columns of equal length, ids as text.
     ///
     /// # Errors
     /// [`Error::InvalidValue`] when the lengths differ or a visit ends before
-    /// it starts (naming the row).
+    /// it starts (naming the row), or as [`VisitsBuilder::build`].
     pub fn from_columns<P: AsRef<str>, Q: AsRef<str>>(
         persons: &[P],
         places: &[Q],
         starts: &[i64],
         ends: &[i64],
     ) -> Result<Visits> {
-        let n = persons.len();
-        if places.len() != n || starts.len() != n || ends.len() != n {
-            return Err(Error::invalid(
-                "visit columns",
-                format!(
-                    "lengths {}, {}, {}, {}",
-                    n,
-                    places.len(),
-                    starts.len(),
-                    ends.len()
-                ),
-                "four columns of the same length",
-            ));
+        check_lengths(persons.len(), places.len(), starts.len(), ends.len())?;
+        let mut b = VisitsBuilder::default();
+        b.person = persons
+            .iter()
+            .map(|p| b.persons.intern(p.as_ref()))
+            .collect();
+        b.place = places.iter().map(|p| b.places.intern(p.as_ref())).collect();
+        b.start = starts.to_vec();
+        b.end = ends.to_vec();
+        b.build()
+    }
+
+    /// Build from columns of equal length, ids as integers (as a DataFrame or
+    /// numpy array holds them). No work per row beyond a table lookup.
+    ///
+    /// ```
+    /// use precinct::{trace, Visits, Window};
+    /// let v = Visits::from_integer_columns(&[7, 10, 9], &[1, 1, 1], &[0, 0, 3000], &[3600, 900, 3600]).unwrap();
+    /// let w = Window { start: 0, end: 86_400 };
+    /// let contact = trace(&v, "7", w, 900)[0].person;
+    /// assert_eq!(v.persons().name(contact), "10");
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Visits::from_columns`].
+    pub fn from_integer_columns(
+        persons: &[i64],
+        places: &[i64],
+        starts: &[i64],
+        ends: &[i64],
+    ) -> Result<Visits> {
+        check_lengths(persons.len(), places.len(), starts.len(), ends.len())?;
+        let (person_names, person) = densify(persons);
+        let (place_names, place) = densify(places);
+        VisitsBuilder {
+            persons: Interner::from_names(person_names),
+            places: Interner::from_names(place_names),
+            person,
+            place,
+            start: starts.to_vec(),
+            end: ends.to_vec(),
         }
-        let mut b = Visits::builder();
-        for i in 0..n {
-            b.push(persons[i].as_ref(), places[i].as_ref(), starts[i], ends[i])
-                .map_err(|e| Error::invalid(format!("visit row {i}"), e, "a valid visit"))?;
-        }
-        Ok(b.build())
+        .build()
     }
 
     /// Add a batch of visits and re-index. All or nothing: when one visit is
     /// bad, none is added.
     ///
     /// # Errors
-    /// [`Error::InvalidValue`] naming the first visit that ends before it starts.
+    /// [`Error::InvalidValue`] naming the first visit that ends before it
+    /// starts, or as [`VisitsBuilder::build`].
     pub fn append(&mut self, batch: &[Visit]) -> Result<()> {
         if let Some((i, v)) = batch.iter().enumerate().find(|(_, v)| v.end < v.start) {
             return Err(Error::invalid(
@@ -327,49 +469,50 @@ impl Visits {
                 ),
             ));
         }
-        let old = std::mem::take(self);
+        let c = VisitColumns::from(self.clone());
         let mut b = VisitsBuilder {
-            persons: old.persons,
-            places: old.places,
-            person: old.person,
-            place: old.place,
-            start: old.start,
-            end: old.end,
+            persons: Interner::from_names(c.person_ids),
+            places: Interner::from_names(c.place_ids),
+            person: c.person,
+            place: c.place,
+            start: c.start,
+            end: c.end,
         };
         for v in batch {
             b.push(&v.person, &v.place, v.start, v.end)?;
         }
-        *self = b.build();
+        *self = b.build()?;
         Ok(())
     }
 
     /// Number of visits.
     pub fn len(&self) -> usize {
-        self.person.len()
+        self.rows.len()
     }
 
     /// Whether there are no visits.
     pub fn is_empty(&self) -> bool {
-        self.person.is_empty()
+        self.rows.is_empty()
     }
 
-    /// The person ids.
+    /// The person ids, numbered in id order.
     pub fn persons(&self) -> &Interner {
         &self.persons
     }
 
-    /// The place ids.
+    /// The place ids, numbered in id order.
     pub fn places(&self) -> &Interner {
         &self.places
     }
 
     /// Visit `row` (rows are in index order: by place, then start).
     pub fn get(&self, row: usize) -> Visit {
+        let r = self.rows[row];
         Visit {
-            person: self.persons.name(self.person[row]).to_string(),
-            place: self.places.name(self.place[row]).to_string(),
-            start: self.start[row],
-            end: self.end[row],
+            person: self.persons.name(r.person).to_string(),
+            place: self.places.name(self.place_of(row)).to_string(),
+            start: self.start_of(row),
+            end: self.end_of(row),
         }
     }
 
@@ -378,17 +521,22 @@ impl Visits {
         (0..self.len()).map(|i| self.get(i))
     }
 
-    pub(crate) fn person_of(&self, row: usize) -> u32 {
-        self.person[row]
-    }
     pub(crate) fn place_of(&self, row: usize) -> u32 {
-        self.place[row]
+        (self.place_offsets.partition_point(|&o| o as usize <= row) - 1) as u32
     }
     pub(crate) fn start_of(&self, row: usize) -> i64 {
-        self.start[row]
+        self.base + i64::from(self.rows[row].start)
     }
     pub(crate) fn end_of(&self, row: usize) -> i64 {
-        self.end[row]
+        self.base + i64::from(self.rows[row].end)
+    }
+    /// The rows, for queries that work on offsets.
+    pub(crate) fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+    /// Unix second of offset 0.
+    pub(crate) fn base(&self) -> i64 {
+        self.base
     }
 
     /// Rows of person number `q`.
@@ -404,10 +552,11 @@ impl Visits {
             self.place_offsets[p as usize] as usize,
             self.place_offsets[p as usize + 1] as usize,
         );
-        let starts = &self.start[lo..hi];
-        let earliest = from.saturating_sub(self.place_max_len[p as usize]);
-        let a = starts.partition_point(|&s| s < earliest);
-        let b = starts.partition_point(|&s| s < to);
+        let seg = &self.rows[lo..hi];
+        let earliest = from - self.base - i64::from(self.place_max_len[p as usize]);
+        let until = to - self.base;
+        let a = seg.partition_point(|r| i64::from(r.start) < earliest);
+        let b = seg.partition_point(|r| i64::from(r.start) < until);
         lo + a..lo + b.max(a)
     }
 
@@ -417,11 +566,61 @@ impl Visits {
         self.place_offsets[p as usize] as usize..self.place_offsets[p as usize + 1] as usize
     }
 
-    /// Bytes held by the columns and indexes (not the id strings).
+    /// Bytes held by the index (rows, person index, offsets), not the id strings.
     pub fn index_bytes(&self) -> usize {
-        self.len() * (4 + 4 + 8 + 8 + 4)
-            + (self.place_offsets.len() + self.person_offsets.len()) * 4
-            + self.place_max_len.len() * 8
+        self.rows.len() * std::mem::size_of::<Row>()
+            + self.person_rows.len() * 4
+            + (self.place_offsets.len() + self.person_offsets.len() + self.place_max_len.len()) * 4
+    }
+}
+
+fn check_lengths(persons: usize, places: usize, starts: usize, ends: usize) -> Result<()> {
+    if places != persons || starts != persons || ends != persons {
+        return Err(Error::invalid(
+            "visit columns",
+            format!("lengths {persons}, {places}, {starts}, {ends}"),
+            "four columns of the same length",
+        ));
+    }
+    Ok(())
+}
+
+/// Dense numbers for integer ids, in numeric order, with their names.
+/// A lookup table when the ids are close together (the usual case), else a
+/// hash map.
+fn densify(ids: &[i64]) -> (Vec<Arc<str>>, Vec<u32>) {
+    let (Some(&lo), Some(&hi)) = (ids.iter().min(), ids.iter().max()) else {
+        return (Vec::new(), Vec::new());
+    };
+    let range = i128::from(hi) - i128::from(lo) + 1;
+    if range <= (4 * ids.len() as i128).max(1 << 16) {
+        let mut number = vec![u32::MAX; range as usize];
+        for &id in ids {
+            number[(id - lo) as usize] = 0;
+        }
+        let mut names = Vec::new();
+        for (k, slot) in number.iter_mut().enumerate() {
+            if *slot == 0 {
+                *slot = names.len() as u32;
+                names.push(Arc::from((lo + k as i64).to_string()));
+            }
+        }
+        let column = ids.iter().map(|&id| number[(id - lo) as usize]).collect();
+        (names, column)
+    } else {
+        let mut distinct: Vec<i64> = ids.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let number: HashMap<i64, u32> = distinct
+            .iter()
+            .enumerate()
+            .map(|(k, &id)| (id, k as u32))
+            .collect();
+        let names = distinct
+            .iter()
+            .map(|id| Arc::from(id.to_string()))
+            .collect();
+        (names, ids.iter().map(|id| number[id]).collect())
     }
 }
 
@@ -443,6 +642,7 @@ mod tests {
         assert_eq!(v.rows_of_person(a).len(), 2);
         let x = v.places().get("x").unwrap();
         assert_eq!(v.rows_at_place(x).len(), 2);
+        assert_eq!(v.place_of(2), v.places().get("y").unwrap());
         assert_eq!(v.rows_near(x, 29, 40).len(), 2); // the longest visit (25 s) reaches back to 4
         assert_eq!(v.rows_near(x, 31, 40).len(), 1); // b starts too early to reach 31
         assert!(Visits::from_columns(&["a"], &["x"], &[10], &[5])
@@ -450,6 +650,39 @@ mod tests {
             .to_string()
             .contains("visit row 0"));
         assert!(Visits::from_columns(&["a"], &["x", "y"], &[10], &[5]).is_err());
+        assert!(Visits::from_columns(&["a", "b"], &["x", "x"], &[0, 0], &[5, i64::MAX]).is_err());
+    }
+
+    #[test]
+    fn the_index_is_canonical_and_ids_sort_numerically() {
+        let a = Visits::from_columns(&["10", "9", "x"], &["m", "m", "n"], &[0, 5, 7], &[9, 9, 9])
+            .unwrap();
+        let b = Visits::from_columns(&["x", "10", "9"], &["n", "m", "m"], &[7, 0, 5], &[9, 9, 9])
+            .unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.persons().name(0), "9");
+        assert_eq!(a.persons().name(1), "10");
+        let ints = Visits::from_integer_columns(&[10, 9], &[1, 1], &[0, 5], &[9, 9]).unwrap();
+        let text = Visits::from_columns(&["10", "9"], &["1", "1"], &[0, 5], &[9, 9]).unwrap();
+        assert_eq!(ints, text);
+        let sparse =
+            Visits::from_integer_columns(&[1 << 40, -3], &[0, 0], &[0, 5], &[9, 9]).unwrap();
+        assert_eq!(sparse.persons().len(), 2);
+        assert!(sparse.persons().get("1099511627776").is_some());
+        assert_eq!(id_order("007", "7"), Ordering::Less);
+        assert_eq!(id_order("2", "a"), Ordering::Less);
+    }
+
+    #[test]
+    fn sixteen_bytes_a_visit() {
+        let n = 10_000;
+        let persons: Vec<i64> = (0..n).map(|i| i % 1000).collect();
+        let places: Vec<i64> = (0..n).map(|i| i % 50).collect();
+        let starts: Vec<i64> = (0..n).map(|i| 1_580_000_000 + i * 60).collect();
+        let ends: Vec<i64> = starts.iter().map(|s| s + 1800).collect();
+        let v = Visits::from_integer_columns(&persons, &places, &starts, &ends).unwrap();
+        let per_visit = v.index_bytes() as f64 / n as f64;
+        assert!(per_visit <= 16.5, "{per_visit} bytes a visit");
     }
 
     #[test]
@@ -459,5 +692,8 @@ mod tests {
         let back: Visits = serde_json::from_str(&json).unwrap();
         assert_eq!(back, v);
         assert_eq!(back.persons().get("b"), v.persons().get("b"));
+        let bad = json.replace("\"person\":[0,1]", "\"person\":[0,7]");
+        assert!(serde_json::from_str::<Visits>(&bad).is_err());
+        assert_eq!(Visits::default(), Visits::builder().build().unwrap());
     }
 }
