@@ -136,13 +136,45 @@ pub fn parse_date(text: &str) -> Result<NaiveDate> {
 }
 
 /// A time that may be given as a plain date (real line lists often are).
+///
+/// Serialized as the date (`2020-01-28`) or the instant (RFC 3339); the
+/// tagged form `{"precision": "date", "value": ...}` is read too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "precision", content = "value")]
+#[serde(untagged, from = "DateOrTimeForms")]
 pub enum DateOrTime {
     /// Only the calendar day is known.
     Date(NaiveDate),
     /// The instant is known.
     Time(Instant),
+}
+
+/// Every form a [`DateOrTime`] is read from.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DateOrTimeForms {
+    Date(NaiveDate),
+    Time(Instant),
+    Tagged(TaggedDateOrTime),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", tag = "precision", content = "value")]
+enum TaggedDateOrTime {
+    Date(NaiveDate),
+    Time(Instant),
+}
+
+impl From<DateOrTimeForms> for DateOrTime {
+    fn from(f: DateOrTimeForms) -> Self {
+        match f {
+            DateOrTimeForms::Date(d) | DateOrTimeForms::Tagged(TaggedDateOrTime::Date(d)) => {
+                DateOrTime::Date(d)
+            }
+            DateOrTimeForms::Time(t) | DateOrTimeForms::Tagged(TaggedDateOrTime::Time(t)) => {
+                DateOrTime::Time(t)
+            }
+        }
+    }
 }
 
 impl DateOrTime {
@@ -252,5 +284,21 @@ mod tests {
         let t = DateOrTime::parse("2020-02-01 10:00", cst()).unwrap();
         assert_eq!(t.render(cst()), "2020-02-01T10:00:00+08:00");
         assert_eq!(d.earliest(cst()), day_start(d.day(cst()), cst()));
+    }
+
+    #[test]
+    fn date_or_time_reads_plain_and_tagged_forms() {
+        let d: DateOrTime = serde_json::from_str("\"2020-01-28\"").unwrap();
+        assert_eq!(
+            d,
+            DateOrTime::Date(NaiveDate::from_ymd_opt(2020, 1, 28).unwrap())
+        );
+        let t: DateOrTime = serde_json::from_str("\"2020-01-29T11:00:00Z\"").unwrap();
+        assert!(matches!(t, DateOrTime::Time(_)));
+        let tagged: DateOrTime =
+            serde_json::from_str(r#"{"precision":"date","value":"2020-01-28"}"#).unwrap();
+        assert_eq!(tagged, d);
+        assert_eq!(serde_json::to_string(&d).unwrap(), "\"2020-01-28\"");
+        assert!(serde_json::from_str::<DateOrTime>("\"yesterday\"").is_err());
     }
 }

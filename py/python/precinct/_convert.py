@@ -1,0 +1,170 @@
+"""Conversions between the compiled core and Python values: ISO times to
+`datetime`/`date` and back, column dicts to `Table`. No domain rules here."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any, Dict, Iterable, List, Mapping, Sequence
+
+import numpy as np
+
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def from_core(obj: Any) -> Any:
+    """Times written as ISO text by the core become aware `datetime`s (UTC)
+    and plain dates become `date`s, at any depth."""
+    if isinstance(obj, str):
+        if _DATETIME.match(obj):
+            return _dt.datetime.fromisoformat(obj.replace("Z", "+00:00"))
+        if _DATE.match(obj):
+            return _dt.date.fromisoformat(obj)
+        return obj
+    if isinstance(obj, dict):
+        return {k: from_core(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [from_core(v) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(from_core(v) for v in obj)
+    return obj
+
+
+def to_core(obj: Any, zone_seconds: int) -> Any:
+    """`datetime`s (naive ones in the policy's zone) and `date`s become ISO
+    text, numpy scalars plain numbers, tuples lists, at any depth."""
+    if isinstance(obj, _dt.datetime):
+        if obj.tzinfo is None:
+            obj = obj.replace(tzinfo=_dt.timezone(_dt.timedelta(seconds=zone_seconds)))
+        return obj.isoformat()
+    if isinstance(obj, _dt.date):
+        return obj.isoformat()
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, Mapping):
+        return {k: to_core(v, zone_seconds) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_core(v, zone_seconds) for v in obj]
+    return obj
+
+
+class Table:
+    """Query results as columns of numpy arrays. `to_pandas()` and
+    `to_polars()` make a DataFrame in one call (those packages are optional);
+    time columns hold Unix seconds and become UTC timestamps there."""
+
+    def __init__(self, columns: Mapping[str, Any], times: Sequence[str] = ()) -> None:
+        self.columns: Dict[str, np.ndarray] = {}
+        for name, values in columns.items():
+            if isinstance(values, np.ndarray):
+                self.columns[name] = values
+            else:
+                values = list(values)
+                self.columns[name] = np.asarray(values, dtype=object if values and isinstance(values[0], str) else None)
+        self.times = tuple(times)
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]], times: Sequence[str] = ()) -> "Table":
+        """Rows (dicts) as columns."""
+        records = list(records)
+        names: List[str] = list(records[0].keys()) if records else []
+        return cls({n: [r[n] for r in records] for n in names}, times)
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.columns
+
+    @property
+    def names(self) -> List[str]:
+        """Column names."""
+        return list(self.columns)
+
+    def to_dict(self) -> Dict[str, list]:
+        """Columns as lists."""
+        return {k: v.tolist() for k, v in self.columns.items()}
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame (requires pandas)."""
+        import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+
+        frame = pd.DataFrame(dict(self.columns))
+        for name in self.times:
+            frame[name] = pd.to_datetime(frame[name], unit="s", utc=True)
+        return frame
+
+    def to_polars(self) -> Any:
+        """A polars DataFrame (requires polars)."""
+        import polars as pl
+
+        frame = pl.DataFrame({k: (v.tolist() if v.dtype == object else v) for k, v in self.columns.items()})
+        for name in self.times:
+            frame = frame.with_columns(pl.from_epoch(name, time_unit="s").dt.replace_time_zone("UTC"))
+        return frame
+
+    def __repr__(self) -> str:
+        return f"Table({len(self)} rows: {', '.join(self.columns)})"
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{n}</th>" for n in self.columns)
+        rows = []
+        for i in range(min(len(self), 20)):
+            rows.append("<tr>" + "".join(f"<td>{_escape(self.columns[n][i])}</td>" for n in self.columns) + "</tr>")
+        more = f"<p>{len(self)} rows</p>" if len(self) > 20 else ""
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+
+
+class Report:
+    """The station's summary report: `figures` as a dict, `str()` as text,
+    and a table in a notebook."""
+
+    def __init__(self, figures: Dict[str, Any], text: str) -> None:
+        self.figures = figures
+        self.text = text
+
+    def __getitem__(self, name: str) -> Any:
+        return self.figures[name]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Report(as_of={self.figures.get('as_of')!r}, persons={self.figures.get('persons')})"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{k.replace('_', ' ')}</th><td>{_escape(_flat(v))}</td></tr>"
+            for k, v in self.figures.items()
+        )
+        return f"<table>{rows}</table>"
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_flat(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _escape(value: Any) -> str:
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def table(columns: Dict[str, Any], times: Sequence[str] = ()) -> Table:
+    """Called by the compiled module to hand back columns."""
+    return Table(columns, times)
+
+
+def records_table(records: List[Dict[str, Any]], times: Sequence[str] = ()) -> Table:
+    """Called by the compiled module to hand back rows as columns."""
+    return Table.from_records(from_core(records), times)
+
+
+def report(figures: Dict[str, Any], text: str) -> Report:
+    """Called by the compiled module to hand back the station report."""
+    return Report(from_core(figures), text)
+
