@@ -30,6 +30,11 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
+try:  # the Python package, for the end-to-end rows (scripts/peers installs it)
+    import precinct
+except ImportError:  # pragma: no cover - reported in the output
+    precinct = None
+
 SIZES = {"0.2M": 200_000, "2.2M": 2_200_000, "22M": 22_000_000}
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "target" / "release" / "examples" / "copresence"
@@ -232,6 +237,35 @@ def duck_day_graph(con, day, m, budget):
     return {"edges": int(row[0]), "max_degree": int(row[1]), "max_degree_person": str(int(row[2]))}
 
 
+# ---------------------------------------------------------------- precinct from Python
+
+
+def precinct_python(df: pd.DataFrame):
+    """precinct used from Python: DataFrame in, DataFrame out."""
+    holder = {}
+
+    def index():
+        holder["v"] = precinct.visits_from_frame(df, person="person", place="place")
+        return holder["v"]
+
+    def trace(c, a, b, m, budget):
+        table = holder["v"].trace(c, a, b, min_overlap=m)
+        table.to_pandas()  # what the analyst gets, timed with the query
+        return list(zip(table["person_id"].tolist(), table["total_overlap"].tolist(), table["first_contact"].tolist()))
+
+    def ring2(c, a, b, m, budget):
+        table = holder["v"].second_ring(c, a, b, min_overlap=m)
+        table.to_pandas()
+        return table["person_id"].tolist()
+
+    def graph(day, m, budget):
+        g = holder["v"].day_graph(day, min_overlap=m)
+        person = g["max_degree_person"]
+        return {"edges": g["edges"], "max_degree": g["max_degree"], "max_degree_person": None if person is None else str(person)}
+
+    return index, {"trace": trace, "ring2": ring2, "graph": graph}
+
+
 # ---------------------------------------------------------------- harness
 
 
@@ -261,6 +295,11 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=ROOT / "artifacts" / "peers")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--budget", type=float, default=3e8, help="largest equi-join (rows) pandas may build")
+    ap.add_argument(
+        "--queries",
+        default="trace_hub,trace_median,ring2_hub,ring2_median,day_graph",
+        help="which queries the peers run (precinct runs all); at 22M the peers' ring 2 and day graph take hours",
+    )
     args = ap.parse_args()
 
     print(f"pandas {pd.__version__}, polars {pl.__version__}, duckdb {duckdb.__version__}, numpy {np.__version__}")
@@ -311,11 +350,28 @@ def main() -> int:
                 "graph": lambda *x: duck_day_graph(con, *x),
             },
         }
+        if precinct is not None:
+            index, py_impl = precinct_python(df)
+            py_build, _ = timed(args.repeat, index)
+            peers = {"precinct (Python)": py_impl, **peers}
+        else:
+            print("precinct (Python) not installed: no end-to-end rows")
         print(f"{'query':<14}{'precinct':>12}" + "".join(f"{p:>24}" for p in peers) + f"{'fastest/precinct':>18}")
         peer_trace_hub = []
+        py_times = {}
         for q, call in queries.items():
             cells, fastest = [], None
             for name, impl in peers.items():
+                if name != "precinct (Python)" and q not in args.queries.split(","):
+                    cells.append("not run (--queries)")
+                    continue
+                if name == "precinct (Python)":
+                    t, got = timed(args.repeat, call, impl)
+                    ok = got == expected(report, q)
+                    failures += 0 if ok else 1
+                    cells.append(f"{t:.4f} s ({t / ours[q]:,.1f}x)" if ok else "DISAGREES")
+                    py_times[q] = t
+                    continue
                 try:
                     t, got = timed(args.repeat, call, impl)
                 except Skipped as s:
@@ -333,6 +389,28 @@ def main() -> int:
                 fastest = t if fastest is None else min(fastest, t)
             ratio = f"{fastest / ours[q]:,.0f}x" if fastest else "-"
             print(f"{q:<14}{ours[q]:>10.5f} s" + "".join(f"{c:>24}" for c in cells) + f"{ratio:>18}")
+        if "trace_hub" in py_times:
+            e2e = py_build + py_times["trace_hub"]
+            fastest_trace = min(peer_trace_hub) if peer_trace_hub else None
+            ratio = f"{fastest_trace / e2e:,.1f}x" if fastest_trace else "-"
+            print(
+                f"  Python end to end, DataFrame -> index -> contacts DataFrame: {e2e:.4f} s "
+                f"(index {py_build:.3f} s); fastest peer / precinct = {ratio}"
+            )
+            cols = [df[c].to_numpy() for c in ("person", "place", "start", "end")]
+            scan, _ = timed(args.repeat, lambda: precinct.trace_columns(*cols, hub, a, b, min_overlap=m).to_pandas())
+            ratio = f"{fastest_trace / scan:,.1f}x" if fastest_trace else "-"
+            print(f"  Python end to end with no index (trace_columns): {scan:.4f} s; fastest peer / precinct = {ratio}")
+            print(
+                f"  index from a DataFrame in Python: {py_build:.3f} s, of which the Rust build is {ours['build']:.3f} s "
+                f"(crossing {max(py_build - ours['build'], 0) / py_build:.0%})"
+            )
+        if "ring2_hub" in py_times:
+            crossing = py_times["ring2_hub"] - ours["ring2_hub"]
+            print(
+                f"  crossing the Python boundary on the hub's second ring: {crossing * 1000:.2f} ms "
+                f"({crossing / py_times['ring2_hub']:.0%} of the call)"
+            )
         with_build = ours["build"] + ours["trace_hub"]
         fastest_trace = min(t for t in peer_trace_hub) if peer_trace_hub else None
         for label, t in (("trace_hub, index build counted", with_build), ("trace_hub, no index (scan)", ours["trace_hub_no_index"])):

@@ -201,7 +201,7 @@ pub fn trace(visits: &Visits, person: &str, window: Window, min_overlap: i64) ->
 ///
 /// # Errors
 /// [`crate::Error::InvalidValue`] when the columns differ in length.
-pub fn trace_columns<P: Copy + Ord + std::hash::Hash, Q: Copy + Ord>(
+pub fn trace_columns<P, Q>(
     persons: &[P],
     places: &[Q],
     starts: &[i64],
@@ -209,7 +209,11 @@ pub fn trace_columns<P: Copy + Ord + std::hash::Hash, Q: Copy + Ord>(
     person: P,
     window: Window,
     min_overlap: i64,
-) -> crate::Result<Vec<(P, i64, i64)>> {
+) -> crate::Result<Vec<(P, i64, i64)>>
+where
+    P: Copy + Ord + std::hash::Hash + Send + Sync,
+    Q: Copy + Ord + Send + Sync,
+{
     let n = persons.len();
     if places.len() != n || starts.len() != n || ends.len() != n {
         return Err(crate::Error::invalid(
@@ -236,21 +240,58 @@ pub fn trace_columns<P: Copy + Ord + std::hash::Hash, Q: Copy + Ord>(
     ) else {
         return Ok(Vec::new());
     };
-    let mut sums: std::collections::HashMap<P, (i64, i64)> = std::collections::HashMap::new();
-    for i in 0..n {
-        // Cheap tests first: most rows are outside the window or C's span.
-        if starts[i] >= reach_to || ends[i] <= reach_from || !admitted(i) || persons[i] == person {
-            continue;
-        }
-        let at = visits_of_c.partition_point(|v| v.0 < places[i]);
-        for &(_, cs, ce) in visits_of_c[at..].iter().take_while(|v| v.0 == places[i]) {
-            let first = cs.max(starts[i]);
-            let overlap = ce.min(ends[i]) - first;
-            if overlap >= m {
-                let e = sums.entry(persons[i]).or_insert((0, first));
-                e.0 += overlap;
-                e.1 = e.1.min(first);
+    // A pair needs at least `m` seconds inside C's span.
+    let (reach_from, reach_to) = (reach_from + m, reach_to - m);
+    let scan = |rows: std::ops::Range<usize>| {
+        let mut sums: std::collections::HashMap<P, (i64, i64)> = std::collections::HashMap::new();
+        for i in rows {
+            // Cheap tests first: most rows are outside C's span or the window.
+            if starts[i] > reach_to || ends[i] < reach_from || !admitted(i) || persons[i] == person
+            {
+                continue;
             }
+            let at = visits_of_c.partition_point(|v| v.0 < places[i]);
+            for &(_, cs, ce) in visits_of_c[at..].iter().take_while(|v| v.0 == places[i]) {
+                let first = cs.max(starts[i]);
+                let overlap = ce.min(ends[i]) - first;
+                if overlap >= m {
+                    let e = sums.entry(persons[i]).or_insert((0, first));
+                    e.0 += overlap;
+                    e.1 = e.1.min(first);
+                }
+            }
+        }
+        sums
+    };
+    // The scan is bound by memory bandwidth: split it over the cores for
+    // large inputs.
+    let threads = if n < 1 << 20 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(8)
+    };
+    let chunk = n.div_ceil(threads);
+    let parts: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let rows = t * chunk..((t + 1) * chunk).min(n);
+                scope.spawn(move || scan(rows))
+            })
+            .collect();
+        // A worker cannot panic (every index is below n); if one did, so do we.
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut sums: std::collections::HashMap<P, (i64, i64)> = std::collections::HashMap::new();
+    for part in parts {
+        for (p, (total, first)) in part {
+            let e = sums.entry(p).or_insert((0, first));
+            e.0 += total;
+            e.1 = e.1.min(first);
         }
     }
     let mut rows: Vec<(P, i64, i64)> = sums.into_iter().map(|(p, (t, f))| (p, t, f)).collect();
