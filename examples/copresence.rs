@@ -135,11 +135,13 @@ fn load(data: &Path) -> precinct::Result<(serde_json::Value, VisitColumns)> {
     ))
 }
 
-/// The median of `repeat` timed runs, and the last result.
+/// The median of at least `repeat` timed runs (more for fast queries, until
+/// a second has been spent, at most 1,000), and the last result.
 fn timed<T>(repeat: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     let mut times = Vec::with_capacity(repeat);
+    let started = Clock::now();
     let mut out = None;
-    for _ in 0..repeat {
+    while times.len() < repeat || (started.elapsed().as_secs_f64() < 1.0 && times.len() < 1_000) {
         let t = Clock::now();
         out = Some(f());
         times.push(t.elapsed().as_secs_f64());
