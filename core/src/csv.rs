@@ -34,7 +34,8 @@ struct Row<'a> {
 impl<R: Read> Table<R> {
     fn open(file: &'static str, input: R, required: &[&str]) -> Result<Self> {
         let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
+            // Fields are trimmed where they are read: trimming whole records
+            // copies every one of them.
             .flexible(true)
             .from_reader(input);
         let headers = reader
@@ -44,7 +45,7 @@ impl<R: Read> Table<R> {
         let columns: HashMap<String, usize> = headers
             .iter()
             .enumerate()
-            .map(|(i, h)| (h.trim_start_matches('\u{feff}').to_string(), i))
+            .map(|(i, h)| (h.trim_start_matches('\u{feff}').trim().to_string(), i))
             .collect();
         if let Some(missing) = required.iter().find(|c| !columns.contains_key(**c)) {
             return Err(Error::Csv {
@@ -105,12 +106,12 @@ impl Row<'_> {
         self.columns
             .get(column)
             .and_then(|&i| self.record.get(i))
-            .unwrap_or("")
+            .map_or("", str::trim)
     }
 
     /// Field `i` (an index from [`Table::index`]), required.
     fn required_at(&self, i: usize, column: &str) -> Result<&str> {
-        match self.record.get(i) {
+        match self.record.get(i).map(str::trim) {
             Some(v) if !v.is_empty() => Ok(v),
             _ => Err(self.err(column, "is empty; a value is required")),
         }
@@ -649,6 +650,9 @@ mod tests {
         let mut buf = Vec::new();
         write_visits(&visits, &mut buf, &p).unwrap();
         assert_eq!(read_visits(buf.as_slice(), &p).unwrap(), visits);
+        // Spaces around headers and values are not part of them.
+        let padded = read_visits(" person_id , place_id,start ,end\n P1 , m ,2020-01-25T09:00:00+08:00, 1579917600\nP2,m, 1579914000 ,1579917600\n".as_bytes(), &p).unwrap();
+        assert_eq!(padded, visits);
 
         let cases = read_cases("case_id,person_id,onset,confirmed,infected_by\nC1,P1,2020-01-20,2020-01-26 19:00,\nC2,P2,,2020-01-27,C1\n".as_bytes(), &p).unwrap();
         let mut buf = Vec::new();

@@ -419,7 +419,7 @@ impl Book {
         // command leaves the records as they were.
         let outcome = command.apply(&mut self.station, at)?;
         let seq = self.seq + 1;
-        let (line, hash) = encode(&LineOut {
+        let encoded = encode(&LineOut {
             seq,
             v: FORMAT_VERSION,
             prev: Some(&self.head),
@@ -428,7 +428,16 @@ impl Book {
             by: Some(by),
             cmd: Some(command),
             out: (!outcome.is_done()).then_some(&outcome),
-        })?;
+        });
+        // From here on the records have changed: any failure to journal the
+        // change leaves memory ahead of the journal, so the book stops.
+        let (line, hash) = match encoded {
+            Ok(encoded) => encoded,
+            Err(e) => {
+                self.failed = Some(e.to_string());
+                return Err(e);
+            }
+        };
         if let Err(e) = self.store.append(&line) {
             self.failed = Some(e.to_string());
             return Err(self.store.io_error(&e));
