@@ -298,8 +298,13 @@ struct Visits {
 
 impl Visits {
     fn new(inner: precinct::Visits) -> Visits {
+        // Ids come back as integers only when every id is one written the
+        // usual way ("7", not "007"), so no two ids can become the same number.
         let ids: Option<Vec<i64>> = (0..inner.persons().len() as u32)
-            .map(|i| inner.persons().name(i).parse::<i64>().ok())
+            .map(|i| {
+                let name = inner.persons().name(i);
+                name.parse::<i64>().ok().filter(|n| n.to_string() == name)
+            })
             .collect();
         Visits {
             inner,

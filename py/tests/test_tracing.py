@@ -64,6 +64,11 @@ def test_integer_columns_from_pandas_and_polars_agree():
     assert scan.to_dict() == t.to_dict()
 
 
+def test_ids_that_only_look_like_numbers_stay_text():
+    v = visits_of([["007", "m", 0, 3600], ["7", "m", 0, 3600]])
+    assert v.trace("7", 0, 10_000)["person_id"].tolist() == ["007"]
+
+
 def test_visits_pickle_and_csv_round_trip():
     v = visits_of([["a", "m", 0, 3600], ["b", "m", 1800, 7200]])
     assert repr(pickle.loads(pickle.dumps(v))) == repr(v)
