@@ -476,3 +476,25 @@ fn the_analytic_export_hides_identities() {
     // The journal itself keeps the full record.
     assert!(book.journal_text().unwrap().contains("11010519491231002X"));
 }
+
+#[test]
+fn commands_from_json_name_the_document_that_fails() {
+    let person = |number: &str, phone: &str| {
+        serde_json::json!({"type": "register_person", "person": {
+            "id": "P1", "name": "王秀英", "household": null, "phone": phone,
+            "document": {"kind": "resident", "number": number}}})
+    };
+    assert!(Command::from_json(&person("11010519491231002X", "13912345678")).is_ok());
+    let phone = Command::from_json(&person("11010519491231002X", "1391234")).unwrap_err();
+    assert_eq!(phone.code(), "invalid_identity_document");
+    let credit = serde_json::json!({"type": "add_enterprise", "enterprise": {
+        "id": "E1", "name": "Mill", "credit_code": "91320583000000000X", "village": "A",
+        "sector": "textiles", "above_scale": false, "workforce": 10, "established": null}});
+    assert_eq!(
+        Command::from_json(&credit).unwrap_err().code(),
+        "invalid_identity_document"
+    );
+    let unknown = Command::from_json(&serde_json::json!({"type": "no_such_command"})).unwrap_err();
+    assert_eq!(unknown.code(), "invalid_value");
+    assert!(unknown.to_string().contains("no_such_command"), "{unknown}");
+}

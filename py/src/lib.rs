@@ -176,6 +176,13 @@ fn from_py<T: serde::de::DeserializeOwned>(
     depythonize(&plain).map_err(|e| InvalidValue::new_err(format!("{what}: {e}")))
 }
 
+/// A command dict as a core command; a document failing its checks raises
+/// `InvalidIdentityDocument`.
+fn command_from_py(obj: &Bound<'_, PyAny>, zone: FixedOffset) -> PyResult<precinct::Command> {
+    let json: serde_json::Value = from_py("command", obj, zone)?;
+    ok(precinct::Command::from_json(&json))
+}
+
 /// Columns as a `Table`; `times` are Unix-second columns.
 fn table<'py>(d: Bound<'py, PyDict>, times: &[&str]) -> PyResult<Bound<'py, PyAny>> {
     convert(d.py(), "table")?.call1((d, times.to_vec()))
@@ -815,7 +822,7 @@ impl Book {
         at: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let at = instant(at, self.zone())?;
-        let command: precinct::Command = from_py("command", command, self.zone())?;
+        let command = command_from_py(command, self.zone())?;
         let receipt = ok(self.inner.execute(by, at, command))?;
         to_py(py, &receipt)
     }

@@ -71,9 +71,7 @@ def test_refused_commands_raise_their_kind_and_change_nothing():
         book.execute({"type": "revoke_pass", "serial": 1}, by="x", at=AT)
     with pytest.raises(precinct.InvalidValue):
         book.execute({"type": "no_such_command"}, by="x", at=AT)
-    # A command that cannot be read (here a document failing its check) is
-    # an InvalidValue that says why.
-    with pytest.raises(precinct.InvalidValue, match="check character"):
+    with pytest.raises(precinct.InvalidIdentityDocument, match="check character"):
         book.execute(person("P9", "110105194912310021"), by="x", at=AT)
     with pytest.raises(precinct.ImplausibleRecord):
         book.execute({"type": "add_enterprise", "enterprise": {"id": "E1", "name": "Mill", "credit_code": None, "village": "A", "sector": "textiles", "above_scale": False, "workforce": 10, "established": None}}, by="x", at=AT)

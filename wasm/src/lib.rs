@@ -527,7 +527,8 @@ impl Book {
         #[wasm_bindgen(unchecked_param_type = "Moment")] at: JsValue,
     ) -> Result<JsValue, JsValue> {
         let at = instant(&at, self.zone())?;
-        let command: precinct::Command = from_js("command", &command)?;
+        let json: Value = from_js("command", &command)?;
+        let command = ok(precinct::Command::from_json(&json))?;
         to_js(&ok(self.inner.execute(by, at, command))?)
     }
 

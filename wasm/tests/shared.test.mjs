@@ -116,6 +116,10 @@ test("record book: commands, errors of each kind, journal in a string, damage", 
   const again = thrown(() => book.execute({ type: "issue_pass", application: { holder: "P1", kind: "county", enterprise: null, scope: "town" } }, "officer-li", at));
   assert.equal(again.name, "NotEligible");
   assert.equal(thrown(() => book.execute({ type: "revoke_pass", serial: 9 }, "x", at)).name, "RecordNotFound");
+  const typo = thrown(() => book.execute({ type: "register_person", person: { id: "P2", name: "李", household: null,
+    phone: null, hasSmartphone: true, document: { kind: "resident", number: "110105194912310021" } } }, "x", at));
+  assert.equal(typo.name, "InvalidIdentityDocument");
+  assert.equal(thrown(() => book.execute({ type: "no_such_command" }, "x", at)).name, "InvalidValue");
   assert.equal(book.seq, 2);
   const text = book.journalText;
   const reopened = Book.openText(text);

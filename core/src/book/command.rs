@@ -350,6 +350,30 @@ impl Outcome {
     }
 }
 
+/// The first identity document, credit code or mobile number in `json`
+/// that fails its checks.
+fn first_bad_document(json: &serde_json::Value) -> Option<crate::error::IdError> {
+    use serde_json::Value;
+    match json {
+        Value::Object(fields) => {
+            let text = |key: &str| fields.get(key).and_then(Value::as_str);
+            let own = match (text("kind"), text("number")) {
+                (Some("resident"), Some(number)) => crate::id::ResidentId::parse(number).err(),
+                (Some("passport"), Some(number)) => {
+                    crate::id::IdDocument::parse(number, Some(text("nationality").unwrap_or("?")))
+                        .err()
+                }
+                _ => None,
+            }
+            .or_else(|| text("credit_code").and_then(|c| crate::id::CreditCode::parse(c).err()))
+            .or_else(|| text("phone").and_then(|p| crate::id::MobileNumber::parse(p).err()));
+            own.or_else(|| fields.values().find_map(first_bad_document))
+        }
+        Value::Array(items) => items.iter().find_map(first_bad_document),
+        _ => None,
+    }
+}
+
 /// Who or what a journal entry concerns, for audit queries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -363,6 +387,33 @@ pub enum Subject {
 }
 
 impl Command {
+    /// Read a command from JSON, as the Python and JavaScript layers hand
+    /// it over. When it does not read because an identity document, credit
+    /// code or mobile number in it fails its checks, the error is that
+    /// check's ([`Error::Id`]), not a generic one.
+    ///
+    /// ```
+    /// use precinct::Command;
+    /// let json = serde_json::json!({"type": "register_person", "person": {
+    ///     "id": "P1", "name": "王秀英", "household": null,
+    ///     "document": {"kind": "resident", "number": "110105194912310021"}}});
+    /// let err = Command::from_json(&json).unwrap_err();
+    /// assert_eq!(err.code(), "invalid_identity_document");
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Id`] for a document that fails its checks, else
+    /// [`Error::InvalidValue`] saying what does not read.
+    pub fn from_json(json: &serde_json::Value) -> Result<Command> {
+        match Command::deserialize(json) {
+            Ok(command) => Ok(command),
+            Err(e) => Err(first_bad_document(json).map_or_else(
+                || Error::invalid("command", e, "a command as documented"),
+                Error::Id,
+            )),
+        }
+    }
+
     /// The command's name as written in the journal, e.g. `revoke_pass`.
     pub fn name(&self) -> String {
         serde_json::to_value(self)
