@@ -26,9 +26,24 @@ impl Window {
     }
 }
 
+/// Per-person sums of [`trace`], kept between calls. A slot counts only when
+/// its stamp is the current call's, so nothing needs clearing, even after a
+/// call that did not finish.
+#[derive(Default)]
+struct Scratch {
+    call: u32,
+    slots: Vec<Slot>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    call: u32,
+    total: i64,
+    first: i64,
+}
+
 thread_local! {
-    /// Per-person sums of [`trace`], all zero between calls.
-    static SCRATCH: std::cell::RefCell<Vec<(i64, i64)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// Contact of the traced person with one other person at one place.
@@ -148,13 +163,21 @@ pub fn trace(visits: &Visits, person: &str, window: Window, min_overlap: i64) ->
     let Some(who) = visits.persons().get(person) else {
         return Vec::new();
     };
-    // Sums per person in tables kept between calls (reset after use), so a
-    // trace costs its pairs, not the number of persons.
+    // Sums per person in a table kept between calls, so a trace costs its
+    // pairs, not the number of persons.
     SCRATCH.with_borrow_mut(|scratch| {
         let n = visits.persons().len();
-        if scratch.len() < n {
-            scratch.resize(n, (0, 0));
+        if scratch.slots.len() < n {
+            scratch.slots.resize(n, Slot::default());
         }
+        scratch.call = scratch.call.wrapping_add(1);
+        if scratch.call == 0 {
+            // Stamps wrapped around: old ones could look current.
+            scratch.slots.fill(Slot::default());
+            scratch.call = 1;
+        }
+        let call = scratch.call;
+        let slots = &mut scratch.slots;
         let mut met: Vec<u32> = Vec::new();
         for_each_pair(
             visits,
@@ -162,25 +185,28 @@ pub fn trace(visits: &Visits, person: &str, window: Window, min_overlap: i64) ->
             window,
             min_overlap,
             |p, _place, overlap, start, _end| {
-                let slot = &mut scratch[p as usize];
-                // A pair's overlap is at least 1 s, so a zero total means "not met yet".
-                if slot.0 == 0 {
+                let slot = &mut slots[p as usize];
+                if slot.call != call {
+                    *slot = Slot {
+                        call,
+                        total: 0,
+                        first: start,
+                    };
                     met.push(p);
-                    slot.1 = start;
                 }
-                slot.0 += overlap;
-                slot.1 = slot.1.min(start);
+                slot.total += overlap;
+                slot.first = slot.first.min(start);
             },
         );
         // Person numbers follow id order, so sorting numbers sorts by id.
         met.sort_unstable();
         met.into_iter()
             .map(|p| {
-                let (total, first) = std::mem::take(&mut scratch[p as usize]);
+                let slot = slots[p as usize];
                 TraceRow {
                     person: p,
-                    total_overlap: total,
-                    first_contact: first,
+                    total_overlap: slot.total,
+                    first_contact: slot.first,
                 }
             })
             .collect()
