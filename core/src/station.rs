@@ -6,14 +6,19 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, Result};
 use crate::household::{Coverage, Residents};
+use crate::ids::CaseId;
 use crate::pass::{CheckpointLog, DenyReason, PassKind, PassOffice};
 use crate::policy::Policy;
 use crate::quarantine::Quarantine;
 use crate::registration::{Channel, Registrations, ServiceKind};
 use crate::resumption::{GroupBy, RateRow, Resumption};
 use crate::time::{local_day, render_instant, Instant};
-use crate::tracing::{chains, Case, ContactLog, FollowUp, InterviewContact, Visits};
+use crate::tracing::{
+    chains, close_contacts, Case, CloseContact, ContactLog, FollowUp, InterviewContact,
+    TraceInputs, Visits,
+};
 
 /// Everything a station keeps, area by area.
 ///
@@ -105,7 +110,80 @@ pub struct StationReport {
     pub resumption: Option<RateRow>,
 }
 
+/// Passes issued on one day of one kind, as a table row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PassesOnDay {
+    /// The local day.
+    pub date: NaiveDate,
+    /// Which kind.
+    pub kind: PassKind,
+    /// How many were issued.
+    pub count: usize,
+}
+
+/// Services of one kind through one channel, as a table row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceCount {
+    /// What service.
+    pub kind: ServiceKind,
+    /// Through which channel.
+    pub channel: Channel,
+    /// How many.
+    pub count: u32,
+}
+
 impl Station {
+    /// The close contacts of the cases with these ids (every case when
+    /// `None`), traced on the station's visits, households and interviews.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown case id; as [`close_contacts`].
+    pub fn close_contacts_of(&self, cases: Option<&[CaseId]>) -> Result<Vec<CloseContact>> {
+        let chosen: Vec<Case> = match cases {
+            None => self.cases.clone(),
+            Some(ids) => ids
+                .iter()
+                .map(|id| {
+                    self.cases
+                        .iter()
+                        .find(|c| &c.id == id)
+                        .cloned()
+                        .ok_or_else(|| Error::not_found("case", id))
+                })
+                .collect::<Result<_>>()?,
+        };
+        let inputs = TraceInputs {
+            visits: &self.visits,
+            residents: Some(&self.residents),
+            interviews: &self.interviews,
+            policy: &self.policy,
+        };
+        close_contacts(&chosen, inputs, None)
+    }
+
+    /// Passes issued per local day and kind, as table rows.
+    pub fn passes_per_day(&self) -> Vec<PassesOnDay> {
+        self.passes
+            .issued_per_day(&self.policy)
+            .into_iter()
+            .map(|((date, kind), count)| PassesOnDay { date, kind, count })
+            .collect()
+    }
+
+    /// Services by kind and channel between two local days (inclusive), as
+    /// table rows.
+    pub fn service_counts(&self, from: NaiveDate, to: NaiveDate) -> Vec<ServiceCount> {
+        self.registrations
+            .service_counts(from, to, &self.policy)
+            .into_iter()
+            .map(|((kind, channel), count)| ServiceCount {
+                kind,
+                channel,
+                count,
+            })
+            .collect()
+    }
+
     /// The summary figures as of `as_of`.
     pub fn report(&self, as_of: Instant) -> StationReport {
         let p = &self.policy;

@@ -194,20 +194,6 @@ fn records<'py, T: serde::Serialize>(py: Python<'py>, rows: &[T]) -> PyResult<Bo
     convert(py, "records_table")?.call1((raw,))
 }
 
-#[derive(serde::Serialize)]
-struct PassesOnDay {
-    date: NaiveDate,
-    kind: precinct::PassKind,
-    count: usize,
-}
-
-#[derive(serde::Serialize)]
-struct ServiceCount {
-    kind: precinct::ServiceKind,
-    channel: precinct::Channel,
-    count: u32,
-}
-
 /// A moment: an aware `datetime`, a naive one (read in `zone`), ISO text or Unix seconds.
 fn instant(obj: &Bound<'_, PyAny>, zone: FixedOffset) -> PyResult<Instant> {
     if let Ok(t) = obj.extract::<DateTime<FixedOffset>>() {
@@ -975,28 +961,12 @@ impl Book {
         py: Python<'py>,
         cases: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let st = self.inner.station();
-        let chosen: Vec<precinct::Case> = match cases {
-            None => st.cases.clone(),
-            Some(ids) => {
-                let mut out = Vec::new();
-                for id in ids {
-                    let c = st.cases.iter().find(|c| c.id.as_str() == id);
-                    out.push(
-                        c.cloned()
-                            .ok_or_else(|| err(&Error::NotFound { what: "case", id }))?,
-                    );
-                }
-                out
-            }
-        };
-        let inputs = precinct::TraceInputs {
-            visits: &st.visits,
-            residents: Some(&st.residents),
-            interviews: &st.interviews,
-            policy: &st.policy,
-        };
-        to_py(py, &ok(precinct::close_contacts(&chosen, inputs, None))?)
+        let ids: Option<Vec<precinct::CaseId>> =
+            cases.map(|ids| ids.into_iter().map(Into::into).collect());
+        to_py(
+            py,
+            &ok(self.inner.station().close_contacts_of(ids.as_deref()))?,
+        )
     }
 
     /// Transmission chains of the cases: clusters, generations, serial intervals, problems.
@@ -1039,13 +1009,7 @@ impl Book {
 
     /// Passes issued per day and kind: columns `date`, `kind`, `count`.
     fn passes_per_day<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let st = self.inner.station();
-        let rows: Vec<PassesOnDay> = st
-            .passes
-            .issued_per_day(&st.policy)
-            .into_iter()
-            .map(|((date, kind), count)| PassesOnDay { date, kind, count })
-            .collect();
+        let rows = self.inner.station().passes_per_day();
         records(py, &rows)
     }
 
@@ -1056,17 +1020,8 @@ impl Book {
         start: &Bound<'py, PyAny>,
         end: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let st = self.inner.station();
-        let rows: Vec<ServiceCount> = st
-            .registrations
-            .service_counts(self.day(start)?, self.day(end)?, &st.policy)
-            .into_iter()
-            .map(|((kind, channel), count)| ServiceCount {
-                kind,
-                channel,
-                count,
-            })
-            .collect();
+        let (from, to) = (self.day(start)?, self.day(end)?);
+        let rows = self.inner.station().service_counts(from, to);
         records(py, &rows)
     }
 

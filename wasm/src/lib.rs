@@ -451,20 +451,6 @@ pub struct Book {
     inner: precinct::Book,
 }
 
-#[derive(Serialize)]
-struct PassesOnDay {
-    date: NaiveDate,
-    kind: precinct::PassKind,
-    count: usize,
-}
-
-#[derive(Serialize)]
-struct ServiceCount {
-    kind: precinct::ServiceKind,
-    channel: precinct::Channel,
-    count: u32,
-}
-
 #[derive(serde::Deserialize)]
 struct SubjectIn {
     person: Option<String>,
@@ -615,13 +601,7 @@ impl Book {
     /// Passes issued per day and kind.
     #[wasm_bindgen(js_name = passesPerDay, unchecked_return_type = "PassesOnDay[]")]
     pub fn passes_per_day(&self) -> Result<JsValue, JsValue> {
-        let st = self.inner.station();
-        let rows: Vec<PassesOnDay> = st
-            .passes
-            .issued_per_day(&st.policy)
-            .into_iter()
-            .map(|((date, kind), count)| PassesOnDay { date, kind, count })
-            .collect();
+        let rows = self.inner.station().passes_per_day();
         to_js(&rows)
     }
 
@@ -632,17 +612,8 @@ impl Book {
         #[wasm_bindgen(unchecked_param_type = "Moment")] start: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Moment")] end: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let st = self.inner.station();
-        let rows: Vec<ServiceCount> = st
-            .registrations
-            .service_counts(self.day(&start)?, self.day(&end)?, &st.policy)
-            .into_iter()
-            .map(|((kind, channel), count)| ServiceCount {
-                kind,
-                channel,
-                count,
-            })
-            .collect();
+        let (from, to) = (self.day(&start)?, self.day(&end)?);
+        let rows = self.inner.station().service_counts(from, to);
         to_js(&rows)
     }
 
@@ -670,23 +641,9 @@ impl Book {
     /// Close contacts of these cases (all when omitted), with evidence.
     #[wasm_bindgen(js_name = closeContacts, unchecked_return_type = "CloseContact[]")]
     pub fn close_contacts(&self, cases: Option<Vec<String>>) -> Result<JsValue, JsValue> {
-        let st = self.inner.station();
-        let chosen: Vec<precinct::Case> = match cases {
-            None => st.cases.clone(),
-            Some(ids) => st
-                .cases
-                .iter()
-                .filter(|c| ids.iter().any(|i| i == c.id.as_str()))
-                .cloned()
-                .collect(),
-        };
-        let inputs = precinct::TraceInputs {
-            visits: &st.visits,
-            residents: Some(&st.residents),
-            interviews: &st.interviews,
-            policy: &st.policy,
-        };
-        to_js(&ok(precinct::close_contacts(&chosen, inputs, None))?)
+        let ids: Option<Vec<precinct::CaseId>> =
+            cases.map(|ids| ids.into_iter().map(Into::into).collect());
+        to_js(&ok(self.inner.station().close_contacts_of(ids.as_deref()))?)
     }
 
     /// The token of pass `serial` for its QR code, signed with `key`.

@@ -16,7 +16,7 @@ use crate::registration::{Channel, ForeignStay, ServiceKind};
 use crate::resumption::{DailyStatus, Enterprise, MigrantWorker};
 use crate::station::Station;
 use crate::time::Instant;
-use crate::tracing::{close_contacts, Case, InterviewContact, TraceInputs, Visit};
+use crate::tracing::{Case, InterviewContact, Visit};
 
 /// A change to the station's records, as a caller asks for it.
 ///
@@ -565,25 +565,7 @@ impl Command {
                 st.interviews.push(contact.clone());
             }
             Command::FindContacts { cases } => {
-                let mut traced = Vec::with_capacity(cases.len());
-                for id in cases {
-                    let case = st
-                        .cases
-                        .iter()
-                        .find(|c| &c.id == id)
-                        .ok_or_else(|| Error::not_found("case", id))?;
-                    traced.push(case.clone());
-                }
-                let found = close_contacts(
-                    &traced,
-                    TraceInputs {
-                        visits: &st.visits,
-                        residents: Some(&st.residents),
-                        interviews: &st.interviews,
-                        policy: &policy,
-                    },
-                    None,
-                )?;
+                let found = st.close_contacts_of(Some(cases))?;
                 let persons = found.iter().map(|c| c.person.clone()).collect();
                 st.contacts.add(found);
                 return Ok(Outcome::ContactsFound { persons });
