@@ -241,18 +241,7 @@ where
     Q: Copy + Ord + Send + Sync,
 {
     let n = persons.len();
-    if places.len() != n || starts.len() != n || ends.len() != n {
-        return Err(crate::Error::invalid(
-            "visit columns",
-            format!(
-                "lengths {n}, {}, {}, {}",
-                places.len(),
-                starts.len(),
-                ends.len()
-            ),
-            "four columns of the same length",
-        ));
-    }
+    super::visits::check_lengths(n, places.len(), starts.len(), ends.len())?;
     let m = min_overlap.max(1);
     let admitted = |i: usize| starts[i] < window.end && ends[i] > window.start;
     let mut visits_of_c: Vec<(Q, i64, i64)> = (0..n)

@@ -214,18 +214,7 @@ impl TryFrom<VisitColumns> for Visits {
 
     fn try_from(c: VisitColumns) -> Result<Self> {
         let n = c.person.len();
-        if c.place.len() != n || c.start.len() != n || c.end.len() != n {
-            return Err(Error::invalid(
-                "visit columns",
-                format!(
-                    "lengths {n}, {}, {}, {}",
-                    c.place.len(),
-                    c.start.len(),
-                    c.end.len()
-                ),
-                "four columns of the same length",
-            ));
-        }
+        check_lengths(n, c.place.len(), c.start.len(), c.end.len())?;
         let (n_persons, n_places) = (c.person_ids.len(), c.place_ids.len());
         if let Some(i) =
             (0..n).find(|&i| c.person[i] as usize >= n_persons || c.place[i] as usize >= n_places)
@@ -236,6 +225,13 @@ impl TryFrom<VisitColumns> for Visits {
                 format!("numbers below {n_persons} persons and {n_places} places"),
             ));
         }
+        VisitsBuilder::from(c).build()
+    }
+}
+
+/// The columns as they were, to add to (numbers already checked).
+impl From<VisitColumns> for VisitsBuilder {
+    fn from(c: VisitColumns) -> Self {
         VisitsBuilder {
             persons: Interner::from_names(c.person_ids),
             places: Interner::from_names(c.place_ids),
@@ -244,7 +240,6 @@ impl TryFrom<VisitColumns> for Visits {
             start: c.start,
             end: c.end,
         }
-        .build()
     }
 }
 
@@ -469,15 +464,7 @@ impl Visits {
                 ),
             ));
         }
-        let c = VisitColumns::from(self.clone());
-        let mut b = VisitsBuilder {
-            persons: Interner::from_names(c.person_ids),
-            places: Interner::from_names(c.place_ids),
-            person: c.person,
-            place: c.place,
-            start: c.start,
-            end: c.end,
-        };
+        let mut b = VisitsBuilder::from(VisitColumns::from(self.clone()));
         for v in batch {
             b.push(&v.person, &v.place, v.start, v.end)?;
         }
@@ -574,7 +561,12 @@ impl Visits {
     }
 }
 
-fn check_lengths(persons: usize, places: usize, starts: usize, ends: usize) -> Result<()> {
+pub(super) fn check_lengths(
+    persons: usize,
+    places: usize,
+    starts: usize,
+    ends: usize,
+) -> Result<()> {
     if places != persons || starts != persons || ends != persons {
         return Err(Error::invalid(
             "visit columns",
