@@ -96,12 +96,9 @@ pub struct TornTail {
     pub text: String,
 }
 
-/// Reads a journal line by line, checking every hash, sequence number and
-/// link of the chain.
-pub(crate) struct Reader<R> {
-    input: R,
-    name: String,
-    buf: Vec<u8>,
+/// Where a reader stopped: what a book needs to append after it.
+#[derive(Default)]
+pub(crate) struct Position {
     /// The sequence number the next line must have.
     pub next_seq: u64,
     /// The hash of the last good line.
@@ -114,43 +111,27 @@ pub(crate) struct Reader<R> {
     pub first_seq: u64,
     /// Events replayed (counted by the caller that applies them).
     pub events: u64,
-    lines: u64,
 }
 
-/// Where a reader stopped: what a book needs to append after it.
-pub(crate) struct Position {
-    pub next_seq: u64,
-    pub head: String,
-    pub good_len: u64,
-    pub torn: Option<TornTail>,
-    pub first_seq: u64,
-    pub events: u64,
+/// Reads a journal line by line, checking every hash, sequence number and
+/// link of the chain.
+pub(crate) struct Reader<R> {
+    input: R,
+    name: String,
+    buf: Vec<u8>,
+    lines: u64,
+    /// How far the good lines go.
+    pub pos: Position,
 }
 
 impl<R: BufRead> Reader<R> {
-    pub fn into_position(self) -> Position {
-        Position {
-            next_seq: self.next_seq,
-            head: self.head,
-            good_len: self.good_len,
-            torn: self.torn,
-            first_seq: self.first_seq,
-            events: self.events,
-        }
-    }
-
     pub fn new(input: R, name: &str) -> Self {
         Reader {
             input,
             name: name.to_string(),
             buf: Vec::new(),
-            next_seq: 0,
-            head: String::new(),
-            good_len: 0,
-            torn: None,
-            first_seq: 0,
-            events: 0,
             lines: 0,
+            pos: Position::default(),
         }
     }
 
@@ -180,8 +161,8 @@ impl<R: BufRead> Reader<R> {
         }
         if self.buf.last() != Some(&b'\n') {
             // Only the last line can lack its newline: a write cut short.
-            self.torn = Some(TornTail {
-                offset: self.good_len,
+            self.pos.torn = Some(TornTail {
+                offset: self.pos.good_len,
                 text: String::from_utf8_lossy(&self.buf).into_owned(),
             });
             if self.lines == 0 {
@@ -189,7 +170,7 @@ impl<R: BufRead> Reader<R> {
             }
             return Ok(None);
         }
-        let seq = self.next_seq;
+        let seq = self.pos.next_seq;
         let text = std::str::from_utf8(&self.buf[..n - 1])
             .map_err(|_| self.damaged(seq, "the line is not valid UTF-8"))?;
         let (body, hash) = split_hash(text)
@@ -215,7 +196,7 @@ impl<R: BufRead> Reader<R> {
             if line.start.is_none() {
                 return Err(self.damaged(line.seq, "the first line is not a header"));
             }
-            self.first_seq = line.seq;
+            self.pos.first_seq = line.seq;
         } else {
             if line.seq != seq {
                 return Err(self.damaged(
@@ -226,7 +207,7 @@ impl<R: BufRead> Reader<R> {
                     ),
                 ));
             }
-            if line.prev.as_deref() != Some(self.head.as_str()) {
+            if line.prev.as_deref() != Some(self.pos.head.as_str()) {
                 return Err(self.damaged(
                     seq,
                     "its link to the line before does not match (a line was removed, moved or changed)",
@@ -236,9 +217,9 @@ impl<R: BufRead> Reader<R> {
                 return Err(self.damaged(seq, "an event line needs `at`, `by` and `cmd`"));
             }
         }
-        self.next_seq = line.seq + 1;
-        self.head = hash.to_string();
-        self.good_len += n as u64;
+        self.pos.next_seq = line.seq + 1;
+        self.pos.head = hash.to_string();
+        self.pos.good_len += n as u64;
         self.lines += 1;
         Ok(Some(line))
     }

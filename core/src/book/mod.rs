@@ -573,9 +573,9 @@ fn replay<R: std::io::BufRead>(input: R, name: &str) -> Result<(Station, Positio
                 ),
             ));
         }
-        reader.events += 1;
+        reader.pos.events += 1;
     }
-    Ok((station, reader.into_position()))
+    Ok((station, reader.pos))
 }
 
 fn empty_station(policy: Policy) -> Station {
