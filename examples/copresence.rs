@@ -246,16 +246,7 @@ fn run(data: &Path, repeat: usize, csv: bool) -> precinct::Result<()> {
 fn csv_ingest(data: &Path, c: &VisitColumns) -> precinct::Result<f64> {
     let path = data.join("visits.csv");
     if !path.exists() {
-        use std::fmt::Write;
-        let mut text = String::from("person_id,place_id,start,end\n");
-        for i in 0..c.person.len() {
-            let _ = writeln!(
-                text,
-                "{},{},{},{}",
-                c.person[i], c.place[i], c.start[i], c.end[i]
-            );
-        }
-        std::fs::write(&path, text).map_err(io(&path))?;
+        std::fs::write(&path, c.to_csv()).map_err(io(&path))?;
     }
     let file = common::open(&path)?;
     let t = Clock::now();

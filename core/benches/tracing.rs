@@ -9,7 +9,6 @@
     reason = "a benchmark has nothing to do but stop at its first failure"
 )]
 
-use std::fmt::Write;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -66,14 +65,7 @@ fn queries(c: &mut Criterion) {
 fn csv_ingest(c: &mut Criterion) {
     let town = SyntheticTown::with_visits(200_000);
     let cols = town.generate(2020);
-    let mut text = String::from("person_id,place_id,start,end\n");
-    for i in 0..cols.person.len() {
-        let _ = writeln!(
-            text,
-            "{},{},{},{}",
-            cols.person[i], cols.place[i], cols.start[i], cols.end[i]
-        );
-    }
+    let text = cols.to_csv();
     let mut g = c.benchmark_group("csv");
     g.sample_size(10)
         .throughput(criterion::Throughput::Elements(cols.person.len() as u64));

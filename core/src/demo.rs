@@ -903,6 +903,23 @@ pub struct VisitColumns {
     pub end: Vec<i64>,
 }
 
+impl VisitColumns {
+    /// The check-ins as a visits CSV, times in Unix seconds.
+    pub fn to_csv(&self) -> String {
+        use std::fmt::Write;
+        let mut text = String::from("person_id,place_id,start,end\n");
+        for i in 0..self.person.len() {
+            // Writing to a String cannot fail.
+            let _ = writeln!(
+                text,
+                "{},{},{},{}",
+                self.person[i], self.place[i], self.start[i], self.end[i]
+            );
+        }
+        text
+    }
+}
+
 impl SyntheticTown {
     /// A town of `visits` check-ins over 14 days, with one person per 55
     /// check-ins and one place per 50 persons: 2.2 million check-ins are
