@@ -2,7 +2,10 @@
 //! `person_id,overlap_seconds,first_contact,places`, sorted by person id.
 //!
 //! `cargo run --example trace -- --visits visits.csv --cases cases.csv --case C1
-//!   [--households households.csv --persons persons.csv] [--from TIME --to TIME]`
+//!   [--households households.csv --persons persons.csv] [--from TIME --to TIME]
+//!   [--policy nhc-2020] [--zone Asia/Seoul]`
+//!
+//! Integer person ids come out in numeric order (9, 10, 1000), others as text.
 
 mod common;
 
@@ -10,10 +13,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use common::open;
+use common::{open, PolicyArgs};
 use precinct::{
     close_contacts, parse_instant, read_cases, read_residents, read_visits, render_instant, Error,
-    Evidence, Interval, Policy, TraceInputs,
+    Evidence, Interval, TraceInputs,
 };
 
 #[derive(Parser)]
@@ -40,6 +43,8 @@ struct Args {
     /// End of that window.
     #[arg(long, requires = "from")]
     to: Option<String>,
+    #[command(flatten)]
+    rules: PolicyArgs,
 }
 
 fn main() -> ExitCode {
@@ -47,7 +52,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> precinct::Result<()> {
-    let policy = Policy::default();
+    let policy = args.rules.policy()?;
     let zone = policy.zone();
     let visits = read_visits(open(&args.visits)?, &policy)?;
     let cases = read_cases(open(&args.cases)?, &policy)?;

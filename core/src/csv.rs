@@ -4,22 +4,23 @@
 //! here builds a new value and returns it only when every row was good.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
-
-use chrono::FixedOffset;
+use std::io::{BufRead, BufReader, Read, Write};
 
 use crate::error::{Error, Result};
 use crate::household::{Household, Person, Residents};
 use crate::id::{CreditCode, IdDocument, MobileNumber};
 use crate::policy::Policy;
 use crate::resumption::{DailyStatus, Enterprise, Resumption};
-use crate::time::{parse_date, parse_instant, render_instant, DateOrTime};
+use crate::time::{
+    parse_date, parse_instant, parse_unix_seconds, render_instant, DateOrTime, TimeBounds, Zone,
+};
 use crate::tracing::{Case, Visits};
 
 /// One interchange file being read.
 struct Table<R: Read> {
     file: &'static str,
-    reader: csv::Reader<R>,
+    reader: csv::Reader<LineEnds<R>>,
+    /// Column positions by normalized header (see [`header_key`]).
     columns: HashMap<String, usize>,
 }
 
@@ -31,22 +32,78 @@ struct Row<'a> {
     columns: &'a HashMap<String, usize>,
 }
 
+/// The input with the line ends the CSV reader counts: `\n`, or `\r` read
+/// as `\n` in a file whose lines end with a bare `\r`.
+struct LineEnds<R> {
+    input: BufReader<R>,
+    bare_cr: bool,
+}
+
+impl<R: Read> Read for LineEnds<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.input.read(buf)?;
+        if self.bare_cr {
+            for b in &mut buf[..n] {
+                if *b == b'\r' {
+                    *b = b'\n';
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// A header as it is looked up: without a byte-order mark, surrounding
+/// spaces or case, as spreadsheets may add or change them.
+fn header_key(header: &str) -> String {
+    header.trim_start_matches('\u{feff}').trim().to_lowercase()
+}
+
 impl<R: Read> Table<R> {
     fn open(file: &'static str, input: R, required: &[&str]) -> Result<Self> {
+        let mut input = BufReader::with_capacity(1 << 16, input);
+        // Lines end at `\n`, so that the reader's line numbers are the
+        // physical ones in CRLF files too (with CRLF as terminator they lag by
+        // one); the `\r` left at the end of a last field is trimmed with the
+        // rest of its spaces. A file whose lines end with a bare `\r`
+        // (classic Mac OS) has each `\r` read as `\n`.
+        let head = input.fill_buf().map_err(|e| Error::Csv {
+            file,
+            line: 1,
+            column: String::new(),
+            reason: e.to_string(),
+        })?;
+        let bare_cr = head.contains(&b'\r') && !head.contains(&b'\n');
         let mut reader = csv::ReaderBuilder::new()
             // Fields are trimmed where they are read: trimming whole records
             // copies every one of them.
             .flexible(true)
-            .from_reader(input);
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(LineEnds { input, bare_cr });
         let headers = reader
             .headers()
             .map_err(|e| csv_error(file, 1, "", &e))?
             .clone();
-        let columns: HashMap<String, usize> = headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.trim_start_matches('\u{feff}').trim().to_string(), i))
-            .collect();
+        let mut columns: HashMap<String, usize> = HashMap::new();
+        for (i, h) in headers.iter().enumerate() {
+            let key = header_key(h);
+            // Unnamed columns (trailing commas of a spreadsheet) cannot be read.
+            if key.is_empty() {
+                continue;
+            }
+            if let Some(first) = columns.insert(key.clone(), i) {
+                return Err(Error::Csv {
+                    file,
+                    line: 1,
+                    column: key,
+                    reason: format!(
+                        "the header names this column twice (columns {} and {}); each column must be named once",
+                        first + 1,
+                        i + 1
+                    ),
+                });
+            }
+        }
         if let Some(missing) = required.iter().find(|c| !columns.contains_key(**c)) {
             return Err(Error::Csv {
                 file,
@@ -82,6 +139,11 @@ impl<R: Read> Table<R> {
                 Err(e) => return Err(csv_error(self.file, line, "", &e)),
             }
             let line = record.position().map_or(line, csv::Position::line);
+            // A blank line, or one of only separators and spaces (a
+            // spreadsheet's empty row), holds no record.
+            if record.iter().all(|field| field.trim().is_empty()) {
+                continue;
+            }
             f(&Row {
                 file: self.file,
                 line,
@@ -156,17 +218,17 @@ impl Row<'_> {
     }
 }
 
-fn instant_or_seconds(text: &str, zone: FixedOffset) -> Result<i64> {
+fn instant_or_seconds(text: &str, zone: Zone, bounds: TimeBounds) -> Result<i64> {
     // Unix seconds are the bulk format: read them without trying the others.
-    if let Ok(seconds) = text.parse::<i64>() {
-        if chrono::DateTime::from_timestamp(seconds, 0).is_some() {
-            return Ok(seconds);
-        }
+    match parse_unix_seconds(text, bounds)? {
+        Some(seconds) => Ok(seconds),
+        None => parse_instant(text, zone).map(|t| t.timestamp()),
     }
-    parse_instant(text, zone).map(|t| t.timestamp())
 }
 
-/// Read visits: `person_id,place_id,start,end`.
+/// Read visits: `person_id,place_id,start,end`, times in any form of
+/// [`parse_instant`] or as Unix seconds within the years 2000 to 2100 (see
+/// [`read_visits_within`] for another range).
 ///
 /// ```
 /// let csv = "person_id,place_id,start,end\nP1,market,2020-01-25 09:00,2020-01-25 10:00\nP2,market,1579914000,1579917600\n";
@@ -180,6 +242,25 @@ fn instant_or_seconds(text: &str, zone: FixedOffset) -> Result<i64> {
 /// # Errors
 /// [`Error::Csv`] naming the line and column of the first bad row.
 pub fn read_visits(input: impl Read, policy: &Policy) -> Result<Visits> {
+    read_visits_within(input, policy, TimeBounds::default())
+}
+
+/// Read visits as [`read_visits`] does, taking bare numbers as Unix seconds
+/// only inside `bounds`.
+///
+/// ```
+/// use precinct::{read_visits_within, Policy, TimeBounds};
+/// let csv = "person_id,place_id,start,end\nP1,m,100,200\n";
+/// let policy = Policy::default();
+/// let err = precinct::read_visits(csv.as_bytes(), &policy).unwrap_err().to_string();
+/// assert!(err.contains("Unix seconds between 2000-01-01 and 2100-12-31"), "{err}");
+/// let all = TimeBounds::years(1970, 2100).unwrap();
+/// assert_eq!(read_visits_within(csv.as_bytes(), &policy, all).unwrap().len(), 1);
+/// ```
+///
+/// # Errors
+/// [`Error::Csv`] naming the line and column of the first bad row.
+pub fn read_visits_within(input: impl Read, policy: &Policy, bounds: TimeBounds) -> Result<Visits> {
     let zone = policy.zone();
     let mut t = Table::open("visits", input, &["person_id", "place_id", "start", "end"])?;
     let (person, place) = (t.index("person_id"), t.index("place_id"));
@@ -188,7 +269,7 @@ pub fn read_visits(input: impl Read, policy: &Policy) -> Result<Visits> {
     t.rows(|r| {
         let time = |i: usize, column: &str| {
             let text = r.required_at(i, column)?;
-            instant_or_seconds(text, zone).map_err(|e| r.err(column, e))
+            instant_or_seconds(text, zone, bounds).map_err(|e| r.err(column, e))
         };
         let (from, to) = (time(start, "start")?, time(end, "end")?);
         if to < from {
@@ -597,7 +678,8 @@ mod tests {
         let e = read_visits("person_id,place_id,start\n".as_bytes(), &p).unwrap_err();
         assert_eq!(e.to_string(), "visits line 1, column `end`: the header has no `end` column; required: person_id,place_id,start,end");
         let e = read_visits(
-            "person_id,place_id,start,end\na,m,10,20\nb,m,30,20\n".as_bytes(),
+            "person_id,place_id,start,end\na,m,1579827600,1579827700\nb,m,1579827600,1579827500\n"
+                .as_bytes(),
             &p,
         )
         .unwrap_err();
@@ -641,6 +723,137 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("column `resumed`"));
+    }
+
+    #[test]
+    fn a_column_named_twice_is_refused_at_line_1() {
+        let p = Policy::default();
+        for header in [
+            "case_id,person_id,onset,confirmed,infected_by,confirmed",
+            "case_id,person_id,onset,confirmed,infected_by, confirmed ",
+            "case_id,person_id,onset,confirmed,infected_by,Confirmed",
+            "\u{feff}case_id,person_id,onset,confirmed,infected_by,case_id",
+            "case_id,person_id,onset,CONFIRMED,infected_by,\u{feff}confirmed",
+        ] {
+            let csv = format!("{header}\nC1,p,2020-01-20,2020-01-23,\n");
+            let e = read_cases(csv.as_bytes(), &p).unwrap_err().to_string();
+            assert!(e.starts_with("cases line 1, column `"), "{header}: {e}");
+            assert!(e.contains("names this column twice"), "{header}: {e}");
+        }
+        let e = read_visits("person_id,place_id,start,end,start\n".as_bytes(), &p).unwrap_err();
+        assert_eq!(e.to_string(), "visits line 1, column `start`: the header names this column twice (columns 3 and 5); each column must be named once");
+        // Headers are matched without case, spaces or a byte-order mark, and
+        // unnamed columns (trailing commas) are no duplicates.
+        let csv = "\u{feff}Person_ID , PLACE_ID,Start,End,,\nP1,m,1579827600,1579827700,,\n";
+        assert_eq!(read_visits(csv.as_bytes(), &p).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn lines_are_the_physical_lines_whatever_the_line_ends() {
+        let p = Policy::default();
+        let bad = |csv: &str| read_visits(csv.as_bytes(), &p).unwrap_err().to_string();
+        let rows = [
+            "person_id,place_id,start,end",
+            "a,m,1579827600,1579827700",
+            "b,m,noon,1579827700",
+            "c,m,1579827600,1579827700",
+        ];
+        for end in ["\n", "\r\n", "\r"] {
+            let csv = rows.join(end) + end;
+            assert!(
+                bad(&csv).starts_with("visits line 3, column `start`"),
+                "{end:?}: {}",
+                bad(&csv)
+            );
+        }
+        // A quoted field over two lines, then blank lines and an empty
+        // spreadsheet row: the bad row is on physical line 7.
+        let csv = "person_id,place_id,start,end\r\n\"a\r\nb\",m,1579827600,1579827700\r\n\r\n,,,\r\n\r\nb,m,noon,1579827700\r\n";
+        assert!(
+            bad(csv).starts_with("visits line 7, column `start`"),
+            "{}",
+            bad(csv)
+        );
+        let csv = "person_id,place_id,start,end\r\na,m,1579827600,1579827700\r\n";
+        assert_eq!(read_visits(csv.as_bytes(), &p).unwrap().len(), 1);
+        // Every reader counts the same way.
+        let e = read_cases("case_id,person_id,onset,confirmed,infected_by\r\nC1,p,,2020-01-23,\r\nC2,q,,43856,\r\n".as_bytes(), &p).unwrap_err().to_string();
+        assert!(e.starts_with("cases line 3, column `confirmed`"), "{e}");
+        let e = read_resumption(
+            "enterprise_id,name,village,sector,workforce\r\nE1,Mill,V,t,10\r\nE2,Works,V,t,ten\r\n"
+                .as_bytes(),
+            "enterprise_id,date,resumed,workers_on_site\r\n".as_bytes(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("enterprises line 3, column `workforce`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn excel_serials_in_date_columns_are_refused_with_what_they_look_like() {
+        let p = Policy::default();
+        let e = read_cases(
+            "case_id,person_id,onset,confirmed,infected_by\nC1,p_case,43853,43856,\n".as_bytes(),
+            &p,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("cases line 2, column `confirmed`"), "{e}");
+        assert!(e.contains("Excel day serial for 2020-01-26"), "{e}");
+        let e = read_cases(
+            "case_id,person_id,onset,confirmed,infected_by\nC1,p_case,43853,2020-01-26,\n"
+                .as_bytes(),
+            &p,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("cases line 2, column `onset`") && e.contains("2020-01-23"),
+            "{e}"
+        );
+        let e = read_resumption(
+            "enterprise_id,name,village,sector,workforce\nE1,Mill,V,t,10\n".as_bytes(),
+            "enterprise_id,date,resumed,workers_on_site\nE1,43871,true,1\n".as_bytes(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("column `date`") && e.contains("Excel day serial for 2020-02-10"),
+            "{e}"
+        );
+        // Visits: Unix seconds outside 2000..2100 are refused, naming the unit.
+        let e = read_visits(
+            "person_id,place_id,start,end\np,m,43853.375,43853.4\n".as_bytes(),
+            &p,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("Excel date-time serial for 2020-01-23 09:00"),
+            "{e}"
+        );
+        let e = read_visits(
+            "person_id,place_id,start,end\np,m,1579827600000,1579831200000\n".as_bytes(),
+            &p,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("Unix milliseconds (2020-01-24T01:00:00Z)"),
+            "{e}"
+        );
+        // ISO 8601 as exports write it.
+        let v = read_visits(
+            "person_id,place_id,start,end\np,m,2020-01-24 09:00:00+08,2020-01-24T09:30+08:00\n"
+                .as_bytes(),
+            &p,
+        )
+        .unwrap();
+        let row = v.iter().next().unwrap();
+        assert_eq!((row.start, row.end), (1_579_827_600, 1_579_829_400));
     }
 
     #[test]

@@ -3,10 +3,11 @@
 //! Each preset names its source and the date it took effect, so a result can
 //! say which rule produced it.
 
-use chrono::{Duration, FixedOffset, NaiveDate, Offset};
+use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::time::Zone;
 
 /// The rules in force: windows, thresholds, deadlines and the time zone.
 ///
@@ -23,8 +24,14 @@ pub struct Policy {
     pub source: String,
     /// The date the rules took effect.
     pub effective: NaiveDate,
-    /// Offset of the local time zone from UTC, in seconds (China: +28800).
-    pub utc_offset_seconds: i32,
+    /// The local time zone: calendar days, naive local times in inputs and
+    /// times in messages are in this zone. An IANA name (`Asia/Shanghai` for
+    /// the shipped presets, `Europe/Berlin`) follows summer time; a fixed
+    /// offset (`+08:00`) is allowed too. Journals written before zones had
+    /// names give a fixed offset in seconds as `utc_offset_seconds`, which
+    /// is read as that offset.
+    #[serde(alias = "utc_offset_seconds")]
+    pub zone: Zone,
     /// Days before symptom onset (or sampling, without onset) from which a case
     /// counts as infectious.
     pub infectious_days_before_onset: u32,
@@ -52,7 +59,7 @@ impl Default for Policy {
             name: "nhc-2020".into(),
             source: "NHC COVID-19 prevention and control protocol, 2020 editions; WHO, Contact tracing in the context of COVID-19, 10 May 2020; ECDC, 8 Apr 2020; Exit and Entry Administration Law 2012, art. 39".into(),
             effective: date(2020, 1, 28),
-            utc_offset_seconds: 8 * 3600,
+            zone: Zone::SHANGHAI,
             infectious_days_before_onset: 2,
             min_overlap_seconds: 15 * 60,
             coresidents_are_contacts: true,
@@ -124,9 +131,15 @@ impl Policy {
     }
 
     /// The local time zone of the policy.
-    pub fn zone(&self) -> FixedOffset {
-        // `validate` refuses offsets chrono cannot represent; fall back to UTC.
-        FixedOffset::east_opt(self.utc_offset_seconds).unwrap_or(chrono::Utc.fix())
+    pub fn zone(&self) -> Zone {
+        self.zone
+    }
+
+    /// The same rules in another time zone, e.g. a Korean line list read
+    /// with `Asia/Seoul`.
+    #[must_use]
+    pub fn in_zone(self, zone: Zone) -> Policy {
+        Policy { zone, ..self }
     }
 
     /// Check that every value is in range.
@@ -134,13 +147,6 @@ impl Policy {
     /// # Errors
     /// [`Error::InvalidValue`] naming the first value out of range.
     pub fn validate(&self) -> Result<()> {
-        if FixedOffset::east_opt(self.utc_offset_seconds).is_none() {
-            return Err(Error::invalid(
-                "utc_offset_seconds",
-                self.utc_offset_seconds,
-                "an offset within ±24 hours",
-            ));
-        }
         if self.min_overlap_seconds == 0 {
             return Err(Error::invalid(
                 "min_overlap_seconds",
@@ -181,7 +187,7 @@ mod tests {
         for p in presets {
             p.validate().unwrap();
             assert!(!p.source.is_empty());
-            assert_eq!(p.zone().local_minus_utc(), 8 * 3600);
+            assert_eq!(p.zone(), Zone::SHANGHAI);
         }
     }
 
@@ -217,10 +223,26 @@ mod tests {
             ..Policy::default()
         };
         assert!(p.validate().is_err());
-        let p = Policy {
-            utc_offset_seconds: 90_000,
-            ..Policy::default()
-        };
-        assert!(p.validate().is_err());
+        let mut json = serde_json::to_value(Policy::default()).unwrap();
+        json["zone"] = serde_json::json!("Europe/Berln");
+        let err = serde_json::from_value::<Policy>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("IANA time zone name"), "{err}");
+    }
+
+    #[test]
+    fn policies_of_old_journals_read_their_fixed_offset() {
+        let mut json = serde_json::to_value(Policy::default()).unwrap();
+        let fields = json.as_object_mut().unwrap();
+        fields.remove("zone");
+        fields.insert("utc_offset_seconds".into(), serde_json::json!(28_800));
+        let p: Policy = serde_json::from_value(json).unwrap();
+        assert_eq!(p.zone(), Zone::fixed(28_800).unwrap());
+        let berlin = Policy::default().in_zone(Zone::parse("Europe/Berlin").unwrap());
+        assert_eq!(
+            serde_json::to_value(&berlin).unwrap()["zone"],
+            "Europe/Berlin"
+        );
     }
 }

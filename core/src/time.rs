@@ -1,16 +1,217 @@
-//! Instants, intervals and calendar days.
+//! Instants, intervals, calendar days, time zones, and the time forms the
+//! interchange files are read from.
 //!
 //! The core stores instants as UTC and computes calendar days in the policy's
-//! time zone (a fixed offset; China Standard Time has no daylight saving).
-//! Nothing here reads a clock: "now" is always an argument.
+//! [`Zone`]: an IANA zone name (with its summer-time rules) or a fixed
+//! offset. Nothing here reads a clock: "now" is always an argument.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone, Utc,
+};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
 /// A point in time, stored as UTC.
 pub type Instant = DateTime<Utc>;
+
+/// A local time zone: an IANA zone name such as `Asia/Shanghai` or
+/// `Europe/Berlin` (local times and calendar days follow its summer-time
+/// rules), or a fixed offset from UTC such as `+08:00`.
+///
+/// Written and read as text (`"Europe/Berlin"`, `"+08:00"`); an integer is read
+/// as a fixed offset in seconds, the form of journals written before zones had
+/// names.
+///
+/// ```
+/// use precinct::Zone;
+/// let berlin: Zone = "Europe/Berlin".parse().unwrap();
+/// let summer = precinct::parse_instant("2020-07-01 12:00", berlin).unwrap();
+/// assert_eq!(summer.to_rfc3339(), "2020-07-01T10:00:00+00:00");
+/// let winter = precinct::parse_instant("2020-01-01 12:00", berlin).unwrap();
+/// assert_eq!(winter.to_rfc3339(), "2020-01-01T11:00:00+00:00");
+/// assert_eq!("+08:00".parse::<Zone>().unwrap().to_string(), "+08:00");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Zone {
+    /// A zone of the IANA time zone database.
+    Named(Tz),
+    /// A fixed offset from UTC, with no summer time.
+    Fixed(FixedOffset),
+}
+
+const ZONE_FORMS: &str =
+    "an IANA time zone name like Asia/Shanghai or Europe/Berlin, or a fixed offset like +08:00";
+
+impl Zone {
+    /// China Standard Time, the zone of the shipped presets.
+    pub const SHANGHAI: Zone = Zone::Named(Tz::Asia__Shanghai);
+
+    /// Parse an IANA zone name (`Asia/Shanghai`, `UTC`) or a fixed offset
+    /// (`+08:00`, `+0800`, `+08`, `-03:30`, `Z`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming the text and the accepted forms.
+    pub fn parse(text: &str) -> Result<Zone> {
+        let text = text.trim();
+        if let Some(offset) = parse_offset(text) {
+            return Ok(Zone::Fixed(offset));
+        }
+        Tz::from_str(text)
+            .map(Zone::Named)
+            .map_err(|_| Error::invalid("time zone", text, ZONE_FORMS))
+    }
+
+    /// A fixed offset of `seconds` east of UTC.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] when the offset is not within ±24 hours.
+    pub fn fixed(seconds: i32) -> Result<Zone> {
+        FixedOffset::east_opt(seconds)
+            .map(Zone::Fixed)
+            .ok_or_else(|| Error::invalid("utc offset", seconds, "seconds within ±24 hours"))
+    }
+
+    /// The offset from UTC in force at `at`.
+    pub fn offset_at(self, at: Instant) -> FixedOffset {
+        match self {
+            Zone::Named(tz) => tz.offset_from_utc_datetime(&at.naive_utc()).fix(),
+            Zone::Fixed(offset) => offset,
+        }
+    }
+
+    /// `at` as a local time in this zone, with the offset in force then.
+    pub fn local(self, at: Instant) -> DateTime<FixedOffset> {
+        at.with_timezone(&self.offset_at(at))
+    }
+
+    /// The instant a local wall-clock time means in this zone.
+    ///
+    /// At the end of summer time a local time happens twice: the earlier
+    /// instant is taken. At its start a local time is skipped: it is read
+    /// with the offset in force before the switch, so it lands as far after
+    /// the switch as it was written after it (02:30 on a spring-forward night
+    /// in Berlin is 03:30 summer time), as RFC 5545 and Python's `zoneinfo` do.
+    pub fn instant(self, local: NaiveDateTime) -> Instant {
+        let with = |offset: FixedOffset| {
+            local.checked_sub_offset(offset).map_or_else(
+                || Utc.from_utc_datetime(&local),
+                |t| Utc.from_utc_datetime(&t),
+            )
+        };
+        match self {
+            Zone::Fixed(offset) => with(offset),
+            Zone::Named(tz) => match tz.from_local_datetime(&local) {
+                chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+                    t.with_timezone(&Utc)
+                }
+                chrono::LocalResult::None => {
+                    // In a gap: the offset just before it is that of the
+                    // instant the local time would be with the later offset,
+                    // less the gap; the offset a day earlier is that offset
+                    // for every zone with gaps shorter than a day.
+                    let before = local.checked_sub_signed(Duration::days(1)).unwrap_or(local);
+                    let offset = match tz.from_local_datetime(&before) {
+                        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+                            t.offset().fix()
+                        }
+                        chrono::LocalResult::None => Utc.fix(),
+                    };
+                    with(offset)
+                }
+            },
+        }
+    }
+}
+
+impl Default for Zone {
+    /// `Asia/Shanghai`, the zone of the shipped presets.
+    fn default() -> Self {
+        Zone::SHANGHAI
+    }
+}
+
+impl fmt::Display for Zone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Zone::Named(tz) => f.write_str(tz.name()),
+            Zone::Fixed(offset) => write!(f, "{offset}"),
+        }
+    }
+}
+
+impl FromStr for Zone {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Zone> {
+        Zone::parse(s)
+    }
+}
+
+impl Serialize for Zone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Zone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Zone, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Zone;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(ZONE_FORMS)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Zone, E> {
+                Zone::parse(v).map_err(E::custom)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Zone, E> {
+                i32::try_from(v)
+                    .ok()
+                    .and_then(|s| Zone::fixed(s).ok())
+                    .ok_or_else(|| E::custom(format!("utc offset `{v}` is not within ±24 hours")))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Zone, E> {
+                self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// `Z`, `+08`, `+0800`, `+08:00` (and `-` forms): a fixed offset.
+fn parse_offset(text: &str) -> Option<FixedOffset> {
+    if text == "Z" || text == "z" {
+        return FixedOffset::east_opt(0);
+    }
+    let (sign, rest) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    let colons = rest.matches(':').count();
+    if !digits.bytes().all(|b| b.is_ascii_digit())
+        || !(digits.len() == 2 || digits.len() == 4)
+        || colons > 1
+        || (colons == 1 && rest.find(':') != Some(2))
+    {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = digits
+        .get(2..)
+        .filter(|m| !m.is_empty())
+        .map_or(Some(0), |m| m.parse().ok())?;
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
 
 /// A half-open interval of time `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -54,85 +255,279 @@ impl Interval {
 }
 
 /// The calendar day of `at` in `zone`.
-pub fn local_day(at: Instant, zone: FixedOffset) -> NaiveDate {
-    at.with_timezone(&zone).date_naive()
+pub fn local_day(at: Instant, zone: Zone) -> NaiveDate {
+    zone.local(at).date_naive()
 }
 
-/// The first instant of calendar day `day` in `zone`.
-pub fn day_start(day: NaiveDate, zone: FixedOffset) -> Instant {
-    local_to_utc(day.and_time(chrono::NaiveTime::MIN), zone)
+/// The first instant of calendar day `day` in `zone` (local midnight, or the
+/// end of a summer-time gap where midnight is skipped).
+pub fn day_start(day: NaiveDate, zone: Zone) -> Instant {
+    zone.instant(day.and_time(NaiveTime::MIN))
 }
 
-/// The whole calendar day `day` in `zone` as an interval.
-pub fn day_interval(day: NaiveDate, zone: FixedOffset) -> Interval {
+/// The whole calendar day `day` in `zone` as an interval: 24 hours, or 23
+/// and 25 on the days summer time starts and ends.
+pub fn day_interval(day: NaiveDate, zone: Zone) -> Interval {
     let start = day_start(day, zone);
-    Interval {
-        start,
-        end: start + chrono::Duration::days(1),
-    }
+    let end = day
+        .succ_opt()
+        .map_or(start + Duration::days(1), |next| day_start(next, zone));
+    Interval { start, end }
 }
 
-fn local_to_utc(naive: NaiveDateTime, zone: FixedOffset) -> Instant {
-    // A fixed offset maps every local time to exactly one instant.
-    match zone.from_local_datetime(&naive) {
-        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
-            t.with_timezone(&Utc)
-        }
-        chrono::LocalResult::None => Utc.from_utc_datetime(&naive),
-    }
-}
+/// The forms [`parse_instant`] accepts, for error messages and the README.
+pub const TIME_FORMS: &str = "an ISO 8601 time like 2020-01-24T09:00:00+08:00, 2020-01-24 09:00+08 or 2020-01-24T01:00Z, or a local time like 2020-01-24 09:00 (in the policy's zone)";
 
-const TIME_FORMS: &str = "an ISO 8601 time with offset (2020-02-01T08:00:00+08:00), a local time (2020-02-01 08:00:00) or Unix seconds";
-
-/// Parse a time as the interchange formats write it: ISO 8601 with an offset,
-/// a naive local time (read in `zone`), or Unix seconds.
+/// Parse a time as people and exports write it, with the accepted forms
+/// listed here (a tested list of ISO 8601 forms):
+///
+/// - a date `YYYY-MM-DD`, then `T`, `t` or a space, then `HH:MM`, `HH:MM:SS`
+///   or `HH:MM:SS.fraction` (up to nanoseconds; `,` as decimal mark too);
+/// - then, optionally after one space, an offset `Z`, `UTC`, `+08`, `+0800`
+///   or `+08:00` (or `-`): the time is that instant (PostgreSQL writes
+///   `2020-01-24 09:00:00+08`);
+/// - without an offset, a local time in `zone`, through the zone's
+///   summer-time rules (see [`Zone::instant`]).
+///
+/// A bare number is never a time here: Unix seconds are read only where a
+/// format allows them ([`parse_unix_seconds`]), and the error says what the
+/// number looks like (an Excel day serial, Unix milliseconds ...).
+///
+/// ```
+/// let zone = precinct::Zone::SHANGHAI;
+/// let t = precinct::parse_instant("2020-01-24 09:00:00+08", zone).unwrap();
+/// assert_eq!(t.to_rfc3339(), "2020-01-24T01:00:00+00:00");
+/// let err = precinct::parse_instant("43853", zone).unwrap_err().to_string();
+/// assert!(err.contains("Excel day serial for 2020-01-23"), "{err}");
+/// ```
 ///
 /// # Errors
 /// [`Error::InvalidValue`] naming the text and the accepted forms.
-pub fn parse_instant(text: &str, zone: FixedOffset) -> Result<Instant> {
+pub fn parse_instant(text: &str, zone: Zone) -> Result<Instant> {
     let text = text.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(t.with_timezone(&Utc));
+    match parse_iso(text) {
+        Some((local, Some(offset))) => Ok(local.checked_sub_offset(offset).map_or_else(
+            || Utc.from_utc_datetime(&local),
+            |t| Utc.from_utc_datetime(&t),
+        )),
+        Some((local, None)) => Ok(zone.instant(local)),
+        None => Err(Error::invalid("time", text, not_a(text, TIME_FORMS))),
     }
-    if !text.is_empty()
-        && text.bytes().all(|b| b.is_ascii_digit() || b == b'-')
-        && !text.contains("--")
+}
+
+/// The expectation of an error message, with a guess at what a bare number
+/// is when the text is one.
+fn not_a(text: &str, forms: &str) -> String {
+    match number_looks_like(text) {
+        Some(guess) => {
+            format!("{forms}; a bare number is not a time, and this one looks like {guess}")
+        }
+        None => forms.to_string(),
+    }
+}
+
+/// What a bare number in a time or date column most likely is.
+fn number_looks_like(text: &str) -> Option<String> {
+    let value: f64 = text.parse().ok().filter(|v: &f64| v.is_finite())?;
+    if !text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
     {
-        if let Ok(secs) = text.parse::<i64>() {
-            if let Some(t) = DateTime::from_timestamp(secs, 0) {
-                return Ok(t);
+        return None;
+    }
+    let plausible = TimeBounds::default();
+    let unix = |scale: f64| {
+        let seconds = value / scale;
+        if !(-1e12..1e12).contains(&seconds) {
+            return None;
+        }
+        DateTime::from_timestamp(seconds.floor() as i64, 0).filter(|t| plausible.contains(*t))
+    };
+    let whole = value.fract() == 0.0;
+    if whole && text.len() == 8 {
+        if let Ok(d) = NaiveDate::parse_from_str(text, "%Y%m%d") {
+            if (1900..=2100).contains(&d.year()) {
+                return Some(format!(
+                    "a date written without dashes ({d}); write it as {d}"
+                ));
             }
         }
     }
-    for form in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
+    // Excel's 1900 date system: serial 1 is 1900-01-01 and 1900 is counted as a
+    // leap year, so from 1 March 1900 on the day is 1899-12-30 plus the serial.
+    if (25_569.0..73_051.0).contains(&value) {
+        let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+        let day = epoch.checked_add_signed(Duration::days(value.floor() as i64))?;
+        return Some(if whole {
+            format!("an Excel day serial for {day}; format the column as a date before saving")
+        } else {
+            let seconds = (value.fract() * 86_400.0).round() as u32;
+            let time = NaiveTime::from_num_seconds_from_midnight_opt(seconds.min(86_399), 0)?;
+            format!(
+                "an Excel date-time serial for {day} {}; format the column as a date and time before saving",
+                time.format("%H:%M")
+            )
+        });
+    }
+    for (scale, unit) in [
+        (1.0, "Unix seconds"),
+        (1e3, "Unix milliseconds"),
+        (1e6, "Unix microseconds"),
+        (1e9, "Unix nanoseconds"),
     ] {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(text, form) {
-            return Ok(local_to_utc(naive, zone));
+        if let Some(t) = unix(scale) {
+            return Some(format!("{unit} ({})", t.format("%Y-%m-%dT%H:%M:%SZ")));
         }
     }
-    for form in [
-        "%Y-%m-%d %H:%M:%S%z",
-        "%Y-%m-%dT%H:%M:%S%z",
-        "%Y-%m-%d %H:%M:%S%:z",
-    ] {
-        if let Ok(t) = DateTime::parse_from_str(text, form) {
-            return Ok(t.with_timezone(&Utc));
+    None
+}
+
+/// The range in which a bare number of Unix seconds is taken as a time:
+/// outside it the number is more likely something else (an Excel serial,
+/// milliseconds, a row number). Default: the years 2000 to 2100, UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeBounds {
+    /// The earliest plausible instant.
+    pub earliest: Instant,
+    /// The first instant no longer plausible.
+    pub end: Instant,
+}
+
+impl TimeBounds {
+    /// From the first instant of year `first` to the last of year `last` (UTC).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] when `last` is before `first` or a year is out
+    /// of chrono's range.
+    pub fn years(first: i32, last: i32) -> Result<TimeBounds> {
+        let start = |y: i32| {
+            NaiveDate::from_ymd_opt(y, 1, 1)
+                .map(|d| Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)))
+        };
+        match (start(first), last.checked_add(1).and_then(start)) {
+            (Some(earliest), Some(end)) if first <= last => Ok(TimeBounds { earliest, end }),
+            _ => Err(Error::invalid(
+                "plausible years",
+                format!("{first} to {last}"),
+                "a first year not after the last, within ±262,000",
+            )),
         }
     }
-    Err(Error::invalid("time", text, TIME_FORMS))
+
+    /// Whether `at` is plausible.
+    pub fn contains(&self, at: Instant) -> bool {
+        self.earliest <= at && at < self.end
+    }
+}
+
+impl Default for TimeBounds {
+    fn default() -> Self {
+        TimeBounds {
+            earliest: DateTime::from_timestamp(946_684_800, 0).unwrap_or_default(),
+            end: DateTime::from_timestamp(4_133_980_800, 0).unwrap_or_default(),
+        }
+    }
+}
+
+/// Read a whole number of Unix seconds, accepted only inside `bounds`.
+///
+/// Returns `Ok(None)` when `text` is not a bare integer, so that callers can
+/// try the other forms.
+///
+/// # Errors
+/// [`Error::InvalidValue`] for an integer outside `bounds`, naming the unit it
+/// more likely is (Excel day serial, milliseconds ...).
+pub fn parse_unix_seconds(text: &str, bounds: TimeBounds) -> Result<Option<i64>> {
+    let text = text.trim();
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(None);
+    }
+    let at = text
+        .parse::<i64>()
+        .ok()
+        .and_then(|s| DateTime::from_timestamp(s, 0));
+    match at {
+        Some(t) if bounds.contains(t) => Ok(Some(t.timestamp())),
+        _ => {
+            let read = at.map_or_else(String::new, |t| {
+                format!(" (as Unix seconds {})", t.format("%Y-%m-%dT%H:%M:%SZ"))
+            });
+            let guess = number_looks_like(text)
+                .filter(|g| !g.starts_with("Unix seconds"))
+                .map_or_else(String::new, |g| format!("; it looks like {g}"));
+            Err(Error::invalid(
+                "time",
+                text,
+                format!(
+                    "Unix seconds between {} and {}{read}{guess}",
+                    bounds.earliest.format("%Y-%m-%d"),
+                    (bounds.end - Duration::seconds(1)).format("%Y-%m-%d")
+                ),
+            ))
+        }
+    }
 }
 
 /// Parse a plain calendar date `YYYY-MM-DD`.
 ///
 /// # Errors
-/// [`Error::InvalidValue`] when the text is not such a date.
+/// [`Error::InvalidValue`] when the text is not such a date; for a bare
+/// number, the message says what it looks like (an Excel day serial ...).
 pub fn parse_date(text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid("date", text, "a date like 2020-02-01"))
+    let trimmed = text.trim();
+    NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+        .ok()
+        .filter(|_| trimmed.len() == 10)
+        .ok_or_else(|| Error::invalid("date", trimmed, not_a(trimmed, "a date like 2020-02-01")))
+}
+
+/// Split an ISO 8601 time into its local part and its offset, if written.
+fn parse_iso(text: &str) -> Option<(NaiveDateTime, Option<FixedOffset>)> {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = text.get(range)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    if b.len() < 16
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+    {
+        return None;
+    }
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)?;
+    let (hour, minute) = (digits(11..13)?, digits(14..16)?);
+    let mut rest = &text[16..];
+    let mut second = 0;
+    let mut nanos = 0;
+    if let Some(r) = rest.strip_prefix(':') {
+        second = digits(17..19)?;
+        rest = r.get(2..)?;
+        if let Some(r) = rest.strip_prefix(['.', ',']) {
+            let n = r.bytes().take_while(u8::is_ascii_digit).count();
+            if n == 0 || n > 9 {
+                return None;
+            }
+            nanos = r[..n].parse::<u32>().ok()? * 10u32.pow(9 - n as u32);
+            rest = &r[n..];
+        }
+    }
+    let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
+    let local = date.and_time(time);
+    let offset = rest.strip_prefix(' ').unwrap_or(rest);
+    if rest.is_empty() {
+        return Some((local, None));
+    }
+    let offset = match offset {
+        "UTC" | "utc" | "GMT" => FixedOffset::east_opt(0),
+        other => parse_offset(other),
+    }?;
+    Some((local, Some(offset)))
 }
 
 /// A time that may be given as a plain date (real line lists often are).
@@ -178,19 +573,29 @@ impl From<DateOrTimeForms> for DateOrTime {
 }
 
 impl DateOrTime {
-    /// Parse either a date or a time (see [`parse_instant`]).
+    /// Parse either a date `YYYY-MM-DD` or a time (see [`parse_instant`]).
+    /// A bare number is neither: the error says what it looks like.
     ///
     /// # Errors
     /// [`Error::InvalidValue`] when the text is neither.
-    pub fn parse(text: &str, zone: FixedOffset) -> Result<Self> {
+    pub fn parse(text: &str, zone: Zone) -> Result<Self> {
         if let Ok(d) = parse_date(text) {
             return Ok(DateOrTime::Date(d));
         }
-        parse_instant(text, zone).map(DateOrTime::Time)
+        parse_instant(text, zone)
+            .map(DateOrTime::Time)
+            .map_err(|_| {
+                let text = text.trim();
+                Error::invalid(
+                    "date or time",
+                    text,
+                    not_a(text, &format!("a date like 2020-01-24, or {TIME_FORMS}")),
+                )
+            })
     }
 
     /// The earliest instant the value can mean (a date means its first instant).
-    pub fn earliest(self, zone: FixedOffset) -> Instant {
+    pub fn earliest(self, zone: Zone) -> Instant {
         match self {
             DateOrTime::Date(d) => day_start(d, zone),
             DateOrTime::Time(t) => t,
@@ -198,7 +603,7 @@ impl DateOrTime {
     }
 
     /// The calendar day in `zone`.
-    pub fn day(self, zone: FixedOffset) -> NaiveDate {
+    pub fn day(self, zone: Zone) -> NaiveDate {
         match self {
             DateOrTime::Date(d) => d,
             DateOrTime::Time(t) => local_day(t, zone),
@@ -206,7 +611,7 @@ impl DateOrTime {
     }
 
     /// Render as the interchange formats write it.
-    pub fn render(self, zone: FixedOffset) -> String {
+    pub fn render(self, zone: Zone) -> String {
         match self {
             DateOrTime::Date(d) => d.to_string(),
             DateOrTime::Time(t) => render_instant(t, zone),
@@ -214,9 +619,9 @@ impl DateOrTime {
     }
 }
 
-/// Render an instant as ISO 8601 with the zone's offset, whole seconds.
-pub fn render_instant(at: Instant, zone: FixedOffset) -> String {
-    at.with_timezone(&zone)
+/// Render an instant as ISO 8601 in `zone`, with the offset in force then.
+pub fn render_instant(at: Instant, zone: Zone) -> String {
+    zone.local(at)
         .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
@@ -224,29 +629,216 @@ pub fn render_instant(at: Instant, zone: FixedOffset) -> String {
 mod tests {
     use super::*;
 
-    fn cst() -> FixedOffset {
-        FixedOffset::east_opt(8 * 3600).unwrap()
+    fn cst() -> Zone {
+        Zone::SHANGHAI
+    }
+
+    fn utc(text: &str) -> Instant {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     #[test]
-    fn parses_every_interchange_form_to_the_same_instant() {
-        let want = Utc.with_ymd_and_hms(2020, 2, 1, 0, 0, 0).unwrap();
+    fn parses_every_accepted_form_to_the_same_instant() {
+        let want = utc("2020-01-24T01:00:00Z");
         for text in [
-            "2020-02-01T08:00:00+08:00",
-            "2020-02-01T00:00:00Z",
-            "2020-02-01 08:00:00",
-            "2020-02-01T08:00",
-            "1580515200",
+            "2020-01-24T09:00:00+08:00",
+            "2020-01-24T01:00:00Z",
+            "2020-01-24t01:00:00z",
+            "2020-01-24 09:00:00+08",
+            "2020-01-24 09:00:00+0800",
+            "2020-01-24 09:00:00 +08:00",
+            "2020-01-24T09:00+08:00",
+            "2020-01-24 09:00+08",
+            "2020-01-24T01:00Z",
+            "2020-01-24 01:00:00 UTC",
+            "2020-01-24 09:00:00.000+08",
+            "2020-01-24T09:00:00,000000000+08:00",
+            "2020-01-23T20:00:00-05:00",
+            "2020-01-24 09:00:00",
+            "2020-01-24T09:00",
+            " 2020-01-24 09:00 ",
         ] {
             assert_eq!(parse_instant(text, cst()).unwrap(), want, "{text}");
+        }
+        assert_eq!(
+            parse_instant("2020-01-24 09:00:00.25+08", cst()).unwrap(),
+            want + Duration::milliseconds(250)
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_time_naming_the_forms() {
+        for text in [
+            "yesterday",
+            "2020-01-24",
+            "2020-01-24 9:00",
+            "2020-01-24 09:00:0",
+            "2020-01-24 25:00",
+            "2020-02-30 09:00",
+            "2020-01-24 09:00+8",
+            "2020-01-24 09:00+08:00:00",
+            "2020-01-24 09:00 Asia/Shanghai",
+            "2020-01-24 09:00:00.1234567890+08",
+            "24/01/2020 09:00",
+            "",
+        ] {
+            let err = parse_instant(text, cst()).unwrap_err().to_string();
+            assert!(err.contains("ISO 8601"), "{text}: {err}");
         }
     }
 
     #[test]
-    fn bad_time_says_which_forms_are_accepted() {
-        let err = parse_instant("yesterday", cst()).unwrap_err().to_string();
-        assert!(err.contains("`yesterday`"), "{err}");
-        assert!(err.contains("Unix seconds"), "{err}");
+    fn a_bare_number_is_never_a_time_and_the_error_names_its_likely_unit() {
+        for (text, guess) in [
+            ("43853", "an Excel day serial for 2020-01-23"),
+            (
+                "43853.375",
+                "an Excel date-time serial for 2020-01-23 09:00",
+            ),
+            ("1579827600", "Unix seconds (2020-01-24T01:00:00Z)"),
+            ("1579827600000", "Unix milliseconds (2020-01-24T01:00:00Z)"),
+            ("1579827600000000", "Unix microseconds"),
+            ("20200124", "a date written without dashes (2020-01-24)"),
+        ] {
+            let err = parse_instant(text, cst()).unwrap_err().to_string();
+            assert!(err.contains(guess), "{text}: {err}");
+            let err = DateOrTime::parse(text, cst()).unwrap_err().to_string();
+            assert!(err.contains(guess), "{text}: {err}");
+            let err = parse_date(text).unwrap_err().to_string();
+            assert!(err.contains(guess), "{text}: {err}");
+        }
+        // A number with no likely reading still says what was expected.
+        let err = parse_instant("7", cst()).unwrap_err().to_string();
+        assert!(err.contains("`7`") && err.contains("ISO 8601"), "{err}");
+    }
+
+    #[test]
+    fn unix_seconds_only_inside_the_plausible_range() {
+        let b = TimeBounds::default();
+        assert_eq!(
+            parse_unix_seconds("1579827600", b).unwrap(),
+            Some(1_579_827_600)
+        );
+        assert_eq!(parse_unix_seconds("2020-01-24", b).unwrap(), None);
+        assert_eq!(parse_unix_seconds("12.5", b).unwrap(), None);
+        for (text, says) in [
+            ("43853", "Excel day serial for 2020-01-23"),
+            ("1579827600000", "Unix milliseconds (2020-01-24T01:00:00Z)"),
+            ("946684799", "as Unix seconds 1999-12-31T23:59:59Z"),
+            ("4133980800", "as Unix seconds 2101-01-01T00:00:00Z"),
+            ("-1", "1969-12-31"),
+            ("99999999999999999999", "between 2000-01-01 and 2100-12-31"),
+        ] {
+            let err = parse_unix_seconds(text, b).unwrap_err().to_string();
+            assert!(err.contains(says), "{text}: {err}");
+        }
+        assert!(parse_unix_seconds("946684800", b).unwrap().is_some());
+        assert!(parse_unix_seconds("4133980799", b).unwrap().is_some());
+        let wide = TimeBounds::years(1970, 2200).unwrap();
+        assert_eq!(parse_unix_seconds("43853", wide).unwrap(), Some(43853));
+        assert!(TimeBounds::years(2020, 2019).is_err());
+        assert!(TimeBounds::years(i32::MAX, i32::MAX).is_err());
+    }
+
+    #[test]
+    fn zones_parse_by_name_or_offset() {
+        assert_eq!(Zone::parse("Asia/Shanghai").unwrap(), Zone::SHANGHAI);
+        for (text, seconds) in [
+            ("+08:00", 28_800),
+            ("+0800", 28_800),
+            ("+08", 28_800),
+            ("-03:30", -12_600),
+            ("Z", 0),
+        ] {
+            assert_eq!(
+                Zone::parse(text).unwrap(),
+                Zone::fixed(seconds).unwrap(),
+                "{text}"
+            );
+        }
+        for bad in ["Europe/Berln", "+8", "+24:00", "+08:60", "", "08:00"] {
+            let err = Zone::parse(bad).unwrap_err().to_string();
+            assert!(err.contains("IANA time zone name"), "{bad}: {err}");
+        }
+        assert!(Zone::fixed(90_000).is_err());
+    }
+
+    #[test]
+    fn zones_serialize_as_text_and_read_legacy_offsets() {
+        let berlin = Zone::parse("Europe/Berlin").unwrap();
+        assert_eq!(serde_json::to_string(&berlin).unwrap(), "\"Europe/Berlin\"");
+        assert_eq!(
+            serde_json::from_str::<Zone>("\"Europe/Berlin\"").unwrap(),
+            berlin
+        );
+        assert_eq!(
+            serde_json::from_str::<Zone>("28800").unwrap(),
+            Zone::fixed(28_800).unwrap()
+        );
+        assert_eq!(
+            serde_json::to_string(&Zone::fixed(28_800).unwrap()).unwrap(),
+            "\"+08:00\""
+        );
+        assert!(serde_json::from_str::<Zone>("90000").is_err());
+        assert!(serde_json::from_str::<Zone>("\"Mars/Olympus\"").is_err());
+    }
+
+    #[test]
+    fn local_times_cross_summer_time_switches() {
+        let berlin = Zone::parse("Europe/Berlin").unwrap();
+        // 29 March 2020: 02:00 CET became 03:00 CEST.
+        let at = |t: &str| parse_instant(t, berlin).unwrap();
+        assert_eq!(at("2020-03-29 01:59"), utc("2020-03-29T00:59:00Z"));
+        assert_eq!(at("2020-03-29 03:00"), utc("2020-03-29T01:00:00Z"));
+        // A skipped local time lands as far after the switch as it was written.
+        assert_eq!(at("2020-03-29 02:30"), utc("2020-03-29T01:30:00Z"));
+        // 25 October 2020: 03:00 CEST became 02:00 CET; 02:30 happened twice.
+        assert_eq!(at("2020-10-25 02:30"), utc("2020-10-25T00:30:00Z"));
+        assert_eq!(at("2020-10-25 03:30"), utc("2020-10-25T02:30:00Z"));
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        assert_eq!(day_interval(day("2020-03-29"), berlin).seconds(), 23 * 3600);
+        assert_eq!(day_interval(day("2020-10-25"), berlin).seconds(), 25 * 3600);
+        assert_eq!(day_interval(day("2020-07-01"), berlin).seconds(), 24 * 3600);
+        // 23:30 UTC on 30 June is already 1 July in Berlin in summer, not in winter.
+        assert_eq!(
+            local_day(utc("2020-06-30T22:30:00Z"), berlin),
+            day("2020-07-01")
+        );
+        assert_eq!(
+            local_day(utc("2020-12-31T22:30:00Z"), berlin),
+            day("2020-12-31")
+        );
+        assert_eq!(
+            render_instant(utc("2020-07-01T10:00:00Z"), berlin),
+            "2020-07-01T12:00:00+02:00"
+        );
+        assert_eq!(
+            render_instant(utc("2020-01-01T10:00:00Z"), berlin),
+            "2020-01-01T11:00:00+01:00"
+        );
+        // Toronto's switch is at 02:00 local on 8 March 2020.
+        let toronto = Zone::parse("America/Toronto").unwrap();
+        assert_eq!(
+            day_start(day("2020-03-08"), toronto),
+            utc("2020-03-08T05:00:00Z")
+        );
+        assert_eq!(
+            day_start(day("2020-03-09"), toronto),
+            utc("2020-03-09T04:00:00Z")
+        );
+        // Where midnight itself is skipped (Santiago, 2020-09-06) the day
+        // starts at the switch.
+        let santiago = Zone::parse("America/Santiago").unwrap();
+        assert_eq!(
+            day_start(day("2020-09-06"), santiago),
+            utc("2020-09-06T04:00:00Z")
+        );
+        assert_eq!(
+            local_day(day_start(day("2020-09-06"), santiago), santiago),
+            day("2020-09-06")
+        );
     }
 
     #[test]
@@ -257,14 +849,11 @@ mod tests {
             NaiveDate::from_ymd_opt(2020, 2, 1).unwrap()
         );
         assert_eq!(
-            local_day(t, FixedOffset::east_opt(0).unwrap()).to_string(),
+            local_day(t, Zone::fixed(0).unwrap()).to_string(),
             "2020-02-01"
         );
         let d = NaiveDate::from_ymd_opt(2020, 2, 2).unwrap();
-        assert_eq!(
-            day_start(d, cst()),
-            parse_instant("2020-02-01T16:00:00Z", cst()).unwrap()
-        );
+        assert_eq!(day_start(d, cst()), utc("2020-02-01T16:00:00Z"));
     }
 
     #[test]
@@ -284,6 +873,10 @@ mod tests {
         let t = DateOrTime::parse("2020-02-01 10:00", cst()).unwrap();
         assert_eq!(t.render(cst()), "2020-02-01T10:00:00+08:00");
         assert_eq!(d.earliest(cst()), day_start(d.day(cst()), cst()));
+        let err = DateOrTime::parse("2020-2-1", cst())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a date like 2020-01-24"), "{err}");
     }
 
     #[test]

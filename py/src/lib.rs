@@ -7,12 +7,13 @@
 // PyO3 hands arguments over by value (arrays, lists); that is its idiom.
 #![allow(clippy::needless_pass_by_value)]
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use numpy::{IntoPyArray, PyReadonlyArray1};
+use precinct::Zone;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3::types::{PyBytes, PyCFunction, PyDict, PyList, PyTuple};
 use pythonize::{depythonize, pythonize};
 
 use precinct::{Error, Instant, Policy};
@@ -170,15 +171,26 @@ fn to_py<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound
 fn from_py<T: serde::de::DeserializeOwned>(
     what: &str,
     obj: &Bound<'_, PyAny>,
-    zone: FixedOffset,
+    zone: Zone,
 ) -> PyResult<T> {
-    let plain = convert(obj.py(), "to_core")?.call1((obj, zone.local_minus_utc()))?;
+    // Naive datetimes are placed in the zone by the core's rules (summer
+    // time included), through this callback.
+    let localize = PyCFunction::new_closure(
+        obj.py(),
+        None,
+        None,
+        move |args: &Bound<'_, PyTuple>, _: Option<&Bound<'_, PyDict>>| -> PyResult<String> {
+            let local: NaiveDateTime = args.get_item(0)?.extract()?;
+            Ok(zone.instant(local).to_rfc3339())
+        },
+    )?;
+    let plain = convert(obj.py(), "to_core")?.call1((obj, localize))?;
     depythonize(&plain).map_err(|e| InvalidValue::new_err(format!("{what}: {e}")))
 }
 
 /// A command dict as a core command; a document failing its checks raises
 /// `InvalidIdentityDocument`.
-fn command_from_py(obj: &Bound<'_, PyAny>, zone: FixedOffset) -> PyResult<precinct::Command> {
+fn command_from_py(obj: &Bound<'_, PyAny>, zone: Zone) -> PyResult<precinct::Command> {
     let json: serde_json::Value = from_py("command", obj, zone)?;
     ok(precinct::Command::from_json(&json))
 }
@@ -195,16 +207,12 @@ fn records<'py, T: serde::Serialize>(py: Python<'py>, rows: &[T]) -> PyResult<Bo
 }
 
 /// A moment: an aware `datetime`, a naive one (read in `zone`), ISO text or Unix seconds.
-fn instant(obj: &Bound<'_, PyAny>, zone: FixedOffset) -> PyResult<Instant> {
+fn instant(obj: &Bound<'_, PyAny>, zone: Zone) -> PyResult<Instant> {
     if let Ok(t) = obj.extract::<DateTime<FixedOffset>>() {
         return Ok(t.with_timezone(&Utc));
     }
     if let Ok(t) = obj.extract::<NaiveDateTime>() {
-        return zone
-            .from_local_datetime(&t)
-            .single()
-            .map(|t| t.with_timezone(&Utc))
-            .ok_or_else(|| InvalidValue::new_err(format!("time {t} does not exist in the zone")));
+        return Ok(zone.instant(t));
     }
     if let Ok(s) = obj.extract::<i64>() {
         return DateTime::from_timestamp(s, 0)
@@ -218,7 +226,7 @@ fn instant(obj: &Bound<'_, PyAny>, zone: FixedOffset) -> PyResult<Instant> {
     ))
 }
 
-fn seconds(obj: &Bound<'_, PyAny>, zone: FixedOffset) -> PyResult<i64> {
+fn seconds(obj: &Bound<'_, PyAny>, zone: Zone) -> PyResult<i64> {
     Ok(instant(obj, zone)?.timestamp())
 }
 
@@ -717,7 +725,7 @@ struct Book {
 }
 
 impl Book {
-    fn zone(&self) -> FixedOffset {
+    fn zone(&self) -> Zone {
         self.inner.policy().zone()
     }
 

@@ -7,7 +7,8 @@
 // which), and wasm-bindgen hands arguments over by value.
 #![allow(clippy::missing_errors_doc, clippy::needless_pass_by_value)]
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, NaiveDate};
+use precinct::Zone;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -158,7 +159,7 @@ fn from_js<T: serde::de::DeserializeOwned>(what: &str, value: &JsValue) -> Resul
 }
 
 /// A moment: a `Date`, an ISO string (naive ones in `zone`) or Unix seconds.
-fn instant(value: &JsValue, zone: FixedOffset) -> Result<Instant, JsValue> {
+fn instant(value: &JsValue, zone: Zone) -> Result<Instant, JsValue> {
     if let Some(date) = value.dyn_ref::<js_sys::Date>() {
         let ms = date.get_time();
         if ms.is_nan() {
@@ -178,7 +179,7 @@ fn instant(value: &JsValue, zone: FixedOffset) -> Result<Instant, JsValue> {
     ))
 }
 
-fn default_zone() -> FixedOffset {
+fn default_zone() -> Zone {
     Policy::default().zone()
 }
 
@@ -328,7 +329,7 @@ struct DayGraphOut<'a> {
     max_degree_person: Option<&'a str>,
 }
 
-fn seconds_of(v: &Value, zone: FixedOffset) -> Result<i64, JsValue> {
+fn seconds_of(v: &Value, zone: Zone) -> Result<i64, JsValue> {
     match v {
         Value::Number(n) => n.as_i64().ok_or_else(|| invalid("time", n)),
         Value::String(s) => Ok(ok(precinct::parse_instant(s, zone))?.timestamp()),
@@ -490,7 +491,7 @@ impl Book {
         })
     }
 
-    fn zone(&self) -> FixedOffset {
+    fn zone(&self) -> Zone {
         self.inner.policy().zone()
     }
 

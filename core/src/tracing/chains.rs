@@ -5,11 +5,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::contacts::Case;
 use crate::ids::CaseId;
+use crate::time::Zone;
 
 /// A link between cases that cannot be followed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,7 +93,7 @@ fn find(root: &mut [usize], mut i: usize) -> usize {
 /// b.infected_by = Some("A".into());
 /// let mut c = Case::new("C", "pc", d);
 /// c.infected_by = Some("C".into());
-/// let r = chains(&[a, b, c], chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+/// let r = chains(&[a, b, c], precinct::Zone::SHANGHAI);
 /// assert_eq!(r.longest_chain.len(), 2);
 /// assert_eq!(r.problems.len(), 1);
 /// ```
@@ -100,7 +101,7 @@ fn find(root: &mut [usize], mut i: usize) -> usize {
     clippy::too_many_lines,
     reason = "one pass per statistic reads best in order"
 )]
-pub fn chains(cases: &[Case], zone: FixedOffset) -> ChainReport {
+pub fn chains(cases: &[Case], zone: Zone) -> ChainReport {
     let mut problems = Vec::new();
     let mut ids: Vec<CaseId> = Vec::new();
     let mut index: BTreeMap<&CaseId, usize> = BTreeMap::new();
@@ -290,8 +291,8 @@ mod tests {
         c
     }
 
-    fn zone() -> FixedOffset {
-        FixedOffset::east_opt(8 * 3600).unwrap()
+    fn zone() -> Zone {
+        Zone::SHANGHAI
     }
 
     #[test]

@@ -10,13 +10,13 @@
 //! (numerically for integer ids), and rows sorted by (place, start, end,
 //! person). The same visits give the same index in whatever order they come.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+pub use crate::ids::id_order;
 
 /// Strings numbered densely. In a built [`Visits`], numbers follow id order.
 /// Each name is held once, shared by the list and the lookup table.
@@ -83,27 +83,6 @@ impl Interner {
             sorted.push(std::mem::replace(&mut names[old as usize], Arc::from("")));
         }
         (Interner::from_names(sorted), new_of_old)
-    }
-}
-
-/// The order of ids: integers (decimal digits) numerically and before other
-/// ids, which sort as text.
-pub fn id_order(a: &str, b: &str) -> Ordering {
-    fn numeric(s: &str) -> Option<&str> {
-        (!s.is_empty() && s.bytes().all(|c| c.is_ascii_digit())).then(|| {
-            let t = s.trim_start_matches('0');
-            if t.is_empty() {
-                "0"
-            } else {
-                t
-            }
-        })
-    }
-    match (numeric(a), numeric(b)) {
-        (Some(x), Some(y)) => x.len().cmp(&y.len()).then(x.cmp(y)).then(a.cmp(b)),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => a.cmp(b),
     }
 }
 
@@ -661,8 +640,8 @@ mod tests {
             Visits::from_integer_columns(&[1 << 40, -3], &[0, 0], &[0, 5], &[9, 9]).unwrap();
         assert_eq!(sparse.persons().len(), 2);
         assert!(sparse.persons().get("1099511627776").is_some());
-        assert_eq!(id_order("007", "7"), Ordering::Less);
-        assert_eq!(id_order("2", "a"), Ordering::Less);
+        assert_eq!(id_order("007", "7"), std::cmp::Ordering::Less);
+        assert_eq!(id_order("2", "a"), std::cmp::Ordering::Less);
     }
 
     #[test]

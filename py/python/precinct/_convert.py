@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any, Dict, Iterable, List, Mapping, Sequence
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Sequence
 
 import numpy as np
 
@@ -31,21 +31,22 @@ def from_core(obj: Any) -> Any:
     return obj
 
 
-def to_core(obj: Any, zone_seconds: int) -> Any:
-    """`datetime`s (naive ones in the policy's zone) and `date`s become ISO
-    text, numpy scalars plain numbers, tuples lists, at any depth."""
+def to_core(obj: Any, localize: Callable[[_dt.datetime], str]) -> Any:
+    """`datetime`s and `date`s become ISO text (naive datetimes through
+    `localize`, the core's reading of local times in the policy's zone),
+    numpy scalars plain numbers, tuples lists, at any depth."""
     if isinstance(obj, _dt.datetime):
         if obj.tzinfo is None:
-            obj = obj.replace(tzinfo=_dt.timezone(_dt.timedelta(seconds=zone_seconds)))
+            return localize(obj)
         return obj.isoformat()
     if isinstance(obj, _dt.date):
         return obj.isoformat()
     if isinstance(obj, np.generic):
         return obj.item()
     if isinstance(obj, Mapping):
-        return {k: to_core(v, zone_seconds) for k, v in obj.items()}
+        return {k: to_core(v, localize) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [to_core(v, zone_seconds) for v in obj]
+        return [to_core(v, localize) for v in obj]
     return obj
 
 
