@@ -275,6 +275,29 @@ pub fn day_interval(day: NaiveDate, zone: Zone) -> Interval {
     Interval { start, end }
 }
 
+/// The same local wall-clock time `days` calendar days after `at` (before,
+/// when negative) in `zone`: what "14 days of observation" or "2 days before
+/// onset" mean to a station, 24 hours a day except across a summer-time
+/// switch. Saturates at the ends of the representable range.
+///
+/// ```
+/// use precinct::{add_days, parse_instant, render_instant, Zone};
+/// let berlin: Zone = "Europe/Berlin".parse().unwrap();
+/// let before = parse_instant("2020-03-28 09:00", berlin).unwrap();
+/// let after = add_days(before, 14, berlin);
+/// assert_eq!(render_instant(after, berlin), "2020-04-11T09:00:00+02:00");
+/// assert_eq!((after - before).num_hours(), 14 * 24 - 1);
+/// ```
+pub fn add_days(at: Instant, days: i64, zone: Zone) -> Instant {
+    let local = zone.local(at).naive_local();
+    let moved = Duration::try_days(days).and_then(|d| local.checked_add_signed(d));
+    match moved {
+        Some(t) => zone.instant(t),
+        None if days < 0 => DateTime::<Utc>::MIN_UTC,
+        None => DateTime::<Utc>::MAX_UTC,
+    }
+}
+
 /// The forms [`parse_instant`] accepts, for error messages and the README.
 pub const TIME_FORMS: &str = "an ISO 8601 time like 2020-01-24T09:00:00+08:00, 2020-01-24 09:00+08 or 2020-01-24T01:00Z, or a local time like 2020-01-24 09:00 (in the policy's zone)";
 

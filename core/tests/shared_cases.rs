@@ -361,3 +361,40 @@ fn ds4c_chains_report_problems_without_looping() {
     );
     assert!(!report.serial_intervals.is_empty());
 }
+
+#[test]
+fn time_forms() {
+    let cases = json("time_forms.json");
+    for c in cases["times"].as_array().unwrap() {
+        let text = c["text"].as_str().unwrap();
+        let zone: Zone = c["zone"].as_str().unwrap().parse().unwrap();
+        let got = parse_instant(text, zone);
+        match c["utc"].as_str() {
+            Some(utc) => assert_eq!(
+                got.unwrap()
+                    .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                utc,
+                "{text} in {zone}"
+            ),
+            None => {
+                let err = got.unwrap_err().to_string();
+                let want = c["error"].as_str().unwrap();
+                assert!(err.contains(want), "{text}: {err}");
+            }
+        }
+    }
+    let policy = Policy::preset("nhc-2020").unwrap();
+    for c in cases["visit_times"].as_array().unwrap() {
+        let text = c["text"].as_str().unwrap();
+        let csv = format!("person_id,place_id,start,end\np,m,{text},{text}\n");
+        let got = read_visits(csv.as_bytes(), &policy);
+        match c["start"].as_i64() {
+            Some(start) => assert_eq!(got.unwrap().iter().next().unwrap().start, start, "{text}"),
+            None => {
+                let err = got.unwrap_err().to_string();
+                let want = c["error"].as_str().unwrap();
+                assert!(err.contains(want), "{text}: {err}");
+            }
+        }
+    }
+}

@@ -111,3 +111,18 @@ def test_chains_of_the_mers_outbreak():
     report = precinct.chains(precinct.read_cases("\n".join(lines) + "\n"))
     top = max(report["secondary_cases"].items(), key=lambda kv: kv[1])
     assert top[0] == "SK_14"
+
+
+TIME_FORMS = cases("time_forms.json")["visit_times"]
+
+
+@pytest.mark.parametrize("c", TIME_FORMS, ids=lambda c: c["text"])
+def test_visit_times_as_real_files_write_them(c):
+    text = f"person_id,place_id,start,end\np,m,{c['text']},{c['text']}\n"
+    if "error" in c:
+        with pytest.raises(precinct.DataImportError) as e:
+            precinct.Visits.from_csv(text)
+        assert c["error"] in str(e.value)
+        return
+    written = precinct.Visits.from_csv(text).to_csv().splitlines()[1].split(",")
+    assert int(dt.datetime.fromisoformat(written[2]).timestamp()) == c["start"]

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use chrono::{DateTime, Duration};
+use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 
 use super::copresence::{contacts_by_place, Window};
@@ -14,7 +14,9 @@ use crate::error::{Error, Result};
 use crate::household::Residents;
 use crate::ids::{CaseId, HouseholdId, PersonId, PlaceId};
 use crate::policy::Policy;
-use crate::time::{local_day, render_instant, DateOrTime, Instant, Interval};
+use crate::time::{
+    add_days, day_interval, local_day, render_instant, DateOrTime, Instant, Interval,
+};
 
 /// A confirmed case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,7 +80,7 @@ pub fn exposure_window(case: &Case, policy: &Policy) -> Result<ExposureWindow> {
         (None, Some(s)) => (s, "sampling"),
         (None, None) => (case.confirmed.earliest(zone), "confirmation"),
     };
-    let mut start = anchor - Duration::days(days);
+    let mut start = add_days(anchor, -days, zone);
     let mut rule = format!("{days} days before {what} ({})", policy.name);
     if let Some(arrived) = case.arrived.filter(|a| *a > start) {
         start = arrived;
@@ -87,7 +89,7 @@ pub fn exposure_window(case: &Case, policy: &Policy) -> Result<ExposureWindow> {
     let end = match (case.isolated, case.confirmed) {
         (Some(i), _) => i,
         (None, DateOrTime::Time(t)) => t,
-        (None, DateOrTime::Date(d)) => crate::time::day_start(d, zone) + Duration::days(1),
+        (None, DateOrTime::Date(d)) => day_interval(d, zone).end,
     };
     if end <= start {
         return Err(Error::invalid(
