@@ -93,10 +93,11 @@ fn a_station_with_summer_time_gets_local_days_and_windows_right() {
 #[test]
 fn integer_person_ids_come_out_in_numeric_order() {
     let policy = Policy::default();
-    let mut visits = String::from("person_id,place_id,start,end\n");
-    for p in ["1", "1009", "1000", "9", "10", "P7"] {
-        visits.push_str(&format!("{p},m,2020-01-24 09:00,2020-01-24 10:00\n"));
-    }
+    let visits: String = ["1", "1009", "1000", "9", "10", "P7"]
+        .iter()
+        .fold(String::from("person_id,place_id,start,end\n"), |csv, p| {
+            csv + p + ",m,2020-01-24 09:00,2020-01-24 10:00\n"
+        });
     let cases = "case_id,person_id,onset,confirmed,infected_by\nC1,1,2020-01-23,2020-01-26,\n";
     let found = trace_of(&visits, cases, &policy).unwrap();
     let ids: Vec<&str> = found.iter().map(|c| c.person.as_str()).collect();
