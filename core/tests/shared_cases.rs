@@ -365,22 +365,23 @@ fn ds4c_chains_report_problems_without_looping() {
 #[test]
 fn time_forms() {
     let cases = json("time_forms.json");
+    let error_of = |c: &Value, err: Error| {
+        let (err, want) = (err.to_string(), c["error"].as_str().unwrap());
+        assert!(err.contains(want), "{}: {err}", c["text"]);
+    };
     for c in cases["times"].as_array().unwrap() {
         let text = c["text"].as_str().unwrap();
         let zone: Zone = c["zone"].as_str().unwrap().parse().unwrap();
         let got = parse_instant(text, zone);
-        match c["utc"].as_str() {
-            Some(utc) => assert_eq!(
-                got.unwrap()
-                    .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        if let Some(utc) = c["utc"].as_str() {
+            let got = got.unwrap();
+            assert_eq!(
+                got.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
                 utc,
                 "{text} in {zone}"
-            ),
-            None => {
-                let err = got.unwrap_err().to_string();
-                let want = c["error"].as_str().unwrap();
-                assert!(err.contains(want), "{text}: {err}");
-            }
+            );
+        } else {
+            error_of(c, got.unwrap_err());
         }
     }
     let policy = Policy::preset("nhc-2020").unwrap();
@@ -388,13 +389,10 @@ fn time_forms() {
         let text = c["text"].as_str().unwrap();
         let csv = format!("person_id,place_id,start,end\np,m,{text},{text}\n");
         let got = read_visits(csv.as_bytes(), &policy);
-        match c["start"].as_i64() {
-            Some(start) => assert_eq!(got.unwrap().iter().next().unwrap().start, start, "{text}"),
-            None => {
-                let err = got.unwrap_err().to_string();
-                let want = c["error"].as_str().unwrap();
-                assert!(err.contains(want), "{text}: {err}");
-            }
+        if let Some(start) = c["start"].as_i64() {
+            assert_eq!(got.unwrap().iter().next().unwrap().start, start, "{text}");
+        } else {
+            error_of(c, got.unwrap_err());
         }
     }
 }
