@@ -8,7 +8,8 @@ use std::fmt;
 use chrono::{DateTime, Duration};
 use serde::{Deserialize, Serialize};
 
-use super::copresence::{contacts_by_place, Window};
+use super::copresence::Window;
+use super::presence::{exposures, PresenceRule};
 use super::visits::Visits;
 use crate::error::{Error, Result};
 use crate::household::Residents;
@@ -115,14 +116,22 @@ pub enum Evidence {
         /// The shared household.
         household: HouseholdId,
     },
-    /// Was at the same place at the same time for at least the policy minimum.
+    /// Was at the same place at the same time as the case, enough for the
+    /// policy's [`ExposureRule`](crate::ExposureRule): each person's rows
+    /// there merged into presences across the policy's gap, the case's
+    /// clipped to the exposure window.
     CoPresence {
         /// The place.
         place: PlaceId,
-        /// When contact there began.
+        /// When the first stretch that counted there began (UTC).
         first_contact: Instant,
-        /// Total overlap there, in seconds.
+        /// The stretches that counted there, in seconds, summed.
         overlap_seconds: i64,
+        /// The stretches of co-presence that counted there, inside the
+        /// exposure window, in time order. Empty in records written before
+        /// the field existed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        stretches: Vec<Interval>,
     },
     /// Named in the epidemiological interview.
     Interview {
@@ -141,6 +150,7 @@ impl fmt::Display for Evidence {
                 place,
                 first_contact,
                 overlap_seconds,
+                ..
             } => {
                 write!(
                     f,
@@ -199,15 +209,30 @@ pub struct TraceInputs<'a> {
     pub policy: &'a Policy,
 }
 
+fn window_of(w: Interval) -> Window {
+    Window {
+        start: w.start.timestamp(),
+        end: w.end.timestamp(),
+    }
+}
+
 fn at(secs: i64) -> Instant {
     DateTime::from_timestamp(secs, 0).unwrap_or_default()
 }
 
 /// Close contacts of `cases`: co-residents (when the policy says so),
-/// co-presence at a place for at least the policy minimum within each case's
-/// exposure window (or `window`, when given), and contacts named in the
-/// interview. The cases' own persons are never contacts of each other here:
-/// they are cases. Sorted by person id.
+/// co-presence, and contacts named in the interview. The cases' own persons
+/// are never contacts of each other here: they are cases. Sorted by person id.
+///
+/// Co-presence is judged on presences, not rows: a person's rows at one place
+/// that overlap or follow within [`Policy::presence_gap_seconds`] are one
+/// presence (the gap included), for the case as for everyone else. Only the
+/// part of the case's presences inside its exposure window (or inside
+/// `window`, when given) counts. Under [`ExposureRule::Continuous`](crate::ExposureRule)
+/// a stretch of co-presence of at least [`Policy::min_overlap_seconds`] makes
+/// a contact; under `Cumulative`, stretches at any places adding up to that
+/// minimum within [`Policy::cumulative_period_seconds`]. The evidence lists,
+/// per place, the stretches that counted.
 ///
 /// # Errors
 /// [`Error::InvalidValue`] when a case's exposure window is empty.
@@ -241,7 +266,7 @@ pub fn close_contacts(
         c.first_contact = c.first_contact.min(first);
         c.last_exposure = c.last_exposure.max(last);
     };
-    let min_overlap = i64::from(inputs.policy.min_overlap_seconds);
+    let rule = PresenceRule::of(inputs.policy);
     for case in cases {
         let w = match window {
             Some(w) => w,
@@ -249,28 +274,31 @@ pub fn close_contacts(
         };
         let visits = inputs.visits;
         if let Some(who) = visits.persons().get(case.person.as_str()) {
-            let qw = Window {
-                start: w.start.timestamp(),
-                end: w.end.timestamp(),
-            };
-            for c in contacts_by_place(visits, who, qw, min_overlap) {
+            for c in exposures(visits, who, window_of(w), rule) {
                 let person = PersonId::from(visits.persons().name(c.person));
                 if case_persons.contains(&person) {
                     continue;
                 }
+                let stretches: Vec<Interval> = c
+                    .stretches
+                    .iter()
+                    .map(|&(s, e)| Interval {
+                        start: at(s),
+                        end: at(e),
+                    })
+                    .collect();
+                let (Some(first), Some(last)) = (stretches.first(), stretches.last()) else {
+                    continue;
+                };
+                let (first, last) = (first.start, last.end);
+                let overlap = c.seconds();
                 let ev = Evidence::CoPresence {
                     place: PlaceId::from(visits.places().name(c.place)),
-                    first_contact: at(c.first_contact),
-                    overlap_seconds: c.overlap,
+                    first_contact: first,
+                    overlap_seconds: overlap,
+                    stretches,
                 };
-                add(
-                    person,
-                    &case.id,
-                    ev,
-                    c.overlap,
-                    at(c.first_contact),
-                    at(c.last_contact),
-                );
+                add(person, &case.id, ev, overlap, first, last);
             }
         }
         if let (Some(residents), true) = (inputs.residents, inputs.policy.coresidents_are_contacts)
@@ -324,6 +352,10 @@ pub struct SecondRingContact {
 /// Contacts of contacts (次密接): persons who were co-present with, or live
 /// with, a close contact within `window`, minus the cases and the close
 /// contacts themselves. Sorted by person id.
+///
+/// Co-presence with a contact is judged as [`close_contacts`] judges it with
+/// a case: presences merged across the policy's gap, the contact's clipped to
+/// `window`, under the policy's exposure rule.
 pub fn second_ring_contacts(
     cases: &[Case],
     contacts: &[CloseContact],
@@ -336,17 +368,14 @@ pub fn second_ring_contacts(
         .chain(contacts.iter().map(|c| &c.person))
         .collect();
     let mut out: BTreeMap<PersonId, BTreeSet<PersonId>> = BTreeMap::new();
-    let min_overlap = i64::from(inputs.policy.min_overlap_seconds);
-    let qw = Window {
-        start: window.start.timestamp(),
-        end: window.end.timestamp(),
-    };
+    let rule = PresenceRule::of(inputs.policy);
+    let qw = window_of(window);
     let day = local_day(window.end, inputs.policy.zone());
     for contact in contacts {
         let mut reached: BTreeSet<PersonId> = BTreeSet::new();
         if let Some(who) = inputs.visits.persons().get(contact.person.as_str()) {
             reached.extend(
-                contacts_by_place(inputs.visits, who, qw, min_overlap)
+                exposures(inputs.visits, who, qw, rule)
                     .into_iter()
                     .map(|c| PersonId::from(inputs.visits.persons().name(c.person))),
             );
