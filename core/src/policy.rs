@@ -292,6 +292,41 @@ mod tests {
     }
 
     #[test]
+    fn presets_judge_co_presence_as_their_sources_do() {
+        let cdc = Policy::preset("cdc-2020").unwrap();
+        assert_eq!(cdc.exposure_rule, ExposureRule::Cumulative);
+        assert_eq!(
+            (cdc.min_overlap_seconds, cdc.cumulative_period_seconds),
+            (900, 86_400)
+        );
+        assert!(cdc.source.contains("cumulative total of 15 minutes"));
+        for p in Policy::presets()
+            .into_iter()
+            .filter(|p| p.name != "cdc-2020")
+        {
+            assert_eq!(p.exposure_rule, ExposureRule::Continuous, "{}", p.name);
+            assert_eq!(p.presence_gap_seconds, 300, "{}", p.name);
+        }
+    }
+
+    #[test]
+    fn a_policy_written_before_presences_still_reads() {
+        let mut json = serde_json::to_value(Policy::default()).unwrap();
+        let fields = json.as_object_mut().unwrap();
+        for f in [
+            "presence_gap_seconds",
+            "exposure_rule",
+            "cumulative_period_seconds",
+        ] {
+            assert!(fields.remove(f).is_some(), "{f}");
+        }
+        let read: Policy = serde_json::from_value(json).unwrap();
+        assert_eq!(read, Policy::default());
+        let json = serde_json::to_value(Policy::preset("cdc-2020").unwrap()).unwrap();
+        assert_eq!(json["exposure_rule"], "cumulative");
+    }
+
+    #[test]
     fn unknown_preset_lists_the_known_ones() {
         let err = Policy::preset("nhc-2099").unwrap_err().to_string();
         assert!(
@@ -312,5 +347,28 @@ mod tests {
             ..Policy::default()
         };
         assert!(p.validate().is_err());
+        let at_most = Policy {
+            presence_gap_seconds: MAX_PRESENCE_GAP_SECONDS,
+            ..Policy::default()
+        };
+        at_most.validate().unwrap();
+        let p = Policy {
+            presence_gap_seconds: MAX_PRESENCE_GAP_SECONDS + 1,
+            ..Policy::default()
+        };
+        assert!(p
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("presence_gap_seconds"));
+        let p = Policy {
+            cumulative_period_seconds: 899,
+            ..Policy::default()
+        };
+        assert!(p
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("cumulative_period_seconds"));
     }
 }

@@ -673,6 +673,243 @@ mod tests {
         assert_eq!(ring[0].person.as_str(), "B");
     }
 
+    /// Close contacts (id, seconds) of one case with `onset` and confirmation
+    /// on 2020-01-27 19:00, under a preset, from visits as CSV rows.
+    fn contacts_of(
+        preset: &str,
+        onset: &str,
+        isolated: Option<&str>,
+        rows: &str,
+    ) -> Vec<CloseContact> {
+        let p = Policy::preset(preset).unwrap();
+        let csv = format!("person_id,place_id,start,end\n{rows}");
+        let v = crate::csv::read_visits(csv.as_bytes(), &p).unwrap();
+        let mut c = Case::new("C1", "case", DateOrTime::Time(t("2020-01-27 19:00")));
+        c.onset = Some(DateOrTime::parse(onset, p.zone()).unwrap());
+        c.isolated = isolated.map(t);
+        let inputs = TraceInputs {
+            visits: &v,
+            residents: None,
+            interviews: &[],
+            policy: &p,
+        };
+        close_contacts(&[c], inputs, None).unwrap()
+    }
+
+    fn seconds(found: &[CloseContact]) -> Vec<(&str, i64)> {
+        found
+            .iter()
+            .map(|c| (c.person.as_str(), c.overlap_seconds))
+            .collect()
+    }
+
+    const MARKET_AND_BAR: &str = "\
+case,market,2020-01-25 09:00,2020-01-25 10:00
+p_bob,market,2020-01-25 09:30,2020-01-25 09:42
+p_bob,market,2020-01-25 09:42,2020-01-25 09:54
+case,bar,2020-01-25 23:30,2020-01-26 00:30
+p_carol,bar,2020-01-25 23:50,2020-01-26 00:00
+p_carol,bar,2020-01-26 00:00,2020-01-26 00:10
+";
+
+    #[test]
+    fn rescans_and_midnight_splits_are_one_presence() {
+        for preset in ["nhc-2020", "cdc-2020"] {
+            let found = contacts_of(preset, "2020-01-26", None, MARKET_AND_BAR);
+            assert_eq!(
+                seconds(&found),
+                [("p_bob", 1440), ("p_carol", 1200)],
+                "{preset}"
+            );
+            let Evidence::CoPresence {
+                place,
+                first_contact,
+                overlap_seconds,
+                stretches,
+            } = &found[1].evidence[0]
+            else {
+                panic!("{:?}", found[1].evidence)
+            };
+            assert_eq!(place.as_str(), "bar");
+            assert_eq!(*first_contact, t("2020-01-25 23:50"));
+            assert_eq!(*overlap_seconds, 1200);
+            assert_eq!(
+                stretches,
+                &[Interval::new(t("2020-01-25 23:50"), t("2020-01-26 00:10")).unwrap()]
+            );
+            assert_eq!(found[1].last_exposure, t("2020-01-26 00:10"));
+        }
+    }
+
+    #[test]
+    fn only_time_inside_the_window_counts() {
+        // Onset 2020-01-28: the window opens 2020-01-26 00:00 (2 days before).
+        let rows = "\
+case,restaurant,2020-01-25 23:00,2020-01-26 00:40
+p_dan,restaurant,2020-01-25 23:00,2020-01-26 00:10
+p_erin,restaurant,2020-01-25 23:00,2020-01-26 00:15
+p_finn,restaurant,2020-01-25 23:00,2020-01-26 00:14:59
+";
+        for preset in ["nhc-2020", "cdc-2020"] {
+            let found = contacts_of(preset, "2020-01-28", None, rows);
+            // p_dan: 10 min inside; p_erin: exactly 15; p_finn: one second short.
+            assert_eq!(seconds(&found), [("p_erin", 900)], "{preset}");
+            let Evidence::CoPresence {
+                first_contact,
+                stretches,
+                ..
+            } = &found[0].evidence[0]
+            else {
+                panic!("{:?}", found[0].evidence)
+            };
+            assert_eq!(*first_contact, t("2020-01-26 00:00"));
+            assert_eq!(
+                stretches,
+                &[Interval::new(t("2020-01-26 00:00"), t("2020-01-26 00:15")).unwrap()]
+            );
+        }
+        // Without the split at the window: the exact issue example.
+        let found = contacts_of(
+            "nhc-2020",
+            "2020-01-28",
+            None,
+            "case,restaurant,2020-01-25 23:00,2020-01-26 00:10\n\
+             p_dan,restaurant,2020-01-25 23:00,2020-01-26 00:10\n",
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_presence_straddling_the_window_end_counts_up_to_it() {
+        // Isolated at 09:40: p_bob's 09:30-09:54 gives 10 min, p_ivy's 09:20-09:54 20 min.
+        let rows = format!("{MARKET_AND_BAR}p_ivy,market,2020-01-25 09:20,2020-01-25 09:54\n");
+        let found = contacts_of("nhc-2020", "2020-01-26", Some("2020-01-25 09:40"), &rows);
+        assert_eq!(seconds(&found), [("p_ivy", 1200)]);
+        assert_eq!(found[0].last_exposure, t("2020-01-25 09:40"));
+    }
+
+    #[test]
+    fn gaps_chains_and_duplicates() {
+        let rows = "\
+case,market,2020-01-25 09:00,2020-01-25 10:00
+gap_300,market,2020-01-25 09:30,2020-01-25 09:40
+gap_300,market,2020-01-25 09:45,2020-01-25 09:52
+gap_301,market,2020-01-25 09:30,2020-01-25 09:40
+gap_301,market,2020-01-25 09:45:01,2020-01-25 09:52
+three,market,2020-01-25 09:10,2020-01-25 09:15
+three,market,2020-01-25 09:18,2020-01-25 09:23
+three,market,2020-01-25 09:26,2020-01-25 09:31
+dup,market,2020-01-25 09:20,2020-01-25 09:45
+dup,market,2020-01-25 09:25,2020-01-25 09:45
+short,market,2020-01-25 09:50,2020-01-25 10:30
+";
+        // gap_300 bridges its gap (09:30-09:52); gap_301 is two presences of
+        // 600 s and 419 s, enough only cumulatively; three rows chain into
+        // 09:10-09:31; overlapping rows count once; short has 10 min.
+        assert_eq!(
+            seconds(&contacts_of("nhc-2020", "2020-01-26", None, rows)),
+            [("dup", 1500), ("gap_300", 1320), ("three", 1260)]
+        );
+        assert_eq!(
+            seconds(&contacts_of("cdc-2020", "2020-01-26", None, rows)),
+            [
+                ("dup", 1500),
+                ("gap_300", 1320),
+                ("gap_301", 1019),
+                ("three", 1260)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_cases_own_rows_are_merged_too() {
+        let rows = "\
+case,shop,2020-01-25 14:00,2020-01-25 14:08
+case,shop,2020-01-25 14:08,2020-01-25 14:20
+case,kiosk,2020-01-25 16:00,2020-01-25 16:10
+case,kiosk,2020-01-25 16:15:01,2020-01-25 16:25
+frank,shop,2020-01-25 14:00,2020-01-25 14:20
+gina,kiosk,2020-01-25 16:00,2020-01-25 16:25
+";
+        // frank: one presence of the case, 20 min. gina: the case left the
+        // kiosk for 301 s, so two stretches (600 s + 599 s), never 15 min in one.
+        assert_eq!(
+            seconds(&contacts_of("nhc-2020", "2020-01-26", None, rows)),
+            [("frank", 1200)]
+        );
+        let found = contacts_of("cdc-2020", "2020-01-26", None, rows);
+        assert_eq!(seconds(&found), [("frank", 1200), ("gina", 1199)]);
+        let Evidence::CoPresence { stretches, .. } = &found[1].evidence[0] else {
+            panic!("{:?}", found[1].evidence)
+        };
+        assert_eq!(stretches.len(), 2);
+    }
+
+    #[test]
+    fn cumulative_exposure_adds_up_across_places_within_the_period_only() {
+        let rows = "\
+case,market,2020-01-25 09:00,2020-01-25 10:00
+case,shop,2020-01-25 14:00,2020-01-25 14:20
+case,market,2020-01-26 09:00,2020-01-26 10:00
+hal,market,2020-01-25 09:50,2020-01-25 10:10
+hal,shop,2020-01-25 14:14,2020-01-25 14:30
+kim,market,2020-01-25 09:50,2020-01-25 10:00
+kim,market,2020-01-26 09:40,2020-01-26 09:45
+lou,market,2020-01-25 09:50,2020-01-25 10:00
+lou,market,2020-01-26 09:50,2020-01-26 09:55
+";
+        // hal: 600 s at the market and 360 s at the shop the same day. kim:
+        // 600 s and 300 s 23 h 50 min later, within 24 h. lou: the second
+        // 300 s starts exactly 24 h after the first began, so no 24-hour
+        // period holds more than 600 s.
+        assert!(contacts_of("nhc-2020", "2020-01-26", None, rows).is_empty());
+        let found = contacts_of("cdc-2020", "2020-01-26", None, rows);
+        assert_eq!(seconds(&found), [("hal", 960), ("kim", 900)]);
+        assert_eq!(found[0].evidence.len(), 2, "one per place");
+        assert_eq!(found[1].last_exposure, t("2020-01-26 09:45"));
+        // One second less for kim and the period no longer reaches 900 s.
+        let rows = rows.replace("2020-01-26 09:40,", "2020-01-26 09:40:01,");
+        let found = contacts_of("cdc-2020", "2020-01-26", None, &rows);
+        assert_eq!(seconds(&found), [("hal", 960)]);
+    }
+
+    #[test]
+    fn the_second_ring_uses_presences_too() {
+        let rows = format!(
+            "{MARKET_AND_BAR}\
+p_jay,park,2020-01-25 15:00,2020-01-25 15:08
+p_jay,park,2020-01-25 15:08,2020-01-25 15:20
+p_bob,park,2020-01-25 15:00,2020-01-25 15:20
+p_kai,park,2020-01-25 15:10,2020-01-25 15:20
+"
+        );
+        let p = Policy::default();
+        let csv = format!("person_id,place_id,start,end\n{rows}");
+        let v = crate::csv::read_visits(csv.as_bytes(), &p).unwrap();
+        let mut c = Case::new("C1", "case", DateOrTime::Time(t("2020-01-27 19:00")));
+        c.onset = Some(DateOrTime::Date("2020-01-26".parse().unwrap()));
+        let inputs = TraceInputs {
+            visits: &v,
+            residents: None,
+            interviews: &[],
+            policy: &p,
+        };
+        let found = close_contacts(std::slice::from_ref(&c), inputs, None).unwrap();
+        let window = exposure_window(&c, &p).unwrap().interval;
+        let ring = second_ring_contacts(&[c], &found, inputs, window);
+        let ring: Vec<&str> = ring.iter().map(|r| r.person.as_str()).collect();
+        // p_jay's two rows are one 20-minute presence with p_bob; p_kai had 10 min.
+        assert_eq!(ring, ["p_jay"]);
+    }
+
+    #[test]
+    fn evidence_written_before_stretches_still_reads() {
+        let old = r#"{"rule":"co_presence","place":"market","first_contact":"2020-01-25T01:30:00Z","overlap_seconds":1440}"#;
+        let ev: Evidence = serde_json::from_str(old).unwrap();
+        assert!(matches!(&ev, Evidence::CoPresence { stretches, .. } if stretches.is_empty()));
+        assert_eq!(serde_json::to_string(&ev).unwrap(), old);
+    }
+
     #[test]
     fn follow_up_report() {
         let mut log = ContactLog::default();
