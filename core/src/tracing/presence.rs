@@ -212,6 +212,7 @@ fn cumulative(stretches: &[(u32, u32, i64, i64)], period: i64, min: i64) -> Vec<
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::collections::BTreeMap;
 
     fn stretches(v: &[(i64, i64)]) -> Vec<(u32, u32, i64, i64)> {
         v.iter().map(|&(s, e)| (0, 0, s, e)).collect()
@@ -254,6 +255,56 @@ mod tests {
         out
     }
 
+    /// The rule by its definition on whole presences: every row of every
+    /// person, no index, no search for nearby rows.
+    fn naive_exposures(
+        v: &[(u32, u32, i64, i64)],
+        who: u32,
+        w: Window,
+        rule: PresenceRule,
+    ) -> BTreeMap<(u32, u32), Vec<(i64, i64)>> {
+        let presences = |person: u32, place: u32| {
+            let mut rows: Vec<(i64, i64)> = v
+                .iter()
+                .filter(|x| x.0 == person && x.1 == place)
+                .map(|x| (x.2, x.3))
+                .collect();
+            rows.sort_unstable();
+            let mut out = Vec::new();
+            merge(rows, rule.gap, &mut out);
+            out
+        };
+        let mut all: Vec<(u32, u32, i64, i64)> = Vec::new();
+        for place in 0..2 {
+            for (cs, ce) in presences(who, place) {
+                let (cs, ce) = (cs.max(w.start), ce.min(w.end));
+                for person in (0..4).filter(|&p| p != who) {
+                    for (s, e) in presences(person, place) {
+                        let (s, e) = (s.max(cs), e.min(ce));
+                        if e > s {
+                            all.push((person, place, s, e));
+                        }
+                    }
+                }
+            }
+        }
+        all.sort_unstable();
+        let mut out: BTreeMap<(u32, u32), Vec<(i64, i64)>> = BTreeMap::new();
+        for person in all.chunk_by(|a, b| a.0 == b.0) {
+            let spans: Vec<(i64, i64)> = person.iter().map(|x| (x.2, x.3)).collect();
+            let counted = match rule.period {
+                None => spans.iter().map(|(s, e)| e - s >= rule.min).collect(),
+                Some(period) => brute(&spans, period, rule.min),
+            };
+            for (x, c) in person.iter().zip(counted) {
+                if c {
+                    out.entry((x.0, x.1)).or_default().push((x.2, x.3));
+                }
+            }
+        }
+        out
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
         #[test]
@@ -266,6 +317,38 @@ mod tests {
             let mut sorted = v.clone();
             sorted.sort_unstable();
             prop_assert_eq!(cumulative(&stretches(&sorted), period, min), brute(&sorted, period, min));
+        }
+
+        /// Few persons and places and short rows, so that rows chain, gaps
+        /// are bridged and presences straddle the window.
+        #[test]
+        fn exposures_match_the_definition(
+            v in prop::collection::vec((0u32..4, 0u32..2, 0i64..300, 0i64..40), 0..30),
+            who in 0u32..4,
+            a in 0i64..200,
+            len in 1i64..300,
+            gap in 0i64..30,
+            min in 1i64..50,
+            period in prop::option::of(60i64..200),
+        ) {
+            let v: Vec<(u32, u32, i64, i64)> = v.into_iter().map(|(p, l, s, d)| (p, l, s, s + d)).collect();
+            let persons: Vec<String> = v.iter().map(|x| x.0.to_string()).collect();
+            let places: Vec<String> = v.iter().map(|x| x.1.to_string()).collect();
+            let starts: Vec<i64> = v.iter().map(|x| x.2).collect();
+            let ends: Vec<i64> = v.iter().map(|x| x.3).collect();
+            let index = Visits::from_columns(&persons, &places, &starts, &ends).unwrap();
+            let w = Window { start: a, end: a + len };
+            let rule = PresenceRule { gap, min, period };
+            let want = naive_exposures(&v, who, w, rule);
+            let number = |s: &str| s.parse::<u32>().unwrap();
+            let got: BTreeMap<(u32, u32), Vec<(i64, i64)>> = match index.persons().get(&who.to_string()) {
+                None => BTreeMap::new(),
+                Some(q) => exposures(&index, q, w, rule)
+                    .into_iter()
+                    .map(|e| ((number(index.persons().name(e.person)), number(index.places().name(e.place))), e.stretches))
+                    .collect(),
+            };
+            prop_assert_eq!(got, want);
         }
     }
 }
