@@ -33,7 +33,7 @@ pub use household::*;
 pub use id::*;
 pub use ids::*;
 pub use pass::*;
-pub use policy::{Policy, PRESET_NAMES};
+pub use policy::{ExposureRule, Policy, MAX_PRESENCE_GAP_SECONDS, PRESET_NAMES};
 pub use quarantine::*;
 pub use registration::*;
 pub use resumption::*;

@@ -35,8 +35,30 @@ pub struct Policy {
     /// Days before symptom onset (or sampling, without onset) from which a case
     /// counts as infectious.
     pub infectious_days_before_onset: u32,
-    /// Minimum time two persons must share a place to be close contacts.
+    /// Minimum time, in seconds, two persons must share a place to be close
+    /// contacts: one continuous overlap, or the cumulative total over
+    /// [`Policy::cumulative_period_seconds`], as [`Policy::exposure_rule`] says.
     pub min_overlap_seconds: u32,
+    /// Rows of one person at one place that overlap or follow each other
+    /// within this many seconds are one presence there, the gap included
+    /// (a re-scan at the door, an automatic check-out and check-in, a row
+    /// split at midnight). Default 300 s: such breaks last seconds to a few
+    /// minutes, while a gap of a third of the 15-minute minimum already
+    /// means leaving and coming back. Read as 300 when absent (policies
+    /// written before the field existed).
+    #[serde(default = "default_presence_gap_seconds")]
+    pub presence_gap_seconds: u32,
+    /// How co-presence adds up to a close contact: one continuous overlap,
+    /// or the cumulative total over a period. Read as
+    /// [`ExposureRule::Continuous`] when absent.
+    #[serde(default)]
+    pub exposure_rule: ExposureRule,
+    /// The period, in seconds, over which [`ExposureRule::Cumulative`] adds
+    /// up exposure (a rolling period, not a calendar day); 86,400 (24 hours)
+    /// as the CDC's definition of 21 Oct 2020 says. Unused by
+    /// [`ExposureRule::Continuous`]. Read as 86,400 when absent.
+    #[serde(default = "default_cumulative_period_seconds")]
+    pub cumulative_period_seconds: u32,
     /// Whether persons living in the same household are always close contacts.
     pub coresidents_are_contacts: bool,
     /// Days of medical observation after the last exposure.
@@ -52,6 +74,39 @@ pub struct Policy {
     pub pass_validity_days: u32,
 }
 
+/// How a person's co-presence with a case adds up to a close contact.
+///
+/// Either way the unit is a *presence*: a person's rows at one place merged
+/// when they overlap or follow within [`Policy::presence_gap_seconds`]; only
+/// the part of the case's presence inside the case's exposure window counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExposureRule {
+    /// One stretch of co-presence (a presence of the person overlapping a
+    /// presence of the case) of at least [`Policy::min_overlap_seconds`]
+    /// (WHO 10 May 2020; ECDC 8 Apr 2020: 15 minutes in a closed room).
+    #[default]
+    Continuous,
+    /// Stretches of co-presence with the case, at any places, adding up to at
+    /// least [`Policy::min_overlap_seconds`] within some period of
+    /// [`Policy::cumulative_period_seconds`] (CDC, 21 Oct 2020: "a cumulative
+    /// total of 15 minutes or more over a 24-hour period"). Every stretch in
+    /// such a period counts.
+    Cumulative,
+}
+
+fn default_presence_gap_seconds() -> u32 {
+    5 * 60
+}
+
+fn default_cumulative_period_seconds() -> u32 {
+    86_400
+}
+
+/// The longest [`Policy::presence_gap_seconds`] accepted: a longer break is
+/// a second visit, not a re-scan.
+pub const MAX_PRESENCE_GAP_SECONDS: u32 = 3600;
+
 impl Default for Policy {
     /// The rules the station worked under in 2020 (`nhc-2020`).
     fn default() -> Self {
@@ -62,6 +117,9 @@ impl Default for Policy {
             zone: Zone::SHANGHAI,
             infectious_days_before_onset: 2,
             min_overlap_seconds: 15 * 60,
+            presence_gap_seconds: default_presence_gap_seconds(),
+            exposure_rule: ExposureRule::Continuous,
+            cumulative_period_seconds: default_cumulative_period_seconds(),
             coresidents_are_contacts: true,
             observation_days: 14,
             returnee_isolation_days: 14,
@@ -78,7 +136,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 /// Names of the shipped presets, in the order [`Policy::presets`] returns them.
-pub const PRESET_NAMES: [&str; 4] = ["nhc-2020", "nhc-2021", "who-2020", "rural-1986"];
+pub const PRESET_NAMES: [&str; 5] = ["nhc-2020", "nhc-2021", "who-2020", "rural-1986", "cdc-2020"];
 
 impl Policy {
     /// Every shipped preset.
@@ -94,7 +152,12 @@ impl Policy {
     /// - `nhc-2021`: later Chinese editions, infectious from 4 days before onset;
     /// - `who-2020`: WHO guidance of 10 May 2020 (co-residents, 15 min, 14 days);
     /// - `rural-1986`: 2020 rules with the 1986 foreigner registration deadline
-    ///   for rural areas (72 h).
+    ///   for rural areas (72 h);
+    /// - `cdc-2020`: the CDC's close contact of 21 Oct 2020, a cumulative total
+    ///   of 15 min over a 24-hour period (otherwise the 2020 rules).
+    ///
+    /// Every preset merges a person's rows at a place into one presence across
+    /// gaps of up to 300 s; all but `cdc-2020` need one continuous overlap.
     ///
     /// # Errors
     /// [`Error::InvalidValue`] for an unknown name, listing the known ones.
@@ -120,6 +183,14 @@ impl Policy {
                 source: "Rules on the administration of foreigners' entry and exit, 1986: accommodation registered within 72 h in rural areas (24 h in towns)".into(),
                 effective: date(1986, 12, 27),
                 foreigner_registration_hours: 72,
+                ..base
+            }),
+            "cdc-2020" => Ok(Policy {
+                name: name.into(),
+                source: "CDC, Appendix A: Glossary of key terms, close contact, updated 21 Oct 2020: \"someone who was within 6 feet of an infected person for a cumulative total of 15 minutes or more over a 24-hour period\", from 2 days before illness onset (or specimen collection); 14 days of quarantine".into(),
+                effective: date(2020, 10, 21),
+                exposure_rule: ExposureRule::Cumulative,
+                cumulative_period_seconds: 86_400,
                 ..base
             }),
             other => Err(Error::invalid(
@@ -152,6 +223,25 @@ impl Policy {
                 "min_overlap_seconds",
                 0,
                 "at least one second",
+            ));
+        }
+        if self.presence_gap_seconds > MAX_PRESENCE_GAP_SECONDS {
+            return Err(Error::invalid(
+                "presence_gap_seconds",
+                self.presence_gap_seconds,
+                format!(
+                    "at most {MAX_PRESENCE_GAP_SECONDS} seconds (a longer break is another visit)"
+                ),
+            ));
+        }
+        if self.cumulative_period_seconds < self.min_overlap_seconds {
+            return Err(Error::invalid(
+                "cumulative_period_seconds",
+                self.cumulative_period_seconds,
+                format!(
+                    "at least min_overlap_seconds ({}), or no exposure could add up to it",
+                    self.min_overlap_seconds
+                ),
             ));
         }
         for (field, value) in [
@@ -208,6 +298,41 @@ mod tests {
     }
 
     #[test]
+    fn presets_judge_co_presence_as_their_sources_do() {
+        let cdc = Policy::preset("cdc-2020").unwrap();
+        assert_eq!(cdc.exposure_rule, ExposureRule::Cumulative);
+        assert_eq!(
+            (cdc.min_overlap_seconds, cdc.cumulative_period_seconds),
+            (900, 86_400)
+        );
+        assert!(cdc.source.contains("cumulative total of 15 minutes"));
+        for p in Policy::presets()
+            .into_iter()
+            .filter(|p| p.name != "cdc-2020")
+        {
+            assert_eq!(p.exposure_rule, ExposureRule::Continuous, "{}", p.name);
+            assert_eq!(p.presence_gap_seconds, 300, "{}", p.name);
+        }
+    }
+
+    #[test]
+    fn a_policy_written_before_presences_still_reads() {
+        let mut json = serde_json::to_value(Policy::default()).unwrap();
+        let fields = json.as_object_mut().unwrap();
+        for f in [
+            "presence_gap_seconds",
+            "exposure_rule",
+            "cumulative_period_seconds",
+        ] {
+            assert!(fields.remove(f).is_some(), "{f}");
+        }
+        let read: Policy = serde_json::from_value(json).unwrap();
+        assert_eq!(read, Policy::default());
+        let json = serde_json::to_value(Policy::preset("cdc-2020").unwrap()).unwrap();
+        assert_eq!(json["exposure_rule"], "cumulative");
+    }
+
+    #[test]
     fn unknown_preset_lists_the_known_ones() {
         let err = Policy::preset("nhc-2099").unwrap_err().to_string();
         assert!(
@@ -223,6 +348,29 @@ mod tests {
             ..Policy::default()
         };
         assert!(p.validate().is_err());
+        let at_most = Policy {
+            presence_gap_seconds: MAX_PRESENCE_GAP_SECONDS,
+            ..Policy::default()
+        };
+        at_most.validate().unwrap();
+        let p = Policy {
+            presence_gap_seconds: MAX_PRESENCE_GAP_SECONDS + 1,
+            ..Policy::default()
+        };
+        assert!(p
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("presence_gap_seconds"));
+        let p = Policy {
+            cumulative_period_seconds: 899,
+            ..Policy::default()
+        };
+        assert!(p
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("cumulative_period_seconds"));
         let mut json = serde_json::to_value(Policy::default()).unwrap();
         json["zone"] = serde_json::json!("Europe/Berln");
         let err = serde_json::from_value::<Policy>(json)

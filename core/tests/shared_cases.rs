@@ -133,6 +133,50 @@ fn tracing_scenarios() {
 }
 
 #[test]
+fn close_contact_scenarios() {
+    for s in json("close_contact_scenarios.json")["scenarios"]
+        .as_array()
+        .unwrap()
+    {
+        let name = s["name"].as_str().unwrap();
+        let policy = Policy::preset(s["policy"].as_str().unwrap()).unwrap();
+        let visits = read_visits(s["visits"].as_str().unwrap().as_bytes(), &policy).unwrap();
+        let cases = read_cases(s["cases"].as_str().unwrap().as_bytes(), &policy).unwrap();
+        let inputs = TraceInputs {
+            visits: &visits,
+            residents: None,
+            interviews: &[],
+            policy: &policy,
+        };
+        let got: Vec<(String, i64, String)> = close_contacts(&cases, inputs, None)
+            .unwrap()
+            .into_iter()
+            .map(|c| {
+                (
+                    c.person.to_string(),
+                    c.overlap_seconds,
+                    c.first_contact
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                )
+            })
+            .collect();
+        let want: Vec<(String, i64, String)> = s["contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r[0].as_str().unwrap().to_string(),
+                    r[1].as_i64().unwrap(),
+                    r[2].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{name}");
+    }
+}
+
+#[test]
 fn resumption_scenarios() {
     for s in json("resumption_scenarios.json")["scenarios"]
         .as_array()

@@ -8,7 +8,8 @@ use std::fmt;
 use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 
-use super::copresence::{contacts_by_place, Window};
+use super::copresence::Window;
+use super::presence::{exposures, PresenceRule};
 use super::visits::Visits;
 use crate::error::{Error, Result};
 use crate::household::Residents;
@@ -117,14 +118,22 @@ pub enum Evidence {
         /// The shared household.
         household: HouseholdId,
     },
-    /// Was at the same place at the same time for at least the policy minimum.
+    /// Was at the same place at the same time as the case, enough for the
+    /// policy's [`ExposureRule`](crate::ExposureRule): each person's rows
+    /// there merged into presences across the policy's gap, the case's
+    /// clipped to the exposure window.
     CoPresence {
         /// The place.
         place: PlaceId,
-        /// When contact there began.
+        /// When the first stretch that counted there began (UTC).
         first_contact: Instant,
-        /// Total overlap there, in seconds.
+        /// The stretches that counted there, in seconds, summed.
         overlap_seconds: i64,
+        /// The stretches of co-presence that counted there, inside the
+        /// exposure window, in time order. Empty in records written before
+        /// the field existed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        stretches: Vec<Interval>,
     },
     /// Named in the epidemiological interview.
     Interview {
@@ -143,6 +152,7 @@ impl fmt::Display for Evidence {
                 place,
                 first_contact,
                 overlap_seconds,
+                ..
             } => {
                 write!(
                     f,
@@ -201,15 +211,30 @@ pub struct TraceInputs<'a> {
     pub policy: &'a Policy,
 }
 
+fn window_of(w: Interval) -> Window {
+    Window {
+        start: w.start.timestamp(),
+        end: w.end.timestamp(),
+    }
+}
+
 fn at(secs: i64) -> Instant {
     DateTime::from_timestamp(secs, 0).unwrap_or_default()
 }
 
 /// Close contacts of `cases`: co-residents (when the policy says so),
-/// co-presence at a place for at least the policy minimum within each case's
-/// exposure window (or `window`, when given), and contacts named in the
-/// interview. The cases' own persons are never contacts of each other here:
-/// they are cases. Sorted by person id.
+/// co-presence, and contacts named in the interview. The cases' own persons
+/// are never contacts of each other here: they are cases. Sorted by person id.
+///
+/// Co-presence is judged on presences, not rows: a person's rows at one place
+/// that overlap or follow within [`Policy::presence_gap_seconds`] are one
+/// presence (the gap included), for the case as for everyone else. Only the
+/// part of the case's presences inside its exposure window (or inside
+/// `window`, when given) counts. Under [`ExposureRule::Continuous`](crate::ExposureRule)
+/// a stretch of co-presence of at least [`Policy::min_overlap_seconds`] makes
+/// a contact; under `Cumulative`, stretches at any places adding up to that
+/// minimum within [`Policy::cumulative_period_seconds`]. The evidence lists,
+/// per place, the stretches that counted.
 ///
 /// # Errors
 /// [`Error::InvalidValue`] when a case's exposure window is empty.
@@ -243,7 +268,7 @@ pub fn close_contacts(
         c.first_contact = c.first_contact.min(first);
         c.last_exposure = c.last_exposure.max(last);
     };
-    let min_overlap = i64::from(inputs.policy.min_overlap_seconds);
+    let rule = PresenceRule::of(inputs.policy);
     for case in cases {
         let w = match window {
             Some(w) => w,
@@ -251,28 +276,31 @@ pub fn close_contacts(
         };
         let visits = inputs.visits;
         if let Some(who) = visits.persons().get(case.person.as_str()) {
-            let qw = Window {
-                start: w.start.timestamp(),
-                end: w.end.timestamp(),
-            };
-            for c in contacts_by_place(visits, who, qw, min_overlap) {
+            for c in exposures(visits, who, window_of(w), rule) {
                 let person = PersonId::from(visits.persons().name(c.person));
                 if case_persons.contains(&person) {
                     continue;
                 }
+                let stretches: Vec<Interval> = c
+                    .stretches
+                    .iter()
+                    .map(|&(s, e)| Interval {
+                        start: at(s),
+                        end: at(e),
+                    })
+                    .collect();
+                let (Some(first), Some(last)) = (stretches.first(), stretches.last()) else {
+                    continue;
+                };
+                let (first, last) = (first.start, last.end);
+                let overlap = c.seconds();
                 let ev = Evidence::CoPresence {
                     place: PlaceId::from(visits.places().name(c.place)),
-                    first_contact: at(c.first_contact),
-                    overlap_seconds: c.overlap,
+                    first_contact: first,
+                    overlap_seconds: overlap,
+                    stretches,
                 };
-                add(
-                    person,
-                    &case.id,
-                    ev,
-                    c.overlap,
-                    at(c.first_contact),
-                    at(c.last_contact),
-                );
+                add(person, &case.id, ev, overlap, first, last);
             }
         }
         if let (Some(residents), true) = (inputs.residents, inputs.policy.coresidents_are_contacts)
@@ -326,6 +354,10 @@ pub struct SecondRingContact {
 /// Contacts of contacts (次密接): persons who were co-present with, or live
 /// with, a close contact within `window`, minus the cases and the close
 /// contacts themselves. Sorted by person id.
+///
+/// Co-presence with a contact is judged as [`close_contacts`] judges it with
+/// a case: presences merged across the policy's gap, the contact's clipped to
+/// `window`, under the policy's exposure rule.
 pub fn second_ring_contacts(
     cases: &[Case],
     contacts: &[CloseContact],
@@ -338,17 +370,14 @@ pub fn second_ring_contacts(
         .chain(contacts.iter().map(|c| &c.person))
         .collect();
     let mut out: BTreeMap<PersonId, BTreeSet<PersonId>> = BTreeMap::new();
-    let min_overlap = i64::from(inputs.policy.min_overlap_seconds);
-    let qw = Window {
-        start: window.start.timestamp(),
-        end: window.end.timestamp(),
-    };
+    let rule = PresenceRule::of(inputs.policy);
+    let qw = window_of(window);
     let day = local_day(window.end, inputs.policy.zone());
     for contact in contacts {
         let mut reached: BTreeSet<PersonId> = BTreeSet::new();
         if let Some(who) = inputs.visits.persons().get(contact.person.as_str()) {
             reached.extend(
-                contacts_by_place(inputs.visits, who, qw, min_overlap)
+                exposures(inputs.visits, who, qw, rule)
                     .into_iter()
                     .map(|c| PersonId::from(inputs.visits.persons().name(c.person))),
             );
@@ -644,6 +673,243 @@ mod tests {
         );
         assert_eq!(ring.len(), 1);
         assert_eq!(ring[0].person.as_str(), "B");
+    }
+
+    /// Close contacts (id, seconds) of one case with `onset` and confirmation
+    /// on 2020-01-27 19:00, under a preset, from visits as CSV rows.
+    fn contacts_of(
+        preset: &str,
+        onset: &str,
+        isolated: Option<&str>,
+        rows: &str,
+    ) -> Vec<CloseContact> {
+        let p = Policy::preset(preset).unwrap();
+        let csv = format!("person_id,place_id,start,end\n{rows}");
+        let v = crate::csv::read_visits(csv.as_bytes(), &p).unwrap();
+        let mut c = Case::new("C1", "case", DateOrTime::Time(t("2020-01-27 19:00")));
+        c.onset = Some(DateOrTime::parse(onset, p.zone()).unwrap());
+        c.isolated = isolated.map(t);
+        let inputs = TraceInputs {
+            visits: &v,
+            residents: None,
+            interviews: &[],
+            policy: &p,
+        };
+        close_contacts(&[c], inputs, None).unwrap()
+    }
+
+    fn seconds(found: &[CloseContact]) -> Vec<(&str, i64)> {
+        found
+            .iter()
+            .map(|c| (c.person.as_str(), c.overlap_seconds))
+            .collect()
+    }
+
+    const MARKET_AND_BAR: &str = "\
+case,market,2020-01-25 09:00,2020-01-25 10:00
+p_bob,market,2020-01-25 09:30,2020-01-25 09:42
+p_bob,market,2020-01-25 09:42,2020-01-25 09:54
+case,bar,2020-01-25 23:30,2020-01-26 00:30
+p_carol,bar,2020-01-25 23:50,2020-01-26 00:00
+p_carol,bar,2020-01-26 00:00,2020-01-26 00:10
+";
+
+    #[test]
+    fn rescans_and_midnight_splits_are_one_presence() {
+        for preset in ["nhc-2020", "cdc-2020"] {
+            let found = contacts_of(preset, "2020-01-26", None, MARKET_AND_BAR);
+            assert_eq!(
+                seconds(&found),
+                [("p_bob", 1440), ("p_carol", 1200)],
+                "{preset}"
+            );
+            let Evidence::CoPresence {
+                place,
+                first_contact,
+                overlap_seconds,
+                stretches,
+            } = &found[1].evidence[0]
+            else {
+                panic!("{:?}", found[1].evidence)
+            };
+            assert_eq!(place.as_str(), "bar");
+            assert_eq!(*first_contact, t("2020-01-25 23:50"));
+            assert_eq!(*overlap_seconds, 1200);
+            assert_eq!(
+                stretches,
+                &[Interval::new(t("2020-01-25 23:50"), t("2020-01-26 00:10")).unwrap()]
+            );
+            assert_eq!(found[1].last_exposure, t("2020-01-26 00:10"));
+        }
+    }
+
+    #[test]
+    fn only_time_inside_the_window_counts() {
+        // Onset 2020-01-28: the window opens 2020-01-26 00:00 (2 days before).
+        let rows = "\
+case,restaurant,2020-01-25 23:00,2020-01-26 00:40
+p_dan,restaurant,2020-01-25 23:00,2020-01-26 00:10
+p_erin,restaurant,2020-01-25 23:00,2020-01-26 00:15
+p_finn,restaurant,2020-01-25 23:00,2020-01-26 00:14:59
+";
+        for preset in ["nhc-2020", "cdc-2020"] {
+            let found = contacts_of(preset, "2020-01-28", None, rows);
+            // p_dan: 10 min inside; p_erin: exactly 15; p_finn: one second short.
+            assert_eq!(seconds(&found), [("p_erin", 900)], "{preset}");
+            let Evidence::CoPresence {
+                first_contact,
+                stretches,
+                ..
+            } = &found[0].evidence[0]
+            else {
+                panic!("{:?}", found[0].evidence)
+            };
+            assert_eq!(*first_contact, t("2020-01-26 00:00"));
+            assert_eq!(
+                stretches,
+                &[Interval::new(t("2020-01-26 00:00"), t("2020-01-26 00:15")).unwrap()]
+            );
+        }
+        // Without the split at the window: the exact issue example.
+        let found = contacts_of(
+            "nhc-2020",
+            "2020-01-28",
+            None,
+            "case,restaurant,2020-01-25 23:00,2020-01-26 00:10\n\
+             p_dan,restaurant,2020-01-25 23:00,2020-01-26 00:10\n",
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_presence_straddling_the_window_end_counts_up_to_it() {
+        // Isolated at 09:40: p_bob's 09:30-09:54 gives 10 min, p_ivy's 09:20-09:54 20 min.
+        let rows = format!("{MARKET_AND_BAR}p_ivy,market,2020-01-25 09:20,2020-01-25 09:54\n");
+        let found = contacts_of("nhc-2020", "2020-01-26", Some("2020-01-25 09:40"), &rows);
+        assert_eq!(seconds(&found), [("p_ivy", 1200)]);
+        assert_eq!(found[0].last_exposure, t("2020-01-25 09:40"));
+    }
+
+    #[test]
+    fn gaps_chains_and_duplicates() {
+        let rows = "\
+case,market,2020-01-25 09:00,2020-01-25 10:00
+gap_300,market,2020-01-25 09:30,2020-01-25 09:40
+gap_300,market,2020-01-25 09:45,2020-01-25 09:52
+gap_301,market,2020-01-25 09:30,2020-01-25 09:40
+gap_301,market,2020-01-25 09:45:01,2020-01-25 09:52
+three,market,2020-01-25 09:10,2020-01-25 09:15
+three,market,2020-01-25 09:18,2020-01-25 09:23
+three,market,2020-01-25 09:26,2020-01-25 09:31
+dup,market,2020-01-25 09:20,2020-01-25 09:45
+dup,market,2020-01-25 09:25,2020-01-25 09:45
+short,market,2020-01-25 09:50,2020-01-25 10:30
+";
+        // gap_300 bridges its gap (09:30-09:52); gap_301 is two presences of
+        // 600 s and 419 s, enough only cumulatively; three rows chain into
+        // 09:10-09:31; overlapping rows count once; short has 10 min.
+        assert_eq!(
+            seconds(&contacts_of("nhc-2020", "2020-01-26", None, rows)),
+            [("dup", 1500), ("gap_300", 1320), ("three", 1260)]
+        );
+        assert_eq!(
+            seconds(&contacts_of("cdc-2020", "2020-01-26", None, rows)),
+            [
+                ("dup", 1500),
+                ("gap_300", 1320),
+                ("gap_301", 1019),
+                ("three", 1260)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_cases_own_rows_are_merged_too() {
+        let rows = "\
+case,shop,2020-01-25 14:00,2020-01-25 14:08
+case,shop,2020-01-25 14:08,2020-01-25 14:20
+case,kiosk,2020-01-25 16:00,2020-01-25 16:10
+case,kiosk,2020-01-25 16:15:01,2020-01-25 16:25
+frank,shop,2020-01-25 14:00,2020-01-25 14:20
+gina,kiosk,2020-01-25 16:00,2020-01-25 16:25
+";
+        // frank: one presence of the case, 20 min. gina: the case left the
+        // kiosk for 301 s, so two stretches (600 s + 599 s), never 15 min in one.
+        assert_eq!(
+            seconds(&contacts_of("nhc-2020", "2020-01-26", None, rows)),
+            [("frank", 1200)]
+        );
+        let found = contacts_of("cdc-2020", "2020-01-26", None, rows);
+        assert_eq!(seconds(&found), [("frank", 1200), ("gina", 1199)]);
+        let Evidence::CoPresence { stretches, .. } = &found[1].evidence[0] else {
+            panic!("{:?}", found[1].evidence)
+        };
+        assert_eq!(stretches.len(), 2);
+    }
+
+    #[test]
+    fn cumulative_exposure_adds_up_across_places_within_the_period_only() {
+        let rows = "\
+case,market,2020-01-25 09:00,2020-01-25 10:00
+case,shop,2020-01-25 14:00,2020-01-25 14:20
+case,market,2020-01-26 09:00,2020-01-26 10:00
+hal,market,2020-01-25 09:50,2020-01-25 10:10
+hal,shop,2020-01-25 14:14,2020-01-25 14:30
+kim,market,2020-01-25 09:50,2020-01-25 10:00
+kim,market,2020-01-26 09:40,2020-01-26 09:45
+lou,market,2020-01-25 09:50,2020-01-25 10:00
+lou,market,2020-01-26 09:50,2020-01-26 09:55
+";
+        // hal: 600 s at the market and 360 s at the shop the same day. kim:
+        // 600 s and 300 s 23 h 50 min later, within 24 h. lou: the second
+        // 300 s starts exactly 24 h after the first began, so no 24-hour
+        // period holds more than 600 s.
+        assert!(contacts_of("nhc-2020", "2020-01-26", None, rows).is_empty());
+        let found = contacts_of("cdc-2020", "2020-01-26", None, rows);
+        assert_eq!(seconds(&found), [("hal", 960), ("kim", 900)]);
+        assert_eq!(found[0].evidence.len(), 2, "one per place");
+        assert_eq!(found[1].last_exposure, t("2020-01-26 09:45"));
+        // One second less for kim and the period no longer reaches 900 s.
+        let rows = rows.replace("2020-01-26 09:40,", "2020-01-26 09:40:01,");
+        let found = contacts_of("cdc-2020", "2020-01-26", None, &rows);
+        assert_eq!(seconds(&found), [("hal", 960)]);
+    }
+
+    #[test]
+    fn the_second_ring_uses_presences_too() {
+        let rows = format!(
+            "{MARKET_AND_BAR}\
+p_jay,park,2020-01-25 15:00,2020-01-25 15:08
+p_jay,park,2020-01-25 15:08,2020-01-25 15:20
+p_bob,park,2020-01-25 15:00,2020-01-25 15:20
+p_kai,park,2020-01-25 15:10,2020-01-25 15:20
+"
+        );
+        let p = Policy::default();
+        let csv = format!("person_id,place_id,start,end\n{rows}");
+        let v = crate::csv::read_visits(csv.as_bytes(), &p).unwrap();
+        let mut c = Case::new("C1", "case", DateOrTime::Time(t("2020-01-27 19:00")));
+        c.onset = Some(DateOrTime::Date("2020-01-26".parse().unwrap()));
+        let inputs = TraceInputs {
+            visits: &v,
+            residents: None,
+            interviews: &[],
+            policy: &p,
+        };
+        let found = close_contacts(std::slice::from_ref(&c), inputs, None).unwrap();
+        let window = exposure_window(&c, &p).unwrap().interval;
+        let ring = second_ring_contacts(&[c], &found, inputs, window);
+        let ring: Vec<&str> = ring.iter().map(|r| r.person.as_str()).collect();
+        // p_jay's two rows are one 20-minute presence with p_bob; p_kai had 10 min.
+        assert_eq!(ring, ["p_jay"]);
+    }
+
+    #[test]
+    fn evidence_written_before_stretches_still_reads() {
+        let old = r#"{"rule":"co_presence","place":"market","first_contact":"2020-01-25T01:30:00Z","overlap_seconds":1440}"#;
+        let ev: Evidence = serde_json::from_str(old).unwrap();
+        assert!(matches!(&ev, Evidence::CoPresence { stretches, .. } if stretches.is_empty()));
+        assert_eq!(serde_json::to_string(&ev).unwrap(), old);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod chains;
 mod contacts;
 mod copresence;
+mod presence;
 mod visits;
 
 pub use chains::{chains, ChainReport, DataProblem, SerialInterval};
