@@ -78,7 +78,7 @@ fn short_story(book: &mut Book) {
                 passport_number: "L898902C3".into(),
                 address: "6 Xicun Lane".into(),
                 host: "李秀英".into(),
-                arrival: at("2020-02-20 10:00"),
+                arrival: at("2020-01-31 10:00"),
                 registered_at: None,
                 channel: None,
             },
