@@ -176,7 +176,7 @@ impl TokenClaims {
                 return Err(too_long(what, text, usize::from(u16::MAX)));
             }
         }
-        let short = texts.iter().all(|(_, t)| t.len() <= usize::from(u8::MAX));
+        let short = texts.iter().all(|(_, t)| u8::try_from(t.len()).is_ok());
         let version = if short {
             TOKEN_VERSION
         } else {

@@ -663,6 +663,10 @@ fn a_birth_after_the_entry_is_implausible() {
 /// Commands without dates of their own (or only ones that may lie ahead)
 /// are listed after the table.
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "the table names every dated command in one place"
+)]
 fn every_commands_own_dates_are_checked_against_the_entry() {
     let entry = "2020-02-10 09:00";
     let later = at("2020-02-10 09:01");
@@ -1087,6 +1091,7 @@ fn a_pass_token_carries_its_texts_whole() {
 
 #[test]
 fn short_texts_keep_the_first_token_format() {
+    use base64::Engine as _;
     let key = StationKey::from_seed(KEY_SEED);
     let mut office = precinct::PassOffice::default();
     let p = Policy::default();
@@ -1124,7 +1129,6 @@ fn short_texts_keep_the_first_token_format() {
             &p,
         )
         .serial;
-    use base64::Engine as _;
     let version = |serial| {
         let token = office.token(serial, &key).unwrap();
         let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -1474,6 +1478,10 @@ fn a_contact_whose_observation_would_be_over_is_not_isolated() {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one duplicate with every kind of record, checked after one merge"
+)]
 fn a_merge_moves_every_record_to_the_person_kept() {
     let mut book = station_book();
     // P6 is registered again as D1 (a second document); D1 gathers records.
@@ -1797,6 +1805,10 @@ fn merging_two_contacts_and_two_workers_combines_their_records() {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one worker's record through every step, in order"
+)]
 fn a_worker_recorded_before_verification_is_verified_later() {
     let mut book = station_book();
     let verification = |on: &str, passed: bool| Verification {

@@ -39,6 +39,10 @@ use crate::time::{local_day, render_instant, DateOrTime, Instant};
 ///
 /// # Errors
 /// [`Error::Implausible`] naming the record, the date and the entry's time.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one short arm per command, so that a new command must be decided here"
+)]
 pub(crate) fn check_dates(command: &Command, at: Instant, policy: &Policy) -> Result<()> {
     let zone = policy.zone();
     let today = local_day(at, zone);
@@ -118,7 +122,7 @@ pub(crate) fn check_dates(command: &Command, at: Instant, policy: &Policy) -> Re
             time(record(), "arrival at", travel.arrived)?;
         }
         Command::OrderHomeIsolation { order, arrived, .. } => {
-            time(format!("isolation order `{order}`"), "arrival at", *arrived)?
+            time(format!("isolation order `{order}`"), "arrival at", *arrived)?;
         }
         Command::OrderObservation {
             order,
