@@ -585,34 +585,30 @@ pub fn write_story(book: &mut Book, seed: u64, size: DemoSize) -> Result<()> {
         cst("2020-01-29 19:10"),
         Command::FindContacts { cases },
     )?;
-    let people: Vec<(PersonId, Instant)> = b
+    let people: Vec<PersonId> = b
         .station()
         .contacts
         .records()
-        .map(|r| (r.contact.person.clone(), r.contact.last_exposure))
+        .map(|r| r.contact.person.clone())
         .collect();
     let n = people.len().max(1) as i64;
-    for (k, (person, exposure)) in people.into_iter().enumerate() {
+    for (k, person) in people.into_iter().enumerate() {
         let k = k as i64;
         let notified = cst("2020-01-29 19:20") + Duration::minutes(k * 460 / n);
         let notify = Command::NotifyContact {
             person: person.clone(),
         };
         b.execute(by::EPI, notified, notify)?;
+        // Isolating a contact is the observation order: 14 days from the
+        // last exposure, in the centralized facility.
         let isolated = cst("2020-01-30 03:30") + Duration::minutes(k * 270 / n);
-        let isolate = Command::IsolateContact {
-            person: person.clone(),
-        };
-        b.execute(by::EPI, isolated, isolate)?;
         let order = OrderId::from(format!("MO-{}", k + 1));
-        let observe = Command::OrderObservation {
-            order: order.clone(),
+        let isolate = Command::IsolateContact {
             person,
-            kind: IsolationKind::Centralized,
-            last_exposure: exposure,
-            reason: "close contact of the Yaozhuang cluster".into(),
+            order: Some(order.clone()),
+            kind: Some(IsolationKind::Centralized),
         };
-        let end = match b.execute(by::OFFICE, isolated, observe)?.outcome {
+        let end = match b.execute(by::EPI, isolated, isolate)?.outcome {
             Outcome::OrderEnds { end } => end,
             _ => isolated,
         };

@@ -328,22 +328,16 @@ impl Residents {
     }
 
     /// Merge a duplicate found later into the person to keep: the duplicate's
-    /// tenancies and landlordships move over, its id becomes an alias that
+    /// tenancies, landlordships and commitments move over, and so do the
+    /// places in teams and the responsibility tree held under its id, its id becomes an alias that
     /// [`Residents::resolve`] follows, and its document is kept as an alias.
     ///
     /// # Errors
     /// [`Error::NotFound`] when either id is unknown; [`Error::InvalidValue`]
     /// when both are the same person.
     pub fn merge_persons(&mut self, keep: &PersonId, duplicate: &PersonId) -> Result<()> {
-        self.person(keep)?;
-        self.person(duplicate)?;
-        if keep == duplicate {
-            return Err(Error::invalid(
-                "duplicate person",
-                duplicate,
-                "a different person than the one kept",
-            ));
-        }
+        self.check_merge(keep, duplicate)?;
+        let (keep, duplicate) = (&self.resolve(keep), &self.resolve(duplicate));
         let Some(dup) = self.persons.remove(duplicate) else {
             return Err(Error::not_found("person", duplicate));
         };
@@ -376,7 +370,40 @@ impl Residents {
                 *target = keep.clone();
             }
         }
+        // A resident who serves (in a team, in the responsibility tree) is
+        // known there by their person id: follow the merge there too.
+        let (dup_staff, keep_staff) = (
+            StaffId::from(duplicate.as_str()),
+            StaffId::from(keep.as_str()),
+        );
+        let staff = self
+            .teams
+            .values_mut()
+            .flat_map(|t| [&mut t.officer, &mut t.cadre, &mut t.party_member])
+            .chain(self.tree.leaders.values_mut())
+            .chain(self.tree.cadres.values_mut())
+            .chain(self.tree.party_members.values_mut());
+        for s in staff.filter(|s| **s == dup_staff) {
+            *s = keep_staff.clone();
+        }
         self.merged.insert(duplicate.clone(), keep.clone());
+        Ok(())
+    }
+
+    /// Check that [`Residents::merge_persons`] would succeed.
+    ///
+    /// # Errors
+    /// As [`Residents::merge_persons`].
+    pub fn check_merge(&self, keep: &PersonId, duplicate: &PersonId) -> Result<()> {
+        self.person(keep)?;
+        self.person(duplicate)?;
+        if self.resolve(keep) == self.resolve(duplicate) {
+            return Err(Error::invalid(
+                "duplicate person",
+                duplicate,
+                "a different person than the one kept",
+            ));
+        }
         Ok(())
     }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::household::Residents;
-use crate::ids::{EnterpriseId, PersonId};
+use crate::ids::{EnterpriseId, OrderId, PersonId};
 use crate::policy::Policy;
 use crate::quarantine::Quarantine;
 use crate::resumption::Resumption;
@@ -73,6 +73,9 @@ pub struct Pass {
     pub valid_until: Instant,
     /// When it was revoked, if it was.
     pub revoked_at: Option<Instant>,
+    /// The isolation or observation order that revoked it, if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_by_order: Option<OrderId>,
 }
 
 /// The station's signing key. Keep it secret; give checkpoints the [`PublicKey`].
@@ -153,27 +156,55 @@ pub struct TokenClaims {
 }
 
 const TOKEN_PREFIX: &str = "PC1.";
+/// Texts of at most 255 bytes each, with one-byte lengths: the first format,
+/// still written whenever both texts fit, so a pass's token stays as it was.
 const TOKEN_VERSION: u8 = 1;
+/// Texts of any length up to [`MAX_TOKEN_TEXT_BYTES`], with two-byte lengths.
+const TOKEN_VERSION_LONG: u8 = 2;
+
+/// The longest holder name or scope, in bytes of UTF-8, that a pass carries:
+/// the token prints whole in a QR code (version 40 holds 2,953 bytes), so
+/// two such texts, the signature and the base64 around them still fit.
+pub const MAX_TOKEN_TEXT_BYTES: usize = 1024;
 
 impl TokenClaims {
-    fn encode(&self) -> Vec<u8> {
-        let mut out = vec![TOKEN_VERSION, self.kind.byte()];
+    /// The signed bytes: the texts are carried whole, never cut.
+    fn encode(&self) -> Result<Vec<u8>> {
+        let texts = [("holder name", &self.holder_masked), ("scope", &self.scope)];
+        for (what, text) in texts {
+            if text.len() > usize::from(u16::MAX) {
+                return Err(too_long(what, text, usize::from(u16::MAX)));
+            }
+        }
+        let short = texts.iter().all(|(_, t)| u8::try_from(t.len()).is_ok());
+        let version = if short {
+            TOKEN_VERSION
+        } else {
+            TOKEN_VERSION_LONG
+        };
+        let mut out = vec![version, self.kind.byte()];
         out.extend(self.serial.to_be_bytes());
         out.extend(self.valid_from.timestamp().to_be_bytes());
         out.extend(self.valid_until.timestamp().to_be_bytes());
-        for text in [&self.holder_masked, &self.scope] {
-            let bytes = &text.as_bytes()[..text.len().min(255)];
-            out.push(bytes.len() as u8);
-            out.extend(bytes);
+        for (_, text) in texts {
+            let len = text.len();
+            match (u8::try_from(len), u16::try_from(len)) {
+                (Ok(n), _) if short => out.push(n),
+                (_, Ok(n)) => out.extend(n.to_be_bytes()),
+                _ => return Err(too_long("text", text, usize::from(u16::MAX))),
+            }
+            out.extend(text.as_bytes());
         }
-        out
+        Ok(out)
     }
 
     fn decode(bytes: &[u8]) -> Option<TokenClaims> {
         let (&version, rest) = bytes.split_first()?;
-        if version != TOKEN_VERSION {
-            return None;
-        }
+        let wide = match version {
+            TOKEN_VERSION => false,
+            TOKEN_VERSION_LONG => true,
+            _ => return None,
+        };
         let (&kind, rest) = rest.split_first()?;
         let kind = match kind {
             1 => PassKind::County,
@@ -187,10 +218,16 @@ impl TokenClaims {
         let mut rest = rest.get(24..)?;
         let mut texts = Vec::new();
         for _ in 0..2 {
-            let (&len, r) = rest.split_first()?;
-            let text = std::str::from_utf8(r.get(..len as usize)?).ok()?;
+            let (len, r) = if wide {
+                let n: [u8; 2] = rest.get(..2)?.try_into().ok()?;
+                (usize::from(u16::from_be_bytes(n)), rest.get(2..)?)
+            } else {
+                let (&n, r) = rest.split_first()?;
+                (usize::from(n), r)
+            };
+            let text = std::str::from_utf8(r.get(..len)?).ok()?;
             texts.push(text.to_string());
-            rest = &r[len as usize..];
+            rest = r.get(len..)?;
         }
         if !rest.is_empty() {
             return None;
@@ -206,6 +243,17 @@ impl TokenClaims {
             valid_until: DateTime::from_timestamp(until, 0)?,
         })
     }
+}
+
+fn too_long(what: &str, text: &str, max: usize) -> Error {
+    Error::invalid(
+        what,
+        text,
+        format!(
+            "at most {max} bytes of UTF-8 (it has {}), as a pass's token carries it whole",
+            text.len()
+        ),
+    )
 }
 
 /// Why a checkpoint denies a token.
@@ -338,7 +386,9 @@ impl PassOffice {
     /// Check an application against policy and state at `at`.
     ///
     /// # Errors
-    /// [`Error::NotFound`] for an unknown holder or enterprise;
+    /// [`Error::InvalidValue`] for an empty scope, or a scope or masked
+    /// holder name longer than [`MAX_TOKEN_TEXT_BYTES`] (a token carries
+    /// them whole); [`Error::NotFound`] for an unknown holder or enterprise;
     /// [`Error::NotEligible`] when the holder is in isolation or under
     /// observation, already holds a valid pass of that kind, has a smartphone
     /// (county pass), or the enterprise has not resumed (worker pass).
@@ -349,6 +399,20 @@ impl PassOffice {
         at: Instant,
     ) -> Result<()> {
         let person = ctx.residents.person(&app.holder)?;
+        if app.scope.trim().is_empty() {
+            return Err(Error::invalid(
+                "scope",
+                &app.scope,
+                "where the pass is good for, e.g. a town or a route",
+            ));
+        }
+        if app.scope.len() > MAX_TOKEN_TEXT_BYTES {
+            return Err(too_long("scope", &app.scope, MAX_TOKEN_TEXT_BYTES));
+        }
+        let masked = crate::id::mask_name(&person.name);
+        if masked.len() > MAX_TOKEN_TEXT_BYTES {
+            return Err(too_long("holder name", &masked, MAX_TOKEN_TEXT_BYTES));
+        }
         let refuse = |reason: String| Error::NotEligible {
             subject: app.holder.to_string(),
             what: match app.kind {
@@ -449,6 +513,7 @@ impl PassOffice {
             valid_from: at,
             valid_until: at + Duration::days(i64::from(policy.pass_validity_days)),
             revoked_at: None,
+            revoked_by_order: None,
         };
         self.passes.entry(serial).or_insert(pass)
     }
@@ -475,6 +540,35 @@ impl PassOffice {
         Ok(())
     }
 
+    /// Revoke every pass of `holder` still valid at `at` because `order`
+    /// puts them in isolation or observation: the revocation list carries
+    /// them, and checkpoints deny them. Returns their serials.
+    pub fn revoke_for_order(
+        &mut self,
+        holder: &PersonId,
+        order: &OrderId,
+        at: Instant,
+    ) -> Vec<u64> {
+        let mut revoked = Vec::new();
+        for p in self
+            .passes
+            .values_mut()
+            .filter(|p| &p.holder == holder && p.revoked_at.is_none() && p.valid_until > at)
+        {
+            p.revoked_at = Some(at);
+            p.revoked_by_order = Some(order.clone());
+            revoked.push(p.serial);
+        }
+        revoked
+    }
+
+    /// Move a merged person's passes to the person kept.
+    pub(crate) fn merge_person(&mut self, keep: &PersonId, duplicate: &PersonId) {
+        for p in self.passes.values_mut().filter(|p| &p.holder == duplicate) {
+            p.holder = keep.clone();
+        }
+    }
+
     /// A pass by serial.
     ///
     /// # Errors
@@ -490,10 +584,13 @@ impl PassOffice {
         self.passes.values()
     }
 
-    /// The signed token of a pass, for its QR code.
+    /// The signed token of a pass, for its QR code. It carries the holder's
+    /// masked name and the scope whole: its claims equal the pass.
     ///
     /// # Errors
-    /// [`Error::NotFound`] for an unknown serial.
+    /// [`Error::NotFound`] for an unknown serial; [`Error::InvalidValue`]
+    /// for a text longer than a token can carry (only possible for a pass
+    /// made with [`PassOffice::issue_unchecked`]).
     pub fn token(&self, serial: u64, key: &StationKey) -> Result<String> {
         let p = self.pass(serial)?;
         let claims = TokenClaims {
@@ -504,7 +601,7 @@ impl PassOffice {
             valid_from: p.valid_from,
             valid_until: p.valid_until,
         };
-        let mut bytes = claims.encode();
+        let mut bytes = claims.encode()?;
         let sig = key.0.sign(&bytes);
         bytes.extend(sig.to_bytes());
         Ok(format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes)))

@@ -2,7 +2,7 @@
 //! records, returnee detection, home isolation and centralized medical
 //! observation orders.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -152,6 +152,10 @@ pub struct Quarantine {
     areas: BTreeMap<AreaId, RiskArea>,
     travels: Vec<TravelRecord>,
     orders: BTreeMap<OrderId, IsolationOrder>,
+    /// Orders made when a contact was isolated without naming one: a formal
+    /// order made later for the same person takes their place.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    provisional: BTreeSet<OrderId>,
 }
 
 impl Quarantine {
@@ -314,6 +318,38 @@ impl Quarantine {
         reason: &str,
         policy: &Policy,
     ) -> Result<&IsolationOrder> {
+        let end = self.check_observation(&id, last_exposure, start, policy)?;
+        self.insert_order(IsolationOrder {
+            id,
+            person,
+            kind,
+            reason: reason.to_string(),
+            start,
+            end,
+            status: OrderStatus::Active,
+            changes: Vec::new(),
+        })
+    }
+
+    /// Check that [`Quarantine::order_observation`] would succeed, and give
+    /// the end it would set.
+    ///
+    /// # Errors
+    /// As [`Quarantine::order_observation`].
+    pub fn check_observation(
+        &self,
+        id: &OrderId,
+        last_exposure: Instant,
+        start: Instant,
+        policy: &Policy,
+    ) -> Result<Instant> {
+        if self.orders.contains_key(id) {
+            return Err(Error::Duplicate {
+                what: "isolation order",
+                key: id.to_string(),
+                existing: "an order".into(),
+            });
+        }
         let end = last_exposure + Duration::days(i64::from(policy.observation_days));
         if start >= end {
             return Err(Error::invalid(
@@ -325,16 +361,51 @@ impl Quarantine {
                 ),
             ));
         }
-        self.insert_order(IsolationOrder {
-            id,
-            person,
-            kind,
-            reason: reason.to_string(),
-            start,
-            end,
-            status: OrderStatus::Active,
-            changes: Vec::new(),
-        })
+        Ok(end)
+    }
+
+    /// An id for a new order of `person`, `<person>-observation` (then
+    /// `-2`, `-3` ...), free in the registry.
+    pub fn free_order_id(&self, person: &PersonId) -> OrderId {
+        let base = format!("{person}-observation");
+        let mut id = OrderId::from(base.as_str());
+        let mut n = 1;
+        while self.orders.contains_key(&id) {
+            n += 1;
+            id = OrderId::from(format!("{base}-{n}").as_str());
+        }
+        id
+    }
+
+    /// Mark an order as provisional: made when a contact was isolated, to
+    /// give way to a formal order made for the same person later.
+    pub(crate) fn mark_provisional(&mut self, id: &OrderId) {
+        self.provisional.insert(id.clone());
+    }
+
+    /// The provisional order of `person` in force at `at`, if any.
+    pub(crate) fn provisional_of(&self, person: &PersonId, at: Instant) -> Option<OrderId> {
+        self.orders
+            .values()
+            .find(|o| &o.person == person && o.in_force_at(at) && self.provisional.contains(&o.id))
+            .map(|o| o.id.clone())
+    }
+
+    /// Withdraw a provisional order now that a formal one takes its place.
+    pub(crate) fn withdraw_provisional(&mut self, id: &OrderId) {
+        if self.provisional.remove(id) {
+            self.orders.remove(id);
+        }
+    }
+
+    /// Move a merged person's journeys and orders to the person kept.
+    pub(crate) fn merge_person(&mut self, keep: &PersonId, duplicate: &PersonId) {
+        for t in self.travels.iter_mut().filter(|t| &t.person == duplicate) {
+            t.person = keep.clone();
+        }
+        for o in self.orders.values_mut().filter(|o| &o.person == duplicate) {
+            o.person = keep.clone();
+        }
     }
 
     /// An order by id.

@@ -334,50 +334,98 @@ impl Resumption {
                 existing: "a recruited worker".into(),
             });
         }
-        let record = || format!("migrant worker `{}`", m.person);
-        if let Some(arrived) = m.arrived {
-            match &m.verification {
-                Some(v) if v.passed && v.on <= arrived => {}
-                Some(v) if !v.passed => {
-                    return Err(Error::Implausible {
-                        record: record(),
-                        reason: format!(
-                            "arrived on {arrived} but failed verification by {}",
-                            v.bureau
-                        ),
-                    })
-                }
-                Some(v) => {
-                    return Err(Error::Implausible {
-                        record: record(),
-                        reason: format!("arrived on {arrived}, before verification on {}", v.on),
-                    })
-                }
-                None => {
-                    return Err(Error::Implausible {
-                        record: record(),
-                        reason: format!("arrived on {arrived} without remote verification"),
-                    })
-                }
-            }
-        }
-        match (m.arrived, m.started) {
-            (None, Some(s)) => {
-                return Err(Error::Implausible {
-                    record: record(),
-                    reason: format!("started on {s} without an arrival"),
-                })
-            }
-            (Some(a), Some(s)) if s < a => {
-                return Err(Error::Implausible {
-                    record: record(),
-                    reason: format!("started on {s}, before arriving on {a}"),
-                })
-            }
-            _ => {}
-        }
+        check_worker(&m)?;
         self.migrants.insert(m.person.clone(), m);
         Ok(())
+    }
+
+    /// Record the partner county police's remote verification of a worker
+    /// already recorded (recruited before the check was done). A worker who
+    /// failed may be checked again; one who passed is verified once.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a worker not recorded;
+    /// [`Error::InvalidTransition`] when the worker has passed verification
+    /// already; [`Error::Implausible`] when the worker arrived before this
+    /// verification or it failed (as [`Resumption::record_migrant`]).
+    pub fn verify_migrant(&mut self, person: &PersonId, verification: Verification) -> Result<()> {
+        let m = self.migrant(person)?;
+        if let Some(v) = m.verification.as_ref().filter(|v| v.passed) {
+            return Err(Error::InvalidTransition {
+                what: "migrant worker",
+                id: person.to_string(),
+                action: "verify",
+                reason: format!("already verified by {} on {}", v.bureau, v.on),
+            });
+        }
+        let updated = MigrantWorker {
+            verification: Some(verification),
+            ..m.clone()
+        };
+        check_worker(&updated)?;
+        self.migrants.insert(person.clone(), updated);
+        Ok(())
+    }
+
+    /// A recorded worker arrives (and, when `started` is given, starts work).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a worker not recorded;
+    /// [`Error::InvalidTransition`] when an arrival is recorded already;
+    /// [`Error::Implausible`] as [`Resumption::record_migrant`]: no arrival
+    /// before passing verification, no start before the arrival.
+    pub fn migrant_arrives(
+        &mut self,
+        person: &PersonId,
+        arrived: NaiveDate,
+        started: Option<NaiveDate>,
+    ) -> Result<()> {
+        let m = self.migrant(person)?;
+        if let Some(a) = m.arrived {
+            return Err(Error::InvalidTransition {
+                what: "migrant worker",
+                id: person.to_string(),
+                action: "record the arrival of",
+                reason: format!("arrived already on {a}"),
+            });
+        }
+        let updated = MigrantWorker {
+            arrived: Some(arrived),
+            started: started.or(m.started),
+            ..m.clone()
+        };
+        check_worker(&updated)?;
+        self.migrants.insert(person.clone(), updated);
+        Ok(())
+    }
+
+    /// A migrant worker by person id.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a person not recorded as a migrant worker.
+    pub fn migrant(&self, person: &PersonId) -> Result<&MigrantWorker> {
+        self.migrants
+            .get(person)
+            .ok_or_else(|| Error::not_found("migrant worker", person))
+    }
+
+    /// Move a merged person's worker record to the person kept; when both
+    /// have one, the kept record gains what only the duplicate's knew.
+    pub(crate) fn merge_person(&mut self, keep: &PersonId, duplicate: &PersonId) {
+        let Some(mut dup) = self.migrants.remove(duplicate) else {
+            return;
+        };
+        dup.person = keep.clone();
+        let merged = match self.migrants.remove(keep) {
+            None => dup,
+            Some(k) => MigrantWorker {
+                verification: k.verification.or(dup.verification),
+                arrived: k.arrived.or(dup.arrived),
+                started: k.started.or(dup.started),
+                ..k
+            },
+        };
+        self.migrants.insert(keep.clone(), merged);
     }
 
     /// Every migrant worker, by person id.
@@ -392,6 +440,54 @@ impl Resumption {
             .filter_map(|m| Some((m.person.clone(), (m.started? - m.arrived?).num_days())))
             .collect()
     }
+}
+
+/// The rules of a worker's record: no arrival without passing verification
+/// first, no start of work without or before the arrival.
+fn check_worker(m: &MigrantWorker) -> Result<()> {
+    let record = || format!("migrant worker `{}`", m.person);
+    if let Some(arrived) = m.arrived {
+        match &m.verification {
+            Some(v) if v.passed && v.on <= arrived => {}
+            Some(v) if !v.passed => {
+                return Err(Error::Implausible {
+                    record: record(),
+                    reason: format!(
+                        "arrived on {arrived} but failed verification by {}",
+                        v.bureau
+                    ),
+                })
+            }
+            Some(v) => {
+                return Err(Error::Implausible {
+                    record: record(),
+                    reason: format!("arrived on {arrived}, before verification on {}", v.on),
+                })
+            }
+            None => {
+                return Err(Error::Implausible {
+                    record: record(),
+                    reason: format!("arrived on {arrived} without remote verification"),
+                })
+            }
+        }
+    }
+    match (m.arrived, m.started) {
+        (None, Some(s)) => {
+            return Err(Error::Implausible {
+                record: record(),
+                reason: format!("started on {s} without an arrival"),
+            })
+        }
+        (Some(a), Some(s)) if s < a => {
+            return Err(Error::Implausible {
+                record: record(),
+                reason: format!("started on {s}, before arriving on {a}"),
+            })
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::household::{Coverage, Residents};
-use crate::ids::CaseId;
+use crate::ids::{CaseId, PersonId};
 use crate::pass::{CheckpointLog, DenyReason, PassKind, PassOffice};
 use crate::policy::Policy;
 use crate::quarantine::Quarantine;
@@ -159,6 +159,40 @@ impl Station {
             policy: &self.policy,
         };
         close_contacts(&chosen, inputs, None)
+    }
+
+    /// Merge a person found to be registered twice into the one kept:
+    /// everything recorded under the duplicate's id follows the kept person
+    /// (household links, tenancies, landlordships, team and responsibility
+    /// places, visits, cases, interview contacts, the contact log, journeys,
+    /// orders, passes, migrant worker records). The duplicate's id stays an
+    /// alias of the kept one.
+    ///
+    /// # Errors
+    /// As [`Residents::merge_persons`](crate::Residents::merge_persons); the
+    /// station is then unchanged.
+    pub fn merge_persons(&mut self, keep: &PersonId, duplicate: &PersonId) -> Result<()> {
+        self.residents.check_merge(keep, duplicate)?;
+        let keep = self.residents.resolve(keep);
+        let duplicate = self.residents.resolve(duplicate);
+        let visits = self
+            .visits
+            .rename_person(duplicate.as_str(), keep.as_str())?;
+        self.residents.merge_persons(&keep, &duplicate)?;
+        if let Some(v) = visits {
+            self.visits = v;
+        }
+        for c in self.cases.iter_mut().filter(|c| c.person == duplicate) {
+            c.person = keep.clone();
+        }
+        for i in self.interviews.iter_mut().filter(|i| i.person == duplicate) {
+            i.person = keep.clone();
+        }
+        self.contacts.merge_person(&keep, &duplicate);
+        self.quarantine.merge_person(&keep, &duplicate);
+        self.passes.merge_person(&keep, &duplicate);
+        self.resumption.merge_person(&keep, &duplicate);
+        Ok(())
     }
 
     /// Passes issued per local day and kind, as table rows.

@@ -78,7 +78,7 @@ fn short_story(book: &mut Book) {
                 passport_number: "L898902C3".into(),
                 address: "6 Xicun Lane".into(),
                 host: "李秀英".into(),
-                arrival: at("2020-02-20 10:00"),
+                arrival: at("2020-01-31 10:00"),
                 registered_at: None,
                 channel: None,
             },
@@ -497,4 +497,1445 @@ fn commands_from_json_name_the_document_that_fails() {
     let unknown = Command::from_json(&serde_json::json!({"type": "no_such_command"})).unwrap_err();
     assert_eq!(unknown.code(), "invalid_value");
     assert!(unknown.to_string().contains("no_such_command"), "{unknown}");
+}
+
+// ---------------------------------------------------------------------------
+// Records checked against their own time; one person across the five areas;
+// pass tokens carry what was issued (issue 10, items 9-14).
+
+use precinct::{
+    verify_token, Case, DailyStatus, DateOrTime, DenyReason, Enterprise, InterviewContact,
+    IsolationKind, MigrantWorker, Receipt, StationKey, TravelRecord, Verdict, Verification, Visit,
+};
+
+const KEY_SEED: [u8; 32] = [9; 32];
+
+fn loner(id: &str, number: &str, smartphone: bool) -> Person {
+    Person {
+        household: None,
+        ..person(id, number, None, smartphone)
+    }
+}
+
+fn run(book: &mut Book, when: &str, cmd: Command) -> Result<Receipt, Error> {
+    book.execute("officer-li", at(when), cmd)
+}
+
+fn ok(book: &mut Book, when: &str, cmd: Command) -> Outcome {
+    let name = cmd.name();
+    match run(book, when, cmd) {
+        Ok(r) => r.outcome,
+        Err(e) => panic!("{name} at {when}: {e}"),
+    }
+}
+
+fn county(holder: &str, scope: &str) -> Command {
+    Command::IssuePass {
+        application: PassApplication {
+            holder: holder.into(),
+            kind: PassKind::County,
+            enterprise: None,
+            scope: scope.into(),
+        },
+    }
+}
+
+fn serial_of(outcome: &Outcome) -> u64 {
+    match outcome {
+        Outcome::PassIssued { serial } => *serial,
+        other => panic!("expected a pass, got {other:?}"),
+    }
+}
+
+fn check(book: &mut Book, when: &str, serial: u64) -> Verdict {
+    let token = book
+        .station()
+        .passes
+        .token(serial, &StationKey::from_seed(KEY_SEED))
+        .unwrap();
+    let cmd = Command::CheckPass {
+        checkpoint: "G15 exit".into(),
+        token,
+        public_key: StationKey::from_seed(KEY_SEED).public(),
+    };
+    match ok(book, when, cmd) {
+        Outcome::Checked { verdict } => verdict,
+        other => panic!("expected a verdict, got {other:?}"),
+    }
+}
+
+/// A station with an enterprise that has resumed, a case `C1` of `P1`, and
+/// residents `P2`..`P6` without smartphones and no household.
+fn station_book() -> Book {
+    let mut book = Book::in_memory(Policy::default()).unwrap();
+    let people = [
+        ("P1", "110105198001010040"),
+        ("P2", "110105198001010059"),
+        ("P3", "110105198001010067"),
+        ("P4", "110105198001010075"),
+        ("P5", "110105198001010083"),
+        ("P6", "110105198001010091"),
+    ];
+    for (id, number) in people {
+        ok(
+            &mut book,
+            "2020-01-20 09:00",
+            Command::RegisterPerson {
+                person: loner(id, number, false),
+            },
+        );
+    }
+    let enterprise = Enterprise {
+        id: "E1".into(),
+        name: "Mill".into(),
+        credit_code: None,
+        village: "Yaozhuang".into(),
+        sector: "textiles".into(),
+        above_scale: false,
+        workforce: 50,
+        established: Some("2010-01-01".parse().unwrap()),
+    };
+    ok(
+        &mut book,
+        "2020-01-20 09:00",
+        Command::AddEnterprise { enterprise },
+    );
+    let report = DailyStatus {
+        enterprise: "E1".into(),
+        date: "2020-02-03".parse().unwrap(),
+        resumed: true,
+        workers_on_site: 20,
+    };
+    ok(
+        &mut book,
+        "2020-02-03 20:00",
+        Command::FileEnterpriseReport { report },
+    );
+    let mut case = Case::new("C1", "P1", DateOrTime::Time(at("2020-02-04 19:00")));
+    case.onset = Some(DateOrTime::Date("2020-02-03".parse().unwrap()));
+    ok(&mut book, "2020-02-04 19:00", Command::ConfirmCase { case });
+    book
+}
+
+fn code(result: Result<Receipt, Error>) -> &'static str {
+    match result {
+        Ok(r) => panic!("accepted: {:?}", r.outcome),
+        Err(e) => e.code(),
+    }
+}
+
+#[test]
+fn a_birth_after_the_entry_is_implausible() {
+    let mut book = Book::in_memory(Policy::default()).unwrap();
+    let entry = "2020-02-05 09:00";
+    let err = run(
+        &mut book,
+        entry,
+        Command::RegisterPerson {
+            person: loner("B1", "110105202405010011", false),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "implausible");
+    assert_eq!(
+        err.to_string(),
+        "person `B1`: born on 2024-05-01 is after the entry's day 2020-02-05"
+    );
+    // Born the day after the entry: refused; born on the entry's day: a newborn.
+    let next_day = Command::RegisterPerson {
+        person: loner("B2", "110105202002060030", false),
+    };
+    assert_eq!(code(run(&mut book, entry, next_day.clone())), "implausible");
+    ok(
+        &mut book,
+        entry,
+        Command::RegisterPerson {
+            person: loner("B3", "110105202002050027", false),
+        },
+    );
+    assert_eq!(book.seq(), 1);
+    // The same person registered once the day has come is accepted.
+    ok(&mut book, "2020-02-06 08:00", next_day);
+}
+
+/// Every dated command, with a date a minute or a day after its entry at
+/// 2020-02-10 09:00: each is refused as implausible and changes nothing.
+/// Commands without dates of their own (or only ones that may lie ahead)
+/// are listed after the table.
+#[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "the table names every dated command in one place"
+)]
+fn every_commands_own_dates_are_checked_against_the_entry() {
+    let entry = "2020-02-10 09:00";
+    let later = at("2020-02-10 09:01");
+    let tomorrow: chrono::NaiveDate = "2020-02-11".parse().unwrap();
+    let mut book = station_book();
+    ok(
+        &mut book,
+        "2020-01-20 09:00",
+        Command::AddHousehold {
+            household: Household {
+                id: "H1".into(),
+                village: "Yaozhuang".into(),
+                group: "1".into(),
+                address: "1 East Road".into(),
+                landlord: Some("P6".into()),
+            },
+        },
+    );
+    ok(
+        &mut book,
+        "2020-01-20 09:00",
+        Command::TenantArrives {
+            household: "H1".into(),
+            person: "P5".into(),
+            day: "2020-01-20".parse().unwrap(),
+        },
+    );
+    ok(
+        &mut book,
+        "2020-01-20 09:00",
+        Command::RecordMigrant {
+            worker: MigrantWorker {
+                person: "P4".into(),
+                enterprise: "E1".into(),
+                origin_county: "Nanbu, Sichuan".into(),
+                verification: None,
+                arrived: None,
+                started: None,
+            },
+        },
+    );
+    ok(
+        &mut book,
+        "2020-02-01 09:00",
+        Command::OrderObservation {
+            order: "O1".into(),
+            person: "P3".into(),
+            kind: IsolationKind::Home,
+            last_exposure: at("2020-01-31 09:00"),
+            reason: "contact".into(),
+        },
+    );
+    let mut case = Case::new("C2", "P2", DateOrTime::Time(at("2020-02-10 08:00")));
+    let mut table: Vec<(&str, Command)> = vec![
+        (
+            "register_person",
+            Command::RegisterPerson {
+                person: loner("B2", "110105202002110077", false),
+            },
+        ),
+        (
+            "tenant_arrives",
+            Command::TenantArrives {
+                household: "H1".into(),
+                person: "P2".into(),
+                day: tomorrow,
+            },
+        ),
+        (
+            "tenant_leaves",
+            Command::TenantLeaves {
+                household: "H1".into(),
+                person: "P5".into(),
+                day: tomorrow,
+            },
+        ),
+        (
+            "sign_commitment",
+            Command::SignCommitment {
+                household: "H1".into(),
+                landlord: "P6".into(),
+                day: tomorrow,
+            },
+        ),
+        (
+            "file_daily_report",
+            Command::FileDailyReport {
+                household: "H1".into(),
+                day: tomorrow,
+                changes: vec![],
+            },
+        ),
+        (
+            "record_travel",
+            Command::RecordTravel {
+                travel: TravelRecord {
+                    person: "P2".into(),
+                    from_area: "WH".into(),
+                    departed: at("2020-02-10 08:00"),
+                    arrived: later,
+                },
+            },
+        ),
+        (
+            "order_home_isolation",
+            Command::OrderHomeIsolation {
+                order: "O2".into(),
+                person: "P2".into(),
+                arrived: later,
+                reason: "returnee".into(),
+            },
+        ),
+        (
+            "order_observation",
+            Command::OrderObservation {
+                order: "O2".into(),
+                person: "P2".into(),
+                kind: IsolationKind::Centralized,
+                last_exposure: later,
+                reason: "contact".into(),
+            },
+        ),
+        (
+            "extend_order",
+            Command::ExtendOrder {
+                order: "O1".into(),
+                exposure: later,
+            },
+        ),
+        (
+            "record_visits",
+            Command::RecordVisits {
+                visits: vec![Visit {
+                    person: "P2".into(),
+                    place: "market".into(),
+                    start: at("2020-02-10 08:30").timestamp(),
+                    end: later.timestamp(),
+                }],
+            },
+        ),
+        (
+            "record_interview_contact",
+            Command::RecordInterviewContact {
+                contact: InterviewContact {
+                    case: "C1".into(),
+                    person: "P2".into(),
+                    at: later,
+                    note: "dinner".into(),
+                },
+            },
+        ),
+        (
+            "add_stay",
+            Command::AddStay {
+                stay: ForeignStay {
+                    id: "S1".into(),
+                    name: "ANNA ERIKSSON".into(),
+                    nationality: "SWE".into(),
+                    passport_number: "L898902C3".into(),
+                    address: "6 Xicun Lane".into(),
+                    host: "李秀英".into(),
+                    arrival: later,
+                    registered_at: None,
+                    channel: None,
+                },
+            },
+        ),
+        (
+            "add_enterprise",
+            Command::AddEnterprise {
+                enterprise: Enterprise {
+                    id: "E2".into(),
+                    name: "New".into(),
+                    credit_code: None,
+                    village: "Yaozhuang".into(),
+                    sector: "food".into(),
+                    above_scale: false,
+                    workforce: 5,
+                    established: Some(tomorrow),
+                },
+            },
+        ),
+        (
+            "file_enterprise_report",
+            Command::FileEnterpriseReport {
+                report: DailyStatus {
+                    enterprise: "E1".into(),
+                    date: tomorrow,
+                    resumed: true,
+                    workers_on_site: 20,
+                },
+            },
+        ),
+        (
+            "record_migrant",
+            Command::RecordMigrant {
+                worker: MigrantWorker {
+                    person: "P2".into(),
+                    enterprise: "E1".into(),
+                    origin_county: "Nanbu, Sichuan".into(),
+                    verification: Some(Verification {
+                        bureau: "Nanbu County PSB".into(),
+                        passed: true,
+                        on: tomorrow,
+                    }),
+                    arrived: None,
+                    started: None,
+                },
+            },
+        ),
+        (
+            "verify_migrant",
+            Command::VerifyMigrant {
+                person: "P4".into(),
+                verification: Verification {
+                    bureau: "Nanbu County PSB".into(),
+                    passed: true,
+                    on: tomorrow,
+                },
+            },
+        ),
+        (
+            "migrant_arrives",
+            Command::MigrantArrives {
+                person: "P4".into(),
+                arrived: tomorrow,
+                started: None,
+            },
+        ),
+    ];
+    // A case: each of its dates in turn.
+    for field in ["onset", "sampled", "confirmed", "arrived", "isolated"] {
+        let mut c = case.clone();
+        c.id = format!("C-{field}").as_str().into();
+        match field {
+            "onset" => c.onset = Some(DateOrTime::Date(tomorrow)),
+            "sampled" => c.sampled = Some(later),
+            "confirmed" => c.confirmed = DateOrTime::Time(later),
+            "arrived" => c.arrived = Some(later),
+            _ => c.isolated = Some(later),
+        }
+        table.push(("confirm_case", Command::ConfirmCase { case: c }));
+    }
+    let before = book.station().clone();
+    for (name, cmd) in table {
+        assert_eq!(cmd.name(), name);
+        let err = run(&mut book, entry, cmd.clone()).unwrap_err();
+        assert_eq!(err.code(), "implausible", "{name}: {err}");
+        assert!(
+            err.to_string().contains("after the entry's"),
+            "{name}: {err}"
+        );
+        assert_eq!(*book.station(), before, "{name} changed the book");
+        // Recorded once its date has come, the dates no longer refuse it.
+        if let Err(e) = run(&mut book, "2020-02-11 12:00", cmd) {
+            assert!(!e.to_string().contains("after the entry's"), "{name}: {e}");
+        }
+        book = {
+            let mut b = station_book();
+            for (when, c) in [
+                (
+                    "2020-01-20 09:00",
+                    Command::AddHousehold {
+                        household: Household {
+                            id: "H1".into(),
+                            village: "Yaozhuang".into(),
+                            group: "1".into(),
+                            address: "1 East Road".into(),
+                            landlord: Some("P6".into()),
+                        },
+                    },
+                ),
+                (
+                    "2020-01-20 09:00",
+                    Command::TenantArrives {
+                        household: "H1".into(),
+                        person: "P5".into(),
+                        day: "2020-01-20".parse().unwrap(),
+                    },
+                ),
+                (
+                    "2020-01-20 09:00",
+                    Command::RecordMigrant {
+                        worker: MigrantWorker {
+                            person: "P4".into(),
+                            enterprise: "E1".into(),
+                            origin_county: "Nanbu, Sichuan".into(),
+                            verification: None,
+                            arrived: None,
+                            started: None,
+                        },
+                    },
+                ),
+                (
+                    "2020-02-01 09:00",
+                    Command::OrderObservation {
+                        order: "O1".into(),
+                        person: "P3".into(),
+                        kind: IsolationKind::Home,
+                        last_exposure: at("2020-01-31 09:00"),
+                        reason: "contact".into(),
+                    },
+                ),
+            ] {
+                ok(&mut b, when, c);
+            }
+            b
+        };
+    }
+    // What may legitimately lie ahead: a risk level announced from a later
+    // time, an order's end, a case confirmed by date on the entry's day.
+    ok(
+        &mut book,
+        entry,
+        Command::SetRiskLevel {
+            area: "WH".into(),
+            name: "Wuhan".into(),
+            from: at("2020-02-12 00:00"),
+            level: precinct::RiskLevel::High,
+        },
+    );
+    match ok(
+        &mut book,
+        entry,
+        Command::OrderHomeIsolation {
+            order: "O3".into(),
+            person: "P2".into(),
+            arrived: at("2020-02-09 20:00"),
+            reason: "returnee".into(),
+        },
+    ) {
+        Outcome::OrderEnds { end } => assert_eq!(end, at("2020-02-23 20:00")),
+        other => panic!("{other:?}"),
+    }
+    case.confirmed = DateOrTime::Date("2020-02-10".parse().unwrap());
+    ok(&mut book, entry, Command::ConfirmCase { case });
+    // Commands with no date of their own are not in the table: merge_persons,
+    // add_household, set_landlord, form_team, record_screening,
+    // assign_leader, assign_cadre, assign_party_member, set_risk_level,
+    // transfer_to_centralized, release_order, convert_to_case,
+    // find_contacts, notify_contact, isolate_contact, issue_pass,
+    // revoke_pass, check_pass, register_stay, issue_certificate,
+    // send_photo, deliver_paper, record_service.
+}
+
+const TWENTY_FIVE_VILLAGES: &str = "姚庄西村、北鹤新村、丁栅东村、沈家港村、横港湾村、洪溪北村、金星南村、武长东村、清凉新村、渔民新村、展幸西村、杨庙南村、俞汇东村、南鹿北村、新义西村、宋家浜村、姚庄村、北鹤村、丁栅村、沈家村、横港村、洪溪村、金星村、武长村、清凉村(25)";
+
+/// Issue a county pass to a new person named `name` with `scope`; on
+/// success, the token's claims at a checkpoint equal the pass.
+fn issue_and_check(name: &str, scope: &str) -> Result<(Verdict, precinct::Pass), Error> {
+    let mut book = Book::in_memory(Policy::default()).unwrap();
+    let mut p = loner("P1", "110105198001010040", false);
+    p.name = name.into();
+    ok(
+        &mut book,
+        "2020-02-05 09:00",
+        Command::RegisterPerson { person: p },
+    );
+    let serial = serial_of(&run(&mut book, "2020-02-05 10:00", county("P1", scope))?.outcome);
+    let pass = book.station().passes.pass(serial).unwrap().clone();
+    Ok((check(&mut book, "2020-02-06 10:00", serial), pass))
+}
+
+#[test]
+fn a_pass_token_carries_its_texts_whole() {
+    assert_eq!(TWENTY_FIVE_VILLAGES.chars().count(), 119);
+    assert_eq!(TWENTY_FIVE_VILLAGES.len(), 349);
+    let multi = format!("{}东村", "村".repeat(84)); // 252 bytes, then across 255
+    let cases = [
+        ("王秀英", TWENTY_FIVE_VILLAGES.to_string()),
+        ("王秀英", "a".repeat(255)),
+        ("王秀英", "a".repeat(256)),
+        ("王秀英", "a".repeat(1024)),
+        ("王秀英", multi.clone()),
+        ("王秀英", format!("ab{multi}")),
+        // 100 words of "Æbc": masked "Æ**" is 4 bytes, 499 in all.
+        (&*vec!["Æbc"; 100].join(" "), "town".to_string()),
+        (&*"x".repeat(255), "town".to_string()),
+        (&*"x".repeat(256), TWENTY_FIVE_VILLAGES.to_string()),
+    ];
+    for (name, scope) in cases {
+        let (verdict, pass) = issue_and_check(name, &scope).unwrap();
+        assert!(
+            verdict.allowed,
+            "{} bytes: {:?}",
+            scope.len(),
+            verdict.reason
+        );
+        let claims = verdict.claims.unwrap();
+        assert_eq!(claims.scope, scope);
+        assert_eq!(claims.scope, pass.scope);
+        assert_eq!(claims.holder_masked, pass.holder_masked);
+        assert_eq!(claims.serial, pass.serial);
+        assert_eq!(
+            (claims.valid_from, claims.valid_until),
+            (pass.valid_from, pass.valid_until)
+        );
+    }
+    let (v, pass) = issue_and_check(&vec!["Æbc"; 100].join(" "), "town").unwrap();
+    assert_eq!(pass.holder_masked.len(), 499);
+    assert_eq!(v.claims.unwrap().holder_masked, pass.holder_masked);
+
+    // What a token cannot carry is refused at issuance, with the reason.
+    let err = issue_and_check("王秀英", &"a".repeat(1025)).unwrap_err();
+    assert_eq!(err.code(), "invalid_value");
+    assert!(
+        err.to_string()
+            .contains("expected at most 1024 bytes of UTF-8 (it has 1025)"),
+        "{err}"
+    );
+    let err = issue_and_check(&"x".repeat(1025), "town").unwrap_err();
+    assert!(err.to_string().starts_with("holder name `x"), "{err}");
+    for empty in ["", "   "] {
+        let err = issue_and_check("王秀英", empty).unwrap_err();
+        assert_eq!(err.code(), "invalid_value");
+        assert!(
+            err.to_string().contains("where the pass is good for"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn short_texts_keep_the_first_token_format() {
+    use base64::Engine as _;
+    let key = StationKey::from_seed(KEY_SEED);
+    let mut office = precinct::PassOffice::default();
+    let p = Policy::default();
+    let t0 = at("2020-02-10 08:00");
+    let short = office
+        .issue_unchecked(
+            PassKind::County,
+            "P1".into(),
+            "王**".into(),
+            None,
+            "a".repeat(255),
+            t0,
+            &p,
+        )
+        .serial;
+    let long = office
+        .issue_unchecked(
+            PassKind::County,
+            "P2".into(),
+            "王**".into(),
+            None,
+            "a".repeat(256),
+            t0,
+            &p,
+        )
+        .serial;
+    let huge = office
+        .issue_unchecked(
+            PassKind::County,
+            "P3".into(),
+            "王**".into(),
+            None,
+            "a".repeat(70_000),
+            t0,
+            &p,
+        )
+        .serial;
+    let version = |serial| {
+        let token = office.token(serial, &key).unwrap();
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(token.strip_prefix("PC1.").unwrap())
+            .unwrap();
+        bytes[0]
+    };
+    assert_eq!(version(short), 1);
+    assert_eq!(version(long), 2);
+    // Beyond what any token can hold: an error, never a cut text.
+    assert_eq!(
+        office.token(huge, &key).unwrap_err().code(),
+        "invalid_value"
+    );
+    let token = office.token(long, &key).unwrap();
+    let v = verify_token(&token, &key.public(), &office.revocation_list(), t0);
+    assert_eq!(v.claims.unwrap().scope.len(), 256);
+}
+
+fn worker_pass(holder: &str) -> Command {
+    Command::IssuePass {
+        application: PassApplication {
+            holder: holder.into(),
+            kind: PassKind::Worker,
+            enterprise: Some("E1".into()),
+            scope: "home to the mill".into(),
+        },
+    }
+}
+
+fn revoked(book: &Book) -> Vec<u64> {
+    book.station()
+        .passes
+        .revocation_list()
+        .serials
+        .into_iter()
+        .collect()
+}
+
+#[test]
+fn an_order_revokes_the_persons_valid_passes() {
+    let mut book = station_book();
+    let serial = serial_of(&ok(&mut book, "2020-02-05 09:00", county("P2", "town")));
+    assert!(check(&mut book, "2020-02-05 12:00", serial).allowed);
+    let home = Command::OrderHomeIsolation {
+        order: "HI-1".into(),
+        person: "P2".into(),
+        arrived: at("2020-02-05 20:00"),
+        reason: "returnee".into(),
+    };
+    assert_eq!(
+        ok(&mut book, "2020-02-06 09:00", home),
+        Outcome::OrderEnds {
+            end: at("2020-02-19 20:00")
+        }
+    );
+    assert_eq!(revoked(&book), [serial]);
+    let pass = book.station().passes.pass(serial).unwrap();
+    assert_eq!(pass.revoked_at, Some(at("2020-02-06 09:00")));
+    assert_eq!(pass.revoked_by_order, Some("HI-1".into()));
+    let v = check(&mut book, "2020-02-07 09:00", serial);
+    assert!(!v.allowed);
+    assert_eq!(v.reason, Some(DenyReason::Revoked));
+    // Offline, with the list the checkpoint downloaded.
+    let token = book
+        .station()
+        .passes
+        .token(serial, &StationKey::from_seed(KEY_SEED))
+        .unwrap();
+    let list = book.station().passes.revocation_list();
+    let offline = verify_token(
+        &token,
+        &StationKey::from_seed(KEY_SEED).public(),
+        &list,
+        at("2020-02-07 09:00"),
+    );
+    assert_eq!(offline.reason, Some(DenyReason::Revoked));
+    // Transferred to centralized observation: still denied, no new pass.
+    ok(
+        &mut book,
+        "2020-02-08 09:00",
+        Command::TransferToCentralized {
+            order: "HI-1".into(),
+        },
+    );
+    assert_eq!(
+        check(&mut book, "2020-02-09 09:00", serial).reason,
+        Some(DenyReason::Revoked)
+    );
+    let err = run(&mut book, "2020-02-10 09:00", county("P2", "town")).unwrap_err();
+    assert_eq!(err.code(), "not_eligible");
+    assert!(err.to_string().contains("isolation order `HI-1`"), "{err}");
+    // Released: the person may apply again, and the new pass is allowed.
+    ok(
+        &mut book,
+        "2020-02-19 21:00",
+        Command::ReleaseOrder {
+            order: "HI-1".into(),
+        },
+    );
+    let again = serial_of(&ok(&mut book, "2020-02-20 09:00", county("P2", "town")));
+    assert!(check(&mut book, "2020-02-20 10:00", again).allowed);
+    assert_eq!(revoked(&book), [serial]);
+    // The pass's history shows the order that revoked it.
+    let names: Vec<String> = book
+        .history(&Subject::Pass(serial))
+        .unwrap()
+        .iter()
+        .map(|e| e.command.name())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "issue_pass",
+            "check_pass",
+            "order_home_isolation",
+            "check_pass",
+            "check_pass"
+        ]
+    );
+}
+
+#[test]
+fn observation_revokes_a_worker_pass_and_a_county_pass_but_not_expired_or_others() {
+    let mut book = station_book();
+    let county_serial = serial_of(&ok(&mut book, "2020-02-05 09:00", county("P3", "town")));
+    let worker_serial = serial_of(&ok(&mut book, "2020-02-05 09:05", worker_pass("P3")));
+    let other = serial_of(&ok(&mut book, "2020-02-05 09:10", county("P4", "town")));
+    let observe = Command::OrderObservation {
+        order: "MO-1".into(),
+        person: "P3".into(),
+        kind: IsolationKind::Centralized,
+        last_exposure: at("2020-02-05 18:00"),
+        reason: "close contact".into(),
+    };
+    ok(&mut book, "2020-02-06 09:00", observe);
+    assert_eq!(revoked(&book), [county_serial, worker_serial]);
+    for s in [county_serial, worker_serial] {
+        assert_eq!(
+            check(&mut book, "2020-02-07 09:00", s).reason,
+            Some(DenyReason::Revoked)
+        );
+    }
+    assert!(check(&mut book, "2020-02-07 09:00", other).allowed);
+    let err = run(&mut book, "2020-02-07 10:00", worker_pass("P3")).unwrap_err();
+    assert_eq!(err.code(), "not_eligible");
+
+    // An expired pass is not revoked by a later order.
+    let mut book = station_book();
+    let old = serial_of(&ok(&mut book, "2020-01-21 09:00", county("P5", "town")));
+    let order = Command::OrderObservation {
+        order: "MO-2".into(),
+        person: "P5".into(),
+        kind: IsolationKind::Home,
+        last_exposure: at("2020-02-25 18:00"),
+        reason: "close contact".into(),
+    };
+    ok(&mut book, "2020-02-26 09:00", order);
+    assert!(revoked(&book).is_empty());
+    assert_eq!(book.station().passes.pass(old).unwrap().revoked_at, None);
+}
+
+/// `P2` named in `C1`'s interview: met at 2020-02-03 18:00.
+fn with_contact(book: &mut Book, person: &str) {
+    let contact = InterviewContact {
+        case: "C1".into(),
+        person: person.into(),
+        at: at("2020-02-03 18:00"),
+        note: "dinner".into(),
+    };
+    ok(
+        book,
+        "2020-02-04 19:10",
+        Command::RecordInterviewContact { contact },
+    );
+    ok(
+        book,
+        "2020-02-04 19:20",
+        Command::FindContacts {
+            cases: vec!["C1".into()],
+        },
+    );
+    ok(
+        book,
+        "2020-02-04 20:00",
+        Command::NotifyContact {
+            person: person.into(),
+        },
+    );
+}
+
+#[test]
+fn isolating_a_contact_is_an_observation_order() {
+    let mut book = station_book();
+    let pass = serial_of(&ok(&mut book, "2020-02-01 09:00", county("P2", "town")));
+    with_contact(&mut book, "P2");
+    let isolate = Command::IsolateContact {
+        person: "P2".into(),
+        order: Some("MO-7".into()),
+        kind: Some(IsolationKind::Home),
+    };
+    assert_eq!(
+        ok(&mut book, "2020-02-05 02:00", isolate),
+        Outcome::OrderEnds {
+            end: at("2020-02-17 18:00")
+        }
+    );
+    let st = book.station();
+    let o = st.quarantine.order(&"MO-7".into()).unwrap();
+    assert_eq!(o.person.as_str(), "P2");
+    assert_eq!(o.kind, IsolationKind::Home);
+    assert_eq!(
+        (o.start, o.end),
+        (at("2020-02-05 02:00"), at("2020-02-17 18:00"))
+    );
+    assert_eq!(o.reason, "close contact of case C1");
+    assert_eq!(
+        st.contacts.get(&"P2".into()).unwrap().isolated_at,
+        Some(at("2020-02-05 02:00"))
+    );
+    assert_eq!(revoked(&book), [pass]);
+    // Every rule that looks at orders sees it.
+    let err = run(&mut book, "2020-02-06 09:00", county("P2", "town")).unwrap_err();
+    assert!(err.to_string().contains("isolation order `MO-7`"), "{err}");
+    let report = book.station().report(at("2020-02-06 12:00"));
+    assert_eq!(report.orders_in_force, 1);
+    assert_eq!(report.contacts.isolated, 1);
+    let names: Vec<String> = book
+        .history(&Subject::Person("P2".into()))
+        .unwrap()
+        .iter()
+        .map(|e| e.command.name())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "register_person",
+            "issue_pass",
+            "record_interview_contact",
+            "find_contacts",
+            "notify_contact",
+            "isolate_contact"
+        ]
+    );
+    ok(
+        &mut book,
+        "2020-02-17 19:00",
+        Command::ReleaseOrder {
+            order: "MO-7".into(),
+        },
+    );
+    ok(&mut book, "2020-02-18 09:00", county("P2", "town"));
+}
+
+#[test]
+fn isolating_a_contact_in_the_older_form_makes_a_provisional_order() {
+    let mut book = station_book();
+    with_contact(&mut book, "P2");
+    // As journals before orders were made: no order named, no outcome.
+    let isolate =
+        Command::from_json(&serde_json::json!({"type": "isolate_contact", "person": "P2"}))
+            .unwrap();
+    assert_eq!(ok(&mut book, "2020-02-05 02:00", isolate), Outcome::Done);
+    let o = book
+        .station()
+        .quarantine
+        .order(&"P2-observation".into())
+        .unwrap();
+    assert_eq!(o.kind, IsolationKind::Centralized);
+    assert_eq!(o.end, at("2020-02-17 18:00"));
+    // A formal order made later takes its place: one order, not two.
+    let formal = Command::OrderObservation {
+        order: "MO-1".into(),
+        person: "P2".into(),
+        kind: IsolationKind::Centralized,
+        last_exposure: at("2020-02-03 18:00"),
+        reason: "close contact".into(),
+    };
+    ok(&mut book, "2020-02-05 08:00", formal);
+    let orders: Vec<String> = book
+        .station()
+        .quarantine
+        .orders()
+        .map(|o| o.id.to_string())
+        .collect();
+    assert_eq!(orders, ["MO-1"]);
+    let text = book.journal_text().unwrap().to_string();
+    let replayed = Book::open_text(&text).unwrap();
+    assert_eq!(replayed.station(), book.station());
+}
+
+#[test]
+fn isolating_a_contact_already_under_an_order_extends_it() {
+    let mut book = station_book();
+    let home = Command::OrderHomeIsolation {
+        order: "HI-1".into(),
+        person: "P2".into(),
+        arrived: at("2020-01-25 20:00"),
+        reason: "returnee".into(),
+    };
+    ok(&mut book, "2020-01-26 09:00", home);
+    with_contact(&mut book, "P2");
+    // Naming a second order is refused, saying which one is in force.
+    let named = Command::IsolateContact {
+        person: "P2".into(),
+        order: Some("MO-9".into()),
+        kind: None,
+    };
+    let err = run(&mut book, "2020-02-05 02:00", named).unwrap_err();
+    assert_eq!(err.code(), "invalid_transition");
+    assert!(err.to_string().contains("order `HI-1`"), "{err}");
+    let isolate = Command::IsolateContact {
+        person: "P2".into(),
+        order: None,
+        kind: None,
+    };
+    ok(&mut book, "2020-02-05 02:00", isolate);
+    let o = book.station().quarantine.order(&"HI-1".into()).unwrap();
+    assert_eq!(o.end, at("2020-02-17 18:00"));
+    assert_eq!(book.station().quarantine.orders().count(), 1);
+}
+
+#[test]
+fn a_contact_whose_observation_would_be_over_is_not_isolated() {
+    let mut book = station_book();
+    with_contact(&mut book, "P2");
+    let before = book.station().clone();
+    let isolate = Command::IsolateContact {
+        person: "P2".into(),
+        order: Some("MO-1".into()),
+        kind: None,
+    };
+    let err = run(&mut book, "2020-02-17 18:00", isolate).unwrap_err();
+    assert_eq!(err.code(), "invalid_value");
+    assert_eq!(*book.station(), before);
+    // Not a contact at all: not found, nothing made.
+    let stranger = Command::IsolateContact {
+        person: "P5".into(),
+        order: None,
+        kind: None,
+    };
+    assert_eq!(
+        code(run(&mut book, "2020-02-05 09:00", stranger)),
+        "not_found"
+    );
+    assert_eq!(*book.station(), before);
+}
+
+#[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one duplicate with every kind of record, checked after one merge"
+)]
+fn a_merge_moves_every_record_to_the_person_kept() {
+    let mut book = station_book();
+    // P6 is registered again as D1 (a second document); D1 gathers records.
+    ok(
+        &mut book,
+        "2020-01-20 09:00",
+        Command::RegisterPerson {
+            person: loner("D1", "110105198001010104", false),
+        },
+    );
+    ok(
+        &mut book,
+        "2020-01-20 09:00",
+        Command::AddHousehold {
+            household: Household {
+                id: "H1".into(),
+                village: "Yaozhuang".into(),
+                group: "1".into(),
+                address: "1 East Road".into(),
+                landlord: Some("D1".into()),
+            },
+        },
+    );
+    ok(
+        &mut book,
+        "2020-01-20 09:00",
+        Command::AddHousehold {
+            household: Household {
+                id: "H2".into(),
+                village: "Yaozhuang".into(),
+                group: "2".into(),
+                address: "2 East Road".into(),
+                landlord: Some("P5".into()),
+            },
+        },
+    );
+    ok(
+        &mut book,
+        "2020-01-20 09:00",
+        Command::TenantArrives {
+            household: "H2".into(),
+            person: "D1".into(),
+            day: "2020-01-20".parse().unwrap(),
+        },
+    );
+    ok(
+        &mut book,
+        "2020-01-20 09:00",
+        Command::FormTeam {
+            id: "T1".into(),
+            officer: "officer-1".into(),
+            cadre: "cadre-1".into(),
+            party_member: "D1".into(),
+        },
+    );
+    ok(
+        &mut book,
+        "2020-01-20 09:00",
+        Command::AssignPartyMember {
+            household: "H2".into(),
+            staff: "D1".into(),
+        },
+    );
+    ok(
+        &mut book,
+        "2020-01-20 09:00",
+        Command::RecordMigrant {
+            worker: MigrantWorker {
+                person: "D1".into(),
+                enterprise: "E1".into(),
+                origin_county: "Nanbu, Sichuan".into(),
+                verification: None,
+                arrived: None,
+                started: None,
+            },
+        },
+    );
+    ok(
+        &mut book,
+        "2020-01-25 09:00",
+        Command::RecordTravel {
+            travel: TravelRecord {
+                person: "D1".into(),
+                from_area: "WH".into(),
+                departed: at("2020-01-24 08:00"),
+                arrived: at("2020-01-24 20:00"),
+            },
+        },
+    );
+    let pass = serial_of(&ok(&mut book, "2020-01-25 10:00", county("D1", "town")));
+    // D1 and the case P1 at the market for 30 minutes on 3 February.
+    let visit = |p: &str, from: &str, to: &str| Visit {
+        person: p.into(),
+        place: "market".into(),
+        start: at(from).timestamp(),
+        end: at(to).timestamp(),
+    };
+    ok(
+        &mut book,
+        "2020-02-04 02:00",
+        Command::RecordVisits {
+            visits: vec![
+                visit("P1", "2020-02-03 09:00", "2020-02-03 10:00"),
+                visit("D1", "2020-02-03 09:30", "2020-02-03 10:30"),
+            ],
+        },
+    );
+    ok(
+        &mut book,
+        "2020-02-04 19:20",
+        Command::FindContacts {
+            cases: vec!["C1".into()],
+        },
+    );
+    let mut case = Case::new("C2", "D1", DateOrTime::Time(at("2020-03-20 19:00")));
+    case.infected_by = Some("C1".into());
+    let before_merge_case = case.clone();
+    let interview = InterviewContact {
+        case: "C1".into(),
+        person: "D1".into(),
+        at: at("2020-02-02 12:00"),
+        note: "lunch".into(),
+    };
+    ok(
+        &mut book,
+        "2020-02-04 19:30",
+        Command::RecordInterviewContact { contact: interview },
+    );
+
+    ok(
+        &mut book,
+        "2020-02-04 21:00",
+        Command::MergePersons {
+            keep: "P6".into(),
+            duplicate: "D1".into(),
+        },
+    );
+    let st = book.station();
+    let keep = precinct::PersonId::from("P6");
+    assert_eq!(st.residents.resolve(&"D1".into()), keep);
+    assert_eq!(
+        st.residents.household(&"H1".into()).unwrap().landlord,
+        Some(keep.clone())
+    );
+    assert!(st
+        .residents
+        .residents_of(&"H2".into(), "2020-02-04".parse().unwrap())
+        .contains(&keep));
+    assert_eq!(
+        st.residents.teams().next().unwrap().party_member.as_str(),
+        "P6"
+    );
+    assert_eq!(
+        st.residents
+            .who_answers(&"H2".into())
+            .unwrap()
+            .party_member
+            .unwrap()
+            .as_str(),
+        "P6"
+    );
+    assert_eq!(st.resumption.migrant(&keep).unwrap().person, keep);
+    assert!(st.resumption.migrant(&"D1".into()).is_err());
+    assert_eq!(st.quarantine.travels()[0].person, keep);
+    assert_eq!(st.passes.pass(pass).unwrap().holder, keep);
+    assert_eq!(st.visits.persons().get("D1"), None);
+    assert!(st.visits.persons().get("P6").is_some());
+    assert!(st.interviews.iter().all(|i| i.person == keep));
+    assert!(st.contacts.get(&"D1".into()).is_none());
+    let record = st.contacts.get(&keep).unwrap();
+    assert_eq!(record.contact.person, keep);
+    let contacts: Vec<String> = st
+        .close_contacts_of(Some(&["C1".into()]))
+        .unwrap()
+        .iter()
+        .map(|c| c.person.to_string())
+        .collect();
+    assert_eq!(contacts, ["P6"]);
+    // The kept person can be followed up; the old id reaches them too.
+    ok(
+        &mut book,
+        "2020-02-04 22:00",
+        Command::NotifyContact {
+            person: "P6".into(),
+        },
+    );
+    let isolate = Command::IsolateContact {
+        person: "D1".into(),
+        order: Some("MO-1".into()),
+        kind: None,
+    };
+    ok(&mut book, "2020-02-05 02:00", isolate);
+    let st = book.station();
+    assert_eq!(st.quarantine.order(&"MO-1".into()).unwrap().person, keep);
+    assert_eq!(
+        st.passes.pass(pass).unwrap().revoked_by_order,
+        Some("MO-1".into())
+    );
+    // A later case recorded under the old id is the kept person's.
+    ok(
+        &mut book,
+        "2020-03-20 19:00",
+        Command::ConfirmCase {
+            case: before_merge_case,
+        },
+    );
+    assert_eq!(book.station().cases[1].person, keep);
+    ok(
+        &mut book,
+        "2020-03-21 09:00",
+        Command::VerifyMigrant {
+            person: "D1".into(),
+            verification: Verification {
+                bureau: "Nanbu County PSB".into(),
+                passed: true,
+                on: "2020-03-21".parse().unwrap(),
+            },
+        },
+    );
+    assert!(book
+        .station()
+        .resumption
+        .migrant(&keep)
+        .unwrap()
+        .verification
+        .is_some());
+
+    // The history of the kept person holds both ids' events.
+    let history: Vec<String> = book
+        .history(&Subject::Person(keep.clone()))
+        .unwrap()
+        .iter()
+        .map(|e| e.command.name())
+        .collect();
+    assert_eq!(
+        history,
+        [
+            "register_person",
+            "register_person",
+            "add_household",
+            "tenant_arrives",
+            "record_migrant",
+            "record_travel",
+            "issue_pass",
+            "record_visits",
+            "find_contacts",
+            "record_interview_contact",
+            "merge_persons",
+            "notify_contact",
+            "isolate_contact",
+            "confirm_case",
+            "verify_migrant"
+        ]
+        .map(String::from)
+        .into_iter()
+        .filter(|n| n != "add_household")
+        .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        book.history(&Subject::Person("D1".into())).unwrap().len(),
+        history.len()
+    );
+    // The whole book replays to the same records.
+    let replayed = Book::open_text(book.journal_text().unwrap()).unwrap();
+    assert_eq!(replayed.station(), book.station());
+    // A person cannot be merged into themself, even under the old id.
+    let err = run(
+        &mut book,
+        "2020-03-22 09:00",
+        Command::MergePersons {
+            keep: "P6".into(),
+            duplicate: "D1".into(),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "invalid_value");
+}
+
+#[test]
+fn merging_two_contacts_and_two_workers_combines_their_records() {
+    let mut book = station_book();
+    for p in ["P2", "P3"] {
+        with_contact(&mut book, p);
+        ok(
+            &mut book,
+            "2020-01-21 09:00",
+            Command::RecordMigrant {
+                worker: MigrantWorker {
+                    person: p.into(),
+                    enterprise: "E1".into(),
+                    origin_county: "Nanbu, Sichuan".into(),
+                    verification: (p == "P3").then(|| Verification {
+                        bureau: "Nanbu County PSB".into(),
+                        passed: true,
+                        on: "2020-01-21".parse().unwrap(),
+                    }),
+                    arrived: None,
+                    started: None,
+                },
+            },
+        );
+    }
+    ok(
+        &mut book,
+        "2020-02-04 21:00",
+        Command::MergePersons {
+            keep: "P2".into(),
+            duplicate: "P3".into(),
+        },
+    );
+    let st = book.station();
+    assert_eq!(st.contacts.len(), 1);
+    let r = st.contacts.get(&"P2".into()).unwrap();
+    assert_eq!(r.notified_at, Some(at("2020-02-04 20:00")));
+    // P2's interview evidence was found by both traces, P3's by the second.
+    assert_eq!(r.contact.evidence.len(), 3);
+    assert_eq!(r.contact.cases.len(), 1);
+    let w = st.resumption.migrant(&"P2".into()).unwrap();
+    assert_eq!(w.verification.as_ref().unwrap().bureau, "Nanbu County PSB");
+    assert_eq!(st.resumption.migrants().count(), 1);
+}
+
+#[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one worker's record through every step, in order"
+)]
+fn a_worker_recorded_before_verification_is_verified_later() {
+    let mut book = station_book();
+    let verification = |on: &str, passed: bool| Verification {
+        bureau: "Zhenxiong County PSB".into(),
+        passed,
+        on: on.parse().unwrap(),
+    };
+    let worker = MigrantWorker {
+        person: "P2".into(),
+        enterprise: "E1".into(),
+        origin_county: "Zhenxiong, Yunnan".into(),
+        verification: None,
+        arrived: None,
+        started: None,
+    };
+    ok(
+        &mut book,
+        "2020-02-10 09:00",
+        Command::RecordMigrant {
+            worker: worker.clone(),
+        },
+    );
+    // Recording the worker again is still a duplicate.
+    assert_eq!(
+        code(run(
+            &mut book,
+            "2020-02-11 09:00",
+            Command::RecordMigrant { worker }
+        )),
+        "duplicate"
+    );
+    let arrives = |day: &str, started: Option<&str>| Command::MigrantArrives {
+        person: "P2".into(),
+        arrived: day.parse().unwrap(),
+        started: started.map(|s| s.parse().unwrap()),
+    };
+    // No arrival before a verification.
+    assert_eq!(
+        code(run(
+            &mut book,
+            "2020-02-12 09:00",
+            arrives("2020-02-12", None)
+        )),
+        "implausible"
+    );
+    // A failed verification, then a passed one.
+    let verify = |on: &str, passed: bool| Command::VerifyMigrant {
+        person: "P2".into(),
+        verification: verification(on, passed),
+    };
+    ok(&mut book, "2020-02-12 09:00", verify("2020-02-12", false));
+    assert_eq!(
+        code(run(
+            &mut book,
+            "2020-02-12 10:00",
+            arrives("2020-02-12", None)
+        )),
+        "implausible"
+    );
+    ok(&mut book, "2020-02-14 09:00", verify("2020-02-14", true));
+    let err = run(&mut book, "2020-02-15 09:00", verify("2020-02-15", true)).unwrap_err();
+    assert_eq!(err.code(), "invalid_transition");
+    assert!(err.to_string().contains("already verified"), "{err}");
+    // Arrival before the verification day, start before arrival: refused.
+    assert_eq!(
+        code(run(
+            &mut book,
+            "2020-02-16 09:00",
+            arrives("2020-02-13", None)
+        )),
+        "implausible"
+    );
+    assert_eq!(
+        code(run(
+            &mut book,
+            "2020-02-16 09:00",
+            arrives("2020-02-16", Some("2020-02-15"))
+        )),
+        "implausible"
+    );
+    // The day they arrive is the day they start work.
+    ok(
+        &mut book,
+        "2020-02-16 09:00",
+        arrives("2020-02-16", Some("2020-02-16")),
+    );
+    let w = book
+        .station()
+        .resumption
+        .migrant(&"P2".into())
+        .unwrap()
+        .clone();
+    assert_eq!(w.arrived, w.started);
+    assert_eq!(w.verification.unwrap().on, "2020-02-14".parse().unwrap());
+    assert_eq!(
+        code(run(
+            &mut book,
+            "2020-02-17 09:00",
+            arrives("2020-02-17", None)
+        )),
+        "invalid_transition"
+    );
+    assert_eq!(
+        code(run(
+            &mut book,
+            "2020-02-17 09:00",
+            Command::VerifyMigrant {
+                person: "P9".into(),
+                verification: verification("2020-02-17", true),
+            }
+        )),
+        "not_found"
+    );
+    let names: Vec<String> = book
+        .history(&Subject::Person("P2".into()))
+        .unwrap()
+        .iter()
+        .map(|e| e.command.name())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "register_person",
+            "record_migrant",
+            "verify_migrant",
+            "verify_migrant",
+            "migrant_arrives"
+        ]
+    );
 }

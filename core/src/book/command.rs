@@ -11,9 +11,9 @@ use crate::error::{Error, Result};
 use crate::household::{Household, Person, ScreeningTeam, ScreeningVisit, TeamRole};
 use crate::ids::{AreaId, CaseId, HouseholdId, OrderId, PersonId, StaffId, StayId};
 use crate::pass::{EligibilityContext, PassApplication, PublicKey, Verdict};
-use crate::quarantine::{IsolationKind, RiskLevel, TravelRecord};
+use crate::quarantine::{IsolationKind, OrderStatus, RiskLevel, TravelRecord};
 use crate::registration::{Channel, ForeignStay, ServiceKind};
-use crate::resumption::{DailyStatus, Enterprise, MigrantWorker};
+use crate::resumption::{DailyStatus, Enterprise, MigrantWorker, Verification};
 use crate::station::Station;
 use crate::time::Instant;
 use crate::tracing::{Case, InterviewContact, Visit};
@@ -223,10 +223,21 @@ pub enum Command {
         /// The contact.
         person: PersonId,
     },
-    /// A close contact was isolated (at the entry's time).
+    /// A close contact was isolated (at the entry's time): this makes the
+    /// observation order that runs the policy's `observation_days` from the
+    /// contact's last exposure, and revokes the contact's valid passes. A
+    /// contact already under an order has that order extended instead.
     IsolateContact {
         /// The contact.
         person: PersonId,
+        /// The new order's id. Without one the order is named
+        /// `<person>-observation`, and a formal order made later for the
+        /// person takes its place.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        order: Option<OrderId>,
+        /// Where observation is served; centralized when not given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kind: Option<IsolationKind>,
     },
 
     // Passes.
@@ -306,6 +317,23 @@ pub enum Command {
         /// The worker.
         worker: MigrantWorker,
     },
+    /// The partner county police's remote verification of a recorded worker.
+    VerifyMigrant {
+        /// The worker.
+        person: PersonId,
+        /// The verification.
+        verification: Verification,
+    },
+    /// A recorded worker arrived (and perhaps started work).
+    MigrantArrives {
+        /// The worker.
+        person: PersonId,
+        /// Day of arrival.
+        arrived: NaiveDate,
+        /// First day of work, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        started: Option<NaiveDate>,
+    },
 }
 
 /// What a command produced, recorded in the journal so that a replay can
@@ -348,6 +376,95 @@ impl Outcome {
     pub(crate) fn is_done(&self) -> bool {
         *self == Outcome::Done
     }
+}
+
+/// After an order is made for `person`: it takes the place of a provisional
+/// order the person was under, and it revokes the person's valid passes.
+fn ordered(
+    st: &mut Station,
+    person: &PersonId,
+    order: &OrderId,
+    provisional: Option<&OrderId>,
+    at: Instant,
+) {
+    if let Some(p) = provisional.filter(|p| *p != order) {
+        st.quarantine.withdraw_provisional(p);
+    }
+    st.passes.revoke_for_order(person, order, at);
+}
+
+/// Isolate a close contact: record it in the contact log and put the contact
+/// under observation until the policy's days after the last exposure.
+fn isolate_contact(
+    st: &mut Station,
+    person: &PersonId,
+    order: Option<&OrderId>,
+    kind: Option<IsolationKind>,
+    at: Instant,
+) -> Result<Outcome> {
+    let policy = &st.policy;
+    let record = st
+        .contacts
+        .get(person)
+        .ok_or_else(|| Error::not_found("close contact", person))?;
+    let last_exposure = record.contact.last_exposure;
+    let cases: Vec<String> = record
+        .contact
+        .cases
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let current = st
+        .quarantine
+        .isolation_of(person, at)
+        .filter(|o| o.status == OrderStatus::Active)
+        .map(|o| (o.id.clone(), o.end));
+    match (order, current) {
+        (Some(named), Some((id, end))) => {
+            return Err(Error::InvalidTransition {
+                what: "close contact",
+                id: person.to_string(),
+                action: "isolate",
+                reason: format!(
+                    "already under isolation order `{id}` until {}; extend that order rather than make `{named}`",
+                    end.to_rfc3339()
+                ),
+            });
+        }
+        (None, Some((id, _))) => {
+            st.contacts.isolate(person, at)?;
+            st.quarantine.extend(&id, last_exposure, policy)?;
+            st.passes.revoke_for_order(person, &id, at);
+            return Ok(Outcome::Done);
+        }
+        (_, None) => {}
+    }
+    let id = order
+        .cloned()
+        .unwrap_or_else(|| st.quarantine.free_order_id(person));
+    st.quarantine
+        .check_observation(&id, last_exposure, at, policy)?;
+    st.contacts.isolate(person, at)?;
+    let reason = format!("close contact of case {}", cases.join(", "));
+    let end = st
+        .quarantine
+        .order_observation(
+            id.clone(),
+            person.clone(),
+            kind.unwrap_or(IsolationKind::Centralized),
+            last_exposure,
+            at,
+            &reason,
+            policy,
+        )?
+        .end;
+    st.passes.revoke_for_order(person, &id, at);
+    if order.is_none() {
+        st.quarantine.mark_provisional(&id);
+        // Journals written before isolating made an order recorded nothing here.
+        return Ok(Outcome::Done);
+    }
+    Ok(Outcome::OrderEnds { end })
 }
 
 /// The first identity document, credit code or mobile number in `json`
@@ -429,12 +546,13 @@ impl Command {
     )]
     pub(crate) fn apply(&self, station: &mut Station, at: Instant) -> Result<Outcome> {
         let policy = station.policy.clone();
+        super::plausible::check_dates(self, at, &policy)?;
         let st = station;
+        // Facts about a person recorded after a merge follow the person kept.
+        let who = |st: &Station, p: &PersonId| st.residents.resolve(p);
         match self {
             Command::RegisterPerson { person } => st.residents.register_person(person.clone())?,
-            Command::MergePersons { keep, duplicate } => {
-                st.residents.merge_persons(keep, duplicate)?;
-            }
+            Command::MergePersons { keep, duplicate } => st.merge_persons(keep, duplicate)?,
             Command::AddHousehold { household } => st.residents.add_household(household.clone())?,
             Command::SetLandlord {
                 household,
@@ -502,23 +620,34 @@ impl Command {
                 from,
                 level,
             } => st.quarantine.set_risk_level(area, name, *from, *level)?,
-            Command::RecordTravel { travel } => st.quarantine.record_travel(travel.clone())?,
+            Command::RecordTravel { travel } => {
+                let travel = TravelRecord {
+                    person: who(st, &travel.person),
+                    ..travel.clone()
+                };
+                st.quarantine.record_travel(travel)?;
+            }
             Command::OrderHomeIsolation {
                 order,
                 person,
                 arrived,
                 reason,
             } => {
-                st.residents.person(person)?;
-                let o = st.quarantine.order_home_isolation(
-                    order.clone(),
-                    person.clone(),
-                    *arrived,
-                    at,
-                    reason,
-                    &policy,
-                )?;
-                return Ok(Outcome::OrderEnds { end: o.end });
+                let person = st.residents.person(person)?.id.clone();
+                let provisional = st.quarantine.provisional_of(&person, at);
+                let end = st
+                    .quarantine
+                    .order_home_isolation(
+                        order.clone(),
+                        person.clone(),
+                        *arrived,
+                        at,
+                        reason,
+                        &policy,
+                    )?
+                    .end;
+                ordered(st, &person, order, provisional.as_ref(), at);
+                return Ok(Outcome::OrderEnds { end });
             }
             Command::OrderObservation {
                 order,
@@ -527,16 +656,22 @@ impl Command {
                 last_exposure,
                 reason,
             } => {
-                let o = st.quarantine.order_observation(
-                    order.clone(),
-                    person.clone(),
-                    *kind,
-                    *last_exposure,
-                    at,
-                    reason,
-                    &policy,
-                )?;
-                return Ok(Outcome::OrderEnds { end: o.end });
+                let person = who(st, person);
+                let provisional = st.quarantine.provisional_of(&person, at);
+                let end = st
+                    .quarantine
+                    .order_observation(
+                        order.clone(),
+                        person.clone(),
+                        *kind,
+                        *last_exposure,
+                        at,
+                        reason,
+                        &policy,
+                    )?
+                    .end;
+                ordered(st, &person, order, provisional.as_ref(), at);
+                return Ok(Outcome::OrderEnds { end });
             }
             Command::TransferToCentralized { order } => {
                 st.quarantine.transfer_to_centralized(order, at)?;
@@ -547,7 +682,16 @@ impl Command {
             }
             Command::ReleaseOrder { order } => st.quarantine.release(order, at)?,
             Command::ConvertToCase { order } => st.quarantine.convert_to_case(order, at)?,
-            Command::RecordVisits { visits } => st.visits.append(visits)?,
+            Command::RecordVisits { visits } => {
+                let visits: Vec<Visit> = visits
+                    .iter()
+                    .map(|v| Visit {
+                        person: who(st, &PersonId::from(v.person.as_str())).to_string(),
+                        ..v.clone()
+                    })
+                    .collect();
+                st.visits.append(&visits)?;
+            }
             Command::ConfirmCase { case } => {
                 if let Some(c) = st.cases.iter().find(|c| c.id == case.id) {
                     return Err(Error::Duplicate {
@@ -556,13 +700,21 @@ impl Command {
                         existing: format!("the case of `{}`", c.person),
                     });
                 }
-                st.cases.push(case.clone());
+                let case = Case {
+                    person: who(st, &case.person),
+                    ..case.clone()
+                };
+                st.cases.push(case);
             }
             Command::RecordInterviewContact { contact } => {
                 if !st.cases.iter().any(|c| c.id == contact.case) {
                     return Err(Error::not_found("case", &contact.case));
                 }
-                st.interviews.push(contact.clone());
+                let contact = InterviewContact {
+                    person: who(st, &contact.person),
+                    ..contact.clone()
+                };
+                st.interviews.push(contact);
             }
             Command::FindContacts { cases } => {
                 let found = st.close_contacts_of(Some(cases))?;
@@ -570,8 +722,12 @@ impl Command {
                 st.contacts.add(found);
                 return Ok(Outcome::ContactsFound { persons });
             }
-            Command::NotifyContact { person } => st.contacts.notify(person, at)?,
-            Command::IsolateContact { person } => st.contacts.isolate(person, at)?,
+            Command::NotifyContact { person } => st.contacts.notify(&who(st, person), at)?,
+            Command::IsolateContact {
+                person,
+                order,
+                kind,
+            } => return isolate_contact(st, &who(st, person), order.as_ref(), *kind, at),
             Command::IssuePass { application } => {
                 let ctx = EligibilityContext {
                     residents: &st.residents,
@@ -627,14 +783,39 @@ impl Command {
             Command::FileEnterpriseReport { report } => {
                 st.resumption.file_report(report.clone())?;
             }
-            Command::RecordMigrant { worker } => st.resumption.record_migrant(worker.clone())?,
+            Command::RecordMigrant { worker } => {
+                let worker = MigrantWorker {
+                    person: who(st, &worker.person),
+                    ..worker.clone()
+                };
+                st.resumption.record_migrant(worker)?;
+            }
+            Command::VerifyMigrant {
+                person,
+                verification,
+            } => st
+                .resumption
+                .verify_migrant(&who(st, person), verification.clone())?,
+            Command::MigrantArrives {
+                person,
+                arrived,
+                started,
+            } => st
+                .resumption
+                .migrant_arrives(&who(st, person), *arrived, *started)?,
         }
         Ok(Outcome::Done)
     }
 
     /// Whether this command, with what it produced, concerns `subject`.
     /// `station` resolves orders and certificates to their person or stay.
-    pub(crate) fn concerns(&self, outcome: &Outcome, subject: &Subject, station: &Station) -> bool {
+    pub(crate) fn concerns(
+        &self,
+        outcome: &Outcome,
+        subject: &Subject,
+        station: &Station,
+        at: Instant,
+    ) -> bool {
         match subject {
             Subject::Person(id) => self.concerns_person(outcome, id, station),
             Subject::Pass(serial) => match (self, outcome) {
@@ -644,6 +825,17 @@ impl Command {
                 (_, Outcome::Checked { verdict }) => {
                     verdict.claims.as_ref().is_some_and(|c| c.serial == *serial)
                 }
+                // An order (or isolating a contact) that revoked the pass.
+                (
+                    Command::OrderHomeIsolation { person, .. }
+                    | Command::OrderObservation { person, .. }
+                    | Command::IsolateContact { person, .. },
+                    _,
+                ) => station.passes.pass(*serial).is_ok_and(|p| {
+                    p.revoked_by_order.is_some()
+                        && p.revoked_at == Some(at)
+                        && p.holder == station.residents.resolve(person)
+                }),
                 _ => false,
             },
             Subject::Stay(id) => match self {
@@ -662,44 +854,48 @@ impl Command {
         }
     }
 
+    /// Every id the person was known under counts: after a merge, the kept
+    /// person's history holds the duplicate's events too.
     fn concerns_person(&self, outcome: &Outcome, id: &PersonId, station: &Station) -> bool {
-        let order_of = |order: &OrderId| {
-            station
-                .quarantine
-                .order(order)
-                .is_ok_and(|o| &o.person == id)
-        };
-        let holder = |serial: &u64| station.passes.pass(*serial).is_ok_and(|p| &p.holder == id);
+        let target = station.residents.resolve(id);
+        let is = |p: &PersonId| station.residents.resolve(p) == target;
+        let order_of =
+            |order: &OrderId| station.quarantine.order(order).is_ok_and(|o| is(&o.person));
+        let holder = |serial: &u64| station.passes.pass(*serial).is_ok_and(|p| is(&p.holder));
         match self {
-            Command::RegisterPerson { person } => &person.id == id,
-            Command::MergePersons { keep, duplicate } => keep == id || duplicate == id,
+            Command::RegisterPerson { person } => is(&person.id),
+            Command::MergePersons { keep, duplicate } => is(keep) || is(duplicate),
             Command::SetLandlord { landlord, .. } | Command::SignCommitment { landlord, .. } => {
-                landlord == id
+                is(landlord)
             }
             Command::TenantArrives { person, .. }
             | Command::TenantLeaves { person, .. }
             | Command::OrderHomeIsolation { person, .. }
             | Command::OrderObservation { person, .. }
             | Command::NotifyContact { person }
-            | Command::IsolateContact { person } => person == id,
-            Command::RecordTravel { travel } => &travel.person == id,
+            | Command::IsolateContact { person, .. }
+            | Command::VerifyMigrant { person, .. }
+            | Command::MigrantArrives { person, .. } => is(person),
+            Command::RecordTravel { travel } => is(&travel.person),
             Command::TransferToCentralized { order }
             | Command::ExtendOrder { order, .. }
             | Command::ReleaseOrder { order }
             | Command::ConvertToCase { order } => order_of(order),
-            Command::RecordVisits { visits } => visits.iter().any(|v| v.person == id.as_str()),
-            Command::ConfirmCase { case } => &case.person == id,
-            Command::RecordInterviewContact { contact } => &contact.person == id,
+            Command::RecordVisits { visits } => visits
+                .iter()
+                .any(|v| is(&PersonId::from(v.person.as_str()))),
+            Command::ConfirmCase { case } => is(&case.person),
+            Command::RecordInterviewContact { contact } => is(&contact.person),
             Command::FindContacts { .. } => {
-                matches!(outcome, Outcome::ContactsFound { persons } if persons.contains(id))
+                matches!(outcome, Outcome::ContactsFound { persons } if persons.iter().any(is))
             }
-            Command::IssuePass { application } => &application.holder == id,
+            Command::IssuePass { application } => is(&application.holder),
             Command::RevokePass { serial } => holder(serial),
             Command::CheckPass { .. } => matches!(
                 outcome,
                 Outcome::Checked { verdict } if verdict.claims.as_ref().is_some_and(|c| holder(&c.serial))
             ),
-            Command::RecordMigrant { worker } => &worker.person == id,
+            Command::RecordMigrant { worker } => is(&worker.person),
             _ => false,
         }
     }

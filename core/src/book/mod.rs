@@ -30,6 +30,7 @@
 mod command;
 mod export;
 mod journal;
+mod plausible;
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, ErrorKind};
@@ -518,7 +519,7 @@ impl Book {
         let mut found = Vec::new();
         let mut keep = |line: journal::LineIn| {
             if let (Some(command), Some(at), Some(by)) = (line.cmd, line.at, line.by) {
-                if command.concerns(&line.out, subject, &self.station) {
+                if command.concerns(&line.out, subject, &self.station, at) {
                     found.push(AuditEntry {
                         seq: line.seq,
                         at,

@@ -432,6 +432,13 @@ pub struct FollowUp {
     pub not_isolated: Vec<PersonId>,
 }
 
+fn min_some(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 impl fmt::Display for FollowUp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} contacts, ", self.contacts)?;
@@ -521,6 +528,22 @@ impl ContactLog {
                 r.isolated_at = Some(at);
                 Ok(())
             }
+        }
+    }
+
+    /// Re-key a merged person's record to the person kept. When both are
+    /// in the log the records are combined: cases and evidence together,
+    /// the earlier notification and isolation.
+    pub(crate) fn merge_person(&mut self, keep: &PersonId, duplicate: &PersonId) {
+        let Some(mut dup) = self.records.remove(duplicate) else {
+            return;
+        };
+        dup.contact.person = keep.clone();
+        let (notified, isolated) = (dup.notified_at, dup.isolated_at);
+        self.add(vec![dup.contact]);
+        if let Some(r) = self.records.get_mut(keep) {
+            r.notified_at = min_some(r.notified_at, notified);
+            r.isolated_at = min_some(r.isolated_at, isolated);
         }
     }
 

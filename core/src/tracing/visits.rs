@@ -451,6 +451,23 @@ impl Visits {
         Ok(())
     }
 
+    /// Re-key a merged person's visits to the person kept, and re-index.
+    ///
+    /// # Errors
+    /// As [`VisitsBuilder::build`] (the times do not change, so only what
+    /// already held).
+    pub(crate) fn rename_person(&self, from: &str, to: &str) -> Result<Option<Visits>> {
+        if self.persons.get(from).is_none() {
+            return Ok(None);
+        }
+        let mut b = Visits::builder();
+        for v in self.iter() {
+            let person = if v.person == from { to } else { &v.person };
+            b.push(person, &v.place, v.start, v.end)?;
+        }
+        b.build().map(Some)
+    }
+
     /// Number of visits.
     pub fn len(&self) -> usize {
         self.rows.len()
