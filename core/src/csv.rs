@@ -11,10 +11,11 @@ use chrono::FixedOffset;
 use crate::error::{Error, Result};
 use crate::household::{Household, Person, Residents};
 use crate::id::{CreditCode, IdDocument, MobileNumber};
+use crate::ids::CaseId;
 use crate::policy::Policy;
 use crate::resumption::{DailyStatus, Enterprise, Resumption};
 use crate::time::{parse_date, parse_instant, render_instant, DateOrTime};
-use crate::tracing::{Case, Visits};
+use crate::tracing::{chains, Case, ChainReport, DataProblem, ListedCase, Visits};
 
 /// One interchange file being read.
 struct Table<R: Read> {
@@ -242,7 +243,8 @@ fn flush(mut w: csv::Writer<impl Write>) -> Result<()> {
 }
 
 /// Read cases: `case_id,person_id,onset,confirmed,infected_by`; onset may be
-/// empty, onset and confirmed may be plain dates.
+/// empty, onset and confirmed may be plain dates, infected_by lists zero or
+/// more case ids separated by `;` or `,`.
 ///
 /// # Errors
 /// [`Error::Csv`] naming the line and column of the first bad row, or a
@@ -274,14 +276,14 @@ pub fn read_cases(input: impl Read, policy: &Policy) -> Result<Vec<Case>> {
             .map(|s| DateOrTime::parse(s, zone))
             .transpose()
             .map_err(|e| r.err("onset", e))?;
-        case.infected_by = r.optional("infected_by").map(Into::into);
+        case.infected_by = split_ids(r.get("infected_by"));
         out.push(case);
         Ok(())
     })?;
     Ok(out)
 }
 
-/// Write cases in the same format.
+/// Write cases in the same format (several infectors separated by `;`).
 ///
 /// # Errors
 /// [`Error::Io`] when writing fails.
@@ -301,9 +303,10 @@ pub fn write_cases(cases: &[Case], out: impl Write, policy: &Policy) -> Result<(
                 c.onset.map(|o| o.render(zone)).unwrap_or_default(),
                 c.confirmed.render(zone),
                 c.infected_by
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
+                    .iter()
+                    .map(CaseId::as_str)
+                    .collect::<Vec<_>>()
+                    .join(";"),
             ],
         )?;
     }
@@ -585,6 +588,260 @@ pub fn write_reports(r: &Resumption, out: impl Write) -> Result<()> {
         )?;
     }
     flush(w)
+}
+
+/// Case ids listed in one field, separated by `;` or `,`.
+fn split_ids(text: &str) -> Vec<CaseId> {
+    let mut out: Vec<CaseId> = Vec::new();
+    for id in text
+        .split([';', ','])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if !out.iter().any(|o| o.as_str() == id) {
+            out.push(id.into());
+        }
+    }
+    out
+}
+
+/// Column names of a line list and its contact list. The defaults are the
+/// cases interchange format's names (`case_id`, `infected_by`, `onset`,
+/// `confirmed`) and `from`, `to` for contacts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineListColumns {
+    /// The case id (required in the header).
+    pub id: String,
+    /// The infectors: ids separated by `;` or `,` (`None`: not read).
+    pub infected_by: Option<String>,
+    /// Symptom onset; may be empty (`None`: not read).
+    pub onset: Option<String>,
+    /// Confirmation; an empty value is a data problem (`None`: not read).
+    pub confirmed: Option<String>,
+    /// The infector in a contact list.
+    pub from: String,
+    /// The infectee in a contact list.
+    pub to: String,
+}
+
+impl Default for LineListColumns {
+    fn default() -> Self {
+        LineListColumns {
+            id: "case_id".into(),
+            infected_by: Some("infected_by".into()),
+            onset: Some("onset".into()),
+            confirmed: Some("confirmed".into()),
+            from: "from".into(),
+            to: "to".into(),
+        }
+    }
+}
+
+/// A line list as read: its cases, and what could not be taken as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LineList {
+    /// The cases, in the order of their first row.
+    pub cases: Vec<ListedCase>,
+    /// Problems of single rows and columns, in file order.
+    pub problems: Vec<DataProblem>,
+}
+
+const LINE_LIST: &str = "line list";
+const CONTACTS: &str = "contacts";
+
+/// Read a line list as it is, for [`chains`]: one or more rows per case
+/// (rows of the same case are merged: their infectors are all kept, and
+/// another onset or confirmation than the first row's is a problem), the
+/// infectors of a row listed in one field separated by `;` or `,`. An empty
+/// onset is allowed (no symptoms, or not known); an empty case id skips the
+/// row; an empty confirmation, an unreadable date and a named column absent
+/// from the header are problems, and the rest of the row is still used.
+/// Extra columns are ignored.
+///
+/// ```
+/// use precinct::{read_line_list, LineListColumns, Policy};
+/// let csv = "patient_id,infected_by,confirmed_date\n1,,2020-02-20\n2,1,\n2,X9,\n";
+/// let columns = LineListColumns {
+///     id: "patient_id".into(),
+///     onset: None,
+///     confirmed: Some("confirmed_date".into()),
+///     ..LineListColumns::default()
+/// };
+/// let list = read_line_list(csv.as_bytes(), &columns, &Policy::default()).unwrap();
+/// assert_eq!(list.cases.len(), 2);
+/// assert_eq!(list.cases[1].infected_by, ["1".into(), "X9".into()]);
+/// assert_eq!(
+///     list.problems[0].to_string(),
+///     "line list line 3, column `confirmed_date`: is empty (case `2`)"
+/// );
+/// let report = list.chains(&Policy::default());
+/// assert_eq!(report.clusters.len(), 1);
+/// ```
+///
+/// # Errors
+/// [`Error::Csv`] when the header has no id column or the file is not
+/// readable as CSV.
+pub fn read_line_list(
+    input: impl Read,
+    columns: &LineListColumns,
+    policy: &Policy,
+) -> Result<LineList> {
+    let zone = policy.zone();
+    let mut t = Table::open(LINE_LIST, input, &[columns.id.as_str()])?;
+    let mut list = LineList::default();
+    let mut named = |c: &Option<String>| -> Option<String> {
+        let c = c.as_ref()?;
+        if t.columns.contains_key(c.as_str()) {
+            Some(c.clone())
+        } else {
+            list.problems.push(DataProblem::MissingColumn {
+                file: LINE_LIST.into(),
+                column: c.clone(),
+            });
+            None
+        }
+    };
+    let infected_by = named(&columns.infected_by);
+    let onset_column = named(&columns.onset);
+    let confirmed_column = named(&columns.confirmed);
+    let LineList { cases, problems } = &mut list;
+    let mut index: HashMap<CaseId, usize> = HashMap::new();
+    t.rows(|r| {
+        let id = r.get(&columns.id);
+        if id.is_empty() {
+            problems.push(DataProblem::MissingValue {
+                file: LINE_LIST.into(),
+                line: r.line,
+                column: columns.id.clone(),
+                case: None,
+            });
+            return Ok(());
+        }
+        let id = CaseId::from(id);
+        let mut date = |column: &Option<String>, required: bool| -> Option<DateOrTime> {
+            let column = column.as_ref()?;
+            let text = r.get(column);
+            if text.is_empty() {
+                if required {
+                    problems.push(DataProblem::MissingValue {
+                        file: LINE_LIST.into(),
+                        line: r.line,
+                        column: column.clone(),
+                        case: Some(id.clone()),
+                    });
+                }
+                return None;
+            }
+            DateOrTime::parse(text, zone)
+                .map_err(|e| {
+                    problems.push(DataProblem::InvalidValue {
+                        file: LINE_LIST.into(),
+                        line: r.line,
+                        column: column.clone(),
+                        value: text.to_string(),
+                        reason: e.to_string(),
+                    });
+                })
+                .ok()
+        };
+        let onset = date(&onset_column, false);
+        let confirmed = date(&confirmed_column, true);
+        let by = infected_by.as_ref().map(|c| split_ids(r.get(c)));
+        if let Some(&k) = index.get(&id) {
+            let first = &mut cases[k];
+            for (column, ours, theirs) in [
+                (&onset_column, first.onset, onset),
+                (&confirmed_column, first.confirmed, confirmed),
+            ] {
+                if let (Some(column), true) = (column, ours != theirs) {
+                    problems.push(DataProblem::ConflictingValue {
+                        file: LINE_LIST.into(),
+                        line: r.line,
+                        column: column.clone(),
+                        case: id.clone(),
+                        first_line: first.line,
+                    });
+                }
+            }
+            for b in by.into_iter().flatten() {
+                if !first.infected_by.contains(&b) {
+                    first.infected_by.push(b);
+                }
+            }
+        } else {
+            index.insert(id.clone(), cases.len());
+            cases.push(ListedCase {
+                id,
+                line: r.line,
+                onset,
+                confirmed,
+                infected_by: by.unwrap_or_default(),
+            });
+        }
+        Ok(())
+    })?;
+    Ok(list)
+}
+
+impl LineList {
+    /// Add the links of a contact list (`from` infected `to`, column names
+    /// from `columns`) to the cases. A contact whose `to` is not on the list
+    /// is a problem and not used; a `from` not on the list is an infector
+    /// not on the list, as in the line list itself.
+    ///
+    /// # Errors
+    /// [`Error::Csv`] when the header lacks the `from` or `to` column or the
+    /// file is not readable as CSV.
+    pub fn add_contacts(&mut self, input: impl Read, columns: &LineListColumns) -> Result<()> {
+        let mut t = Table::open(CONTACTS, input, &[&columns.from, &columns.to])?;
+        let index: HashMap<CaseId, usize> = self
+            .cases
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (c.id.clone(), k))
+            .collect();
+        let LineList { cases, problems } = self;
+        t.rows(|r| {
+            let (from, to) = (r.get(&columns.from), r.get(&columns.to));
+            for (column, value, other) in [(&columns.from, from, to), (&columns.to, to, from)] {
+                if value.is_empty() {
+                    problems.push(DataProblem::MissingValue {
+                        file: CONTACTS.into(),
+                        line: r.line,
+                        column: column.clone(),
+                        case: Some(other).filter(|o| !o.is_empty()).map(Into::into),
+                    });
+                }
+            }
+            if from.is_empty() || to.is_empty() {
+                return Ok(());
+            }
+            let Some(&k) = index.get(to) else {
+                problems.push(DataProblem::NotListed {
+                    file: CONTACTS.into(),
+                    line: r.line,
+                    column: columns.to.clone(),
+                    case: to.into(),
+                });
+                return Ok(());
+            };
+            let by = &mut cases[k].infected_by;
+            if !by.iter().any(|b| b.as_str() == from) {
+                by.push(from.into());
+            }
+            Ok(())
+        })
+    }
+
+    /// The chains of the listed cases (see [`chains`]), with this list's
+    /// problems ahead of those the chains find.
+    pub fn chains(&self, policy: &Policy) -> ChainReport {
+        let mut report = chains(&self.cases, policy.zone());
+        let mut problems = self.problems.clone();
+        problems.append(&mut report.problems);
+        report.problems = problems;
+        report
+    }
 }
 
 #[cfg(test)]

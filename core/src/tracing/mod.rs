@@ -6,7 +6,9 @@ mod contacts;
 mod copresence;
 mod visits;
 
-pub use chains::{chains, ChainReport, DataProblem, SerialInterval};
+pub use chains::{
+    chains, ChainCase, ChainReport, Cluster, DataProblem, ListedCase, SerialInterval,
+};
 pub use contacts::{
     close_contacts, exposure_window, second_ring_contacts, Case, CloseContact, ContactLog,
     ContactRecord, Evidence, ExposureWindow, FollowUp, InterviewContact, SecondRingContact,
