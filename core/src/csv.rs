@@ -935,4 +935,153 @@ mod tests {
         write_reports(&res, &mut rep).unwrap();
         assert_eq!(read_resumption(e.as_slice(), rep.as_slice()).unwrap(), res);
     }
+    fn problem_lines(problems: &[DataProblem]) -> Vec<String> {
+        problems.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_line_list_is_read_as_it_is() {
+        let p = Policy::default();
+        let csv = "\
+case_id,onset,confirmed,infected_by,note
+A,2020-01-20,2020-01-25,,x
+B,,2020-01-26,A,asymptomatic
+C,2020-01-22,,\"A,B\",no confirmation
+D,2020-01-24,2020-01-27,A,first row
+D,2020-01-24,2020-01-27,X9,second row differs only in the infector
+D,2020-01-23,2020-01-27,B;A,disagrees on onset
+,2020-01-24,2020-01-27,A,no id
+E,someday,2020-01-28,X9,
+";
+        let list = read_line_list(csv.as_bytes(), &LineListColumns::default(), &p).unwrap();
+        let ids: Vec<&str> = list.cases.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["A", "B", "C", "D", "E"]);
+        let by = |k: usize| -> Vec<&str> {
+            list.cases[k]
+                .infected_by
+                .iter()
+                .map(CaseId::as_str)
+                .collect()
+        };
+        assert_eq!(by(2), ["A", "B"]);
+        assert_eq!(by(3), ["A", "X9", "B"]);
+        assert_eq!(list.cases[1].onset, None);
+        assert_eq!(list.cases[2].confirmed, None);
+        assert_eq!(list.cases[3].line, 5);
+        assert_eq!(
+            list.cases[3].onset,
+            Some(DateOrTime::Date("2020-01-24".parse().unwrap()))
+        );
+        assert_eq!(list.cases[4].onset, None);
+        let lines = problem_lines(&list.problems);
+        assert_eq!(
+            lines[..3],
+            [
+                "line list line 4, column `confirmed`: is empty (case `C`)",
+                "line list line 7, column `onset`: case `D` has another value on line 5; that one is kept",
+                "line list line 8, column `case_id`: is empty; the row is skipped",
+            ]
+        );
+        // The reason after the colon is the time parser's own message.
+        assert!(
+            lines[3].starts_with("line list line 9, column `onset`: `someday` is not used: "),
+            "{}",
+            lines[3]
+        );
+        assert_eq!(lines.len(), 4);
+        let r = list.chains(&p);
+        assert_eq!(r.cases, 5);
+        // A-B, A-C, B-C, A-D, X9-D, B-D, X9-E
+        assert_eq!(r.edges, 7);
+        assert_eq!(r.clusters.len(), 1);
+        assert_eq!(r.clusters[0].not_listed, [CaseId::from("X9")]);
+        assert_eq!(r.problems.len(), 4);
+        // Only A -> D has both onsets (B has none, C has one but A -> C: 2 days).
+        let mut si: Vec<i64> = r.serial_intervals.iter().map(|s| s.days).collect();
+        si.sort_unstable();
+        assert_eq!(si, [2, 4]);
+    }
+
+    #[test]
+    fn a_line_list_names_its_own_columns_and_may_lack_some() {
+        let p = Policy::default();
+        let columns = LineListColumns {
+            id: "id".into(),
+            onset: Some("dt_onset".into()),
+            confirmed: Some("dt_report".into()),
+            ..LineListColumns::default()
+        };
+        let csv = "id,dt_onset,dt_report\nSK_1,2015-05-11,2015-05-19\nSK_2,,2015-05-20\n";
+        let list = read_line_list(csv.as_bytes(), &columns, &p).unwrap();
+        assert_eq!(list.cases.len(), 2);
+        assert_eq!(
+            problem_lines(&list.problems),
+            ["line list: the header has no `infected_by` column; its values are taken as empty"]
+        );
+        let e = read_line_list(csv.as_bytes(), &LineListColumns::default(), &p).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "line list line 1, column `case_id`: the header has no `case_id` column; required: case_id"
+        );
+    }
+
+    #[test]
+    fn contacts_add_links_to_the_listed_cases() {
+        let p = Policy::default();
+        let columns = LineListColumns {
+            infected_by: None,
+            ..LineListColumns::default()
+        };
+        let cases = "case_id,onset,confirmed\nA,2020-01-20,2020-01-25\nB,2020-01-23,2020-01-26\nC,,2020-01-27\n";
+        let mut list = read_line_list(cases.as_bytes(), &columns, &p).unwrap();
+        let contacts = "from,to,place\nA,B,home\nA,C,home\nB,C,shop\nA,C,again\nZ,C,bus\nA,Q,unknown\n,B,no infector\n";
+        list.add_contacts(contacts.as_bytes(), &columns).unwrap();
+        let by: Vec<Vec<&str>> = list
+            .cases
+            .iter()
+            .map(|c| c.infected_by.iter().map(CaseId::as_str).collect())
+            .collect();
+        assert_eq!(by, [vec![], vec!["A"], vec!["A", "B", "Z"]]);
+        assert_eq!(
+            problem_lines(&list.problems),
+            [
+                "contacts line 7, column `to`: case `Q` is not on the line list; the link is not used",
+                "contacts line 8, column `from`: is empty (case `B`)",
+            ]
+        );
+        let r = list.chains(&p);
+        assert_eq!(r.edges, 4);
+        assert_eq!(r.placeholders[&CaseId::from("Z")], [CaseId::from("C")]);
+        assert_eq!(r.generation[&CaseId::from("C")], 1);
+        assert_eq!(r.longest_chain, [CaseId::from("A"), "B".into(), "C".into()]);
+        let e = list
+            .add_contacts("source,to\n".as_bytes(), &columns)
+            .unwrap_err();
+        assert!(
+            e.to_string().starts_with("contacts line 1, column `from`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn cases_with_several_infectors_round_trip() {
+        let p = Policy::default();
+        let text = "case_id,person_id,onset,confirmed,infected_by\nC1,P1,,2020-01-26,\nC2,P2,,2020-01-26,\nC3,P3,,2020-01-27,\"C1, C2\"\n";
+        let cases = read_cases(text.as_bytes(), &p).unwrap();
+        assert_eq!(cases[2].infected_by, [CaseId::from("C1"), "C2".into()]);
+        let mut buf = Vec::new();
+        write_cases(&cases, &mut buf, &p).unwrap();
+        assert!(String::from_utf8_lossy(&buf).contains(",C1;C2\n"));
+        assert_eq!(read_cases(buf.as_slice(), &p).unwrap(), cases);
+        // The record book's reader stays strict about a missing confirmation.
+        let e = read_cases(
+            "case_id,person_id,onset,confirmed,infected_by\nC1,P1,,,\n".as_bytes(),
+            &p,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("column `confirmed`: is empty"),
+            "{e}"
+        );
+    }
 }
