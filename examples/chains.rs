@@ -81,6 +81,7 @@ fn run(args: &Args) -> precinct::Result<()> {
         confirmed: named(&args.confirmed),
         from: args.from.clone(),
         to: args.to.clone(),
+        ..LineListColumns::default()
     };
     let mut list = read_line_list(open(&args.cases)?, &columns, &policy)?;
     if let Some(contacts) = &args.contacts {

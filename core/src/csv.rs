@@ -622,6 +622,8 @@ pub struct LineListColumns {
     pub from: String,
     /// The infectee in a contact list.
     pub to: String,
+    /// Values that mean "not known" and are read as empty (R writes `NA`).
+    pub missing: Vec<String>,
 }
 
 impl Default for LineListColumns {
@@ -633,6 +635,7 @@ impl Default for LineListColumns {
             confirmed: Some("confirmed".into()),
             from: "from".into(),
             to: "to".into(),
+            missing: vec!["NA".into()],
         }
     }
 }
@@ -653,7 +656,8 @@ const CONTACTS: &str = "contacts";
 /// (rows of the same case are merged: their infectors are all kept, and
 /// another onset or confirmation than the first row's is a problem), the
 /// infectors of a row listed in one field separated by `;` or `,`. An empty
-/// onset is allowed (no symptoms, or not known); an empty case id skips the
+/// onset is allowed (no symptoms, or not known), and a value that is one of
+/// the `missing` markers (`NA` by default) counts as empty; an empty case id skips the
 /// row; an empty confirmation, an unreadable date and a named column absent
 /// from the header are problems, and the rest of the row is still used.
 /// Extra columns are ignored.
@@ -707,7 +711,7 @@ pub fn read_line_list(
     let LineList { cases, problems } = &mut list;
     let mut index: HashMap<CaseId, usize> = HashMap::new();
     t.rows(|r| {
-        let id = r.get(&columns.id);
+        let id = columns.get(r, &columns.id);
         if id.is_empty() {
             problems.push(DataProblem::MissingValue {
                 file: LINE_LIST.into(),
@@ -720,7 +724,7 @@ pub fn read_line_list(
         let id = CaseId::from(id);
         let mut date = |column: &Option<String>, required: bool| -> Option<DateOrTime> {
             let column = column.as_ref()?;
-            let text = r.get(column);
+            let text = columns.get(r, column);
             if text.is_empty() {
                 if required {
                     problems.push(DataProblem::MissingValue {
@@ -746,7 +750,7 @@ pub fn read_line_list(
         };
         let onset = date(&onset_column, false);
         let confirmed = date(&confirmed_column, true);
-        let by = infected_by.as_ref().map(|c| split_ids(r.get(c)));
+        let by = infected_by.as_ref().map(|c| columns.ids(r, c));
         if let Some(&k) = index.get(&id) {
             let first = &mut cases[k];
             for (column, ours, theirs) in [
@@ -783,6 +787,25 @@ pub fn read_line_list(
     Ok(list)
 }
 
+impl LineListColumns {
+    /// The field `column` of a row, empty when it is one of the `missing` markers.
+    fn get<'r>(&self, r: &'r Row<'_>, column: &str) -> &'r str {
+        let v = r.get(column);
+        if self.missing.iter().any(|m| m == v) {
+            ""
+        } else {
+            v
+        }
+    }
+
+    /// The ids listed in one field, without the `missing` markers.
+    fn ids(&self, r: &Row<'_>, column: &str) -> Vec<CaseId> {
+        let mut ids = split_ids(r.get(column));
+        ids.retain(|id| !self.missing.iter().any(|m| m == id.as_str()));
+        ids
+    }
+}
+
 impl LineList {
     /// Add the links of a contact list (`from` infected `to`, column names
     /// from `columns`) to the cases. A contact whose `to` is not on the list
@@ -802,7 +825,7 @@ impl LineList {
             .collect();
         let LineList { cases, problems } = self;
         t.rows(|r| {
-            let (from, to) = (r.get(&columns.from), r.get(&columns.to));
+            let (from, to) = (columns.get(r, &columns.from), columns.get(r, &columns.to));
             for (column, value, other) in [(&columns.from, from, to), (&columns.to, to, from)] {
                 if value.is_empty() {
                     problems.push(DataProblem::MissingValue {
@@ -952,10 +975,13 @@ D,2020-01-24,2020-01-27,X9,second row differs only in the infector
 D,2020-01-23,2020-01-27,B;A,disagrees on onset
 ,2020-01-24,2020-01-27,A,no id
 E,someday,2020-01-28,X9,
+F,NA,2020-01-29,\"NA;E\",R writes NA for not known
 ";
         let list = read_line_list(csv.as_bytes(), &LineListColumns::default(), &p).unwrap();
         let ids: Vec<&str> = list.cases.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!(ids, ["A", "B", "C", "D", "E"]);
+        assert_eq!(ids, ["A", "B", "C", "D", "E", "F"]);
+        assert_eq!(list.cases[5].onset, None);
+        assert_eq!(list.cases[5].infected_by, [CaseId::from("E")]);
         let by = |k: usize| -> Vec<&str> {
             list.cases[k]
                 .infected_by
@@ -990,9 +1016,9 @@ E,someday,2020-01-28,X9,
         );
         assert_eq!(lines.len(), 4);
         let r = list.chains(&p);
-        assert_eq!(r.cases, 5);
-        // A-B, A-C, B-C, A-D, X9-D, B-D, X9-E
-        assert_eq!(r.edges, 7);
+        assert_eq!(r.cases, 6);
+        // A-B, A-C, B-C, A-D, X9-D, B-D, X9-E, E-F
+        assert_eq!(r.edges, 8);
         assert_eq!(r.clusters.len(), 1);
         assert_eq!(r.clusters[0].not_listed, [CaseId::from("X9")]);
         assert_eq!(r.problems.len(), 4);
