@@ -9,12 +9,13 @@ use std::io::{BufRead, BufReader, Read, Write};
 use crate::error::{Error, Result};
 use crate::household::{Household, Person, Residents};
 use crate::id::{CreditCode, IdDocument, MobileNumber};
+use crate::ids::CaseId;
 use crate::policy::Policy;
 use crate::resumption::{DailyStatus, Enterprise, Resumption};
 use crate::time::{
     parse_date, parse_instant, parse_unix_seconds, render_instant, DateOrTime, TimeBounds, Zone,
 };
-use crate::tracing::{Case, Visits};
+use crate::tracing::{chains, Case, ChainReport, DataProblem, ListedCase, Visits};
 
 /// One interchange file being read.
 struct Table<R: Read> {
@@ -323,7 +324,8 @@ fn flush(mut w: csv::Writer<impl Write>) -> Result<()> {
 }
 
 /// Read cases: `case_id,person_id,onset,confirmed,infected_by`; onset may be
-/// empty, onset and confirmed may be plain dates.
+/// empty, onset and confirmed may be plain dates, infected_by lists zero or
+/// more case ids separated by `;` or `,`.
 ///
 /// # Errors
 /// [`Error::Csv`] naming the line and column of the first bad row, or a
@@ -355,14 +357,14 @@ pub fn read_cases(input: impl Read, policy: &Policy) -> Result<Vec<Case>> {
             .map(|s| DateOrTime::parse(s, zone))
             .transpose()
             .map_err(|e| r.err("onset", e))?;
-        case.infected_by = r.optional("infected_by").map(Into::into);
+        case.infected_by = split_ids(r.get("infected_by"));
         out.push(case);
         Ok(())
     })?;
     Ok(out)
 }
 
-/// Write cases in the same format.
+/// Write cases in the same format (several infectors separated by `;`).
 ///
 /// # Errors
 /// [`Error::Io`] when writing fails.
@@ -382,9 +384,10 @@ pub fn write_cases(cases: &[Case], out: impl Write, policy: &Policy) -> Result<(
                 c.onset.map(|o| o.render(zone)).unwrap_or_default(),
                 c.confirmed.render(zone),
                 c.infected_by
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
+                    .iter()
+                    .map(CaseId::as_str)
+                    .collect::<Vec<_>>()
+                    .join(";"),
             ],
         )?;
     }
@@ -668,6 +671,283 @@ pub fn write_reports(r: &Resumption, out: impl Write) -> Result<()> {
     flush(w)
 }
 
+/// Case ids listed in one field, separated by `;` or `,`.
+fn split_ids(text: &str) -> Vec<CaseId> {
+    let mut out: Vec<CaseId> = Vec::new();
+    for id in text
+        .split([';', ','])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if !out.iter().any(|o| o.as_str() == id) {
+            out.push(id.into());
+        }
+    }
+    out
+}
+
+/// Column names of a line list and its contact list. The defaults are the
+/// cases interchange format's names (`case_id`, `infected_by`, `onset`,
+/// `confirmed`) and `from`, `to` for contacts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineListColumns {
+    /// The case id (required in the header).
+    pub id: String,
+    /// The infectors: ids separated by `;` or `,` (`None`: not read).
+    pub infected_by: Option<String>,
+    /// Symptom onset; may be empty (`None`: not read).
+    pub onset: Option<String>,
+    /// Confirmation; an empty value is a data problem (`None`: not read).
+    pub confirmed: Option<String>,
+    /// The infector in a contact list.
+    pub from: String,
+    /// The infectee in a contact list.
+    pub to: String,
+    /// Values that mean "not known" and are read as empty (R writes `NA`).
+    pub missing: Vec<String>,
+}
+
+impl Default for LineListColumns {
+    fn default() -> Self {
+        LineListColumns {
+            id: "case_id".into(),
+            infected_by: Some("infected_by".into()),
+            onset: Some("onset".into()),
+            confirmed: Some("confirmed".into()),
+            from: "from".into(),
+            to: "to".into(),
+            missing: vec!["NA".into()],
+        }
+    }
+}
+
+/// A line list as read: its cases, and what could not be taken as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LineList {
+    /// The cases, in the order of their first row.
+    pub cases: Vec<ListedCase>,
+    /// Problems of single rows and columns, in file order.
+    pub problems: Vec<DataProblem>,
+}
+
+const LINE_LIST: &str = "line list";
+const CONTACTS: &str = "contacts";
+
+/// Read a line list as it is, for [`chains`]: one or more rows per case
+/// (rows of the same case are merged: their infectors are all kept, and
+/// another onset or confirmation than the first row's is a problem), the
+/// infectors of a row listed in one field separated by `;` or `,`. An empty
+/// onset is allowed (no symptoms, or not known), and a value that is one of
+/// the `missing` markers (`NA` by default) counts as empty; an empty case id skips the
+/// row; an empty confirmation, an unreadable date and a named column absent
+/// from the header are problems, and the rest of the row is still used.
+/// Extra columns are ignored.
+///
+/// ```
+/// use precinct::{read_line_list, LineListColumns, Policy};
+/// let csv = "patient_id,infected_by,confirmed_date\n1,,2020-02-20\n2,1,\n2,X9,\n";
+/// let columns = LineListColumns {
+///     id: "patient_id".into(),
+///     onset: None,
+///     confirmed: Some("confirmed_date".into()),
+///     ..LineListColumns::default()
+/// };
+/// let list = read_line_list(csv.as_bytes(), &columns, &Policy::default()).unwrap();
+/// assert_eq!(list.cases.len(), 2);
+/// assert_eq!(list.cases[1].infected_by, ["1".into(), "X9".into()]);
+/// assert_eq!(
+///     list.problems[0].to_string(),
+///     "line list line 3, column `confirmed_date`: is empty (case `2`)"
+/// );
+/// let report = list.chains(&Policy::default());
+/// assert_eq!(report.clusters.len(), 1);
+/// ```
+///
+/// # Errors
+/// [`Error::Csv`] when the header has no id column or the file is not
+/// readable as CSV.
+pub fn read_line_list(
+    input: impl Read,
+    columns: &LineListColumns,
+    policy: &Policy,
+) -> Result<LineList> {
+    let zone = policy.zone();
+    let mut t = Table::open(LINE_LIST, input, &[columns.id.as_str()])?;
+    let mut list = LineList::default();
+    let mut named = |c: &Option<String>| -> Option<String> {
+        let c = c.as_ref()?;
+        if t.columns.contains_key(c.as_str()) {
+            Some(c.clone())
+        } else {
+            list.problems.push(DataProblem::MissingColumn {
+                file: LINE_LIST.into(),
+                column: c.clone(),
+            });
+            None
+        }
+    };
+    let infected_by = named(&columns.infected_by);
+    let onset_column = named(&columns.onset);
+    let confirmed_column = named(&columns.confirmed);
+    let LineList { cases, problems } = &mut list;
+    let mut index: HashMap<CaseId, usize> = HashMap::new();
+    t.rows(|r| {
+        let id = columns.get(r, &columns.id);
+        if id.is_empty() {
+            problems.push(DataProblem::MissingValue {
+                file: LINE_LIST.into(),
+                line: r.line,
+                column: columns.id.clone(),
+                case: None,
+            });
+            return Ok(());
+        }
+        let id = CaseId::from(id);
+        let mut date = |column: &Option<String>, required: bool| -> Option<DateOrTime> {
+            let column = column.as_ref()?;
+            let text = columns.get(r, column);
+            if text.is_empty() {
+                if required {
+                    problems.push(DataProblem::MissingValue {
+                        file: LINE_LIST.into(),
+                        line: r.line,
+                        column: column.clone(),
+                        case: Some(id.clone()),
+                    });
+                }
+                return None;
+            }
+            DateOrTime::parse(text, zone)
+                .map_err(|e| {
+                    problems.push(DataProblem::InvalidValue {
+                        file: LINE_LIST.into(),
+                        line: r.line,
+                        column: column.clone(),
+                        value: text.to_string(),
+                        reason: e.to_string(),
+                    });
+                })
+                .ok()
+        };
+        let onset = date(&onset_column, false);
+        let confirmed = date(&confirmed_column, true);
+        let by = infected_by.as_ref().map(|c| columns.ids(r, c));
+        if let Some(&k) = index.get(&id) {
+            let first = &mut cases[k];
+            for (column, ours, theirs) in [
+                (&onset_column, first.onset, onset),
+                (&confirmed_column, first.confirmed, confirmed),
+            ] {
+                if let (Some(column), true) = (column, ours != theirs) {
+                    problems.push(DataProblem::ConflictingValue {
+                        file: LINE_LIST.into(),
+                        line: r.line,
+                        column: column.clone(),
+                        case: id.clone(),
+                        first_line: first.line,
+                    });
+                }
+            }
+            for b in by.into_iter().flatten() {
+                if !first.infected_by.contains(&b) {
+                    first.infected_by.push(b);
+                }
+            }
+        } else {
+            index.insert(id.clone(), cases.len());
+            cases.push(ListedCase {
+                id,
+                line: r.line,
+                onset,
+                confirmed,
+                infected_by: by.unwrap_or_default(),
+            });
+        }
+        Ok(())
+    })?;
+    Ok(list)
+}
+
+impl LineListColumns {
+    /// The field `column` of a row, empty when it is one of the `missing` markers.
+    fn get<'r>(&self, r: &'r Row<'_>, column: &str) -> &'r str {
+        let v = r.get(column);
+        if self.missing.iter().any(|m| m == v) {
+            ""
+        } else {
+            v
+        }
+    }
+
+    /// The ids listed in one field, without the `missing` markers.
+    fn ids(&self, r: &Row<'_>, column: &str) -> Vec<CaseId> {
+        let mut ids = split_ids(r.get(column));
+        ids.retain(|id| !self.missing.iter().any(|m| m == id.as_str()));
+        ids
+    }
+}
+
+impl LineList {
+    /// Add the links of a contact list (`from` infected `to`, column names
+    /// from `columns`) to the cases. A contact whose `to` is not on the list
+    /// is a problem and not used; a `from` not on the list is an infector
+    /// not on the list, as in the line list itself.
+    ///
+    /// # Errors
+    /// [`Error::Csv`] when the header lacks the `from` or `to` column or the
+    /// file is not readable as CSV.
+    pub fn add_contacts(&mut self, input: impl Read, columns: &LineListColumns) -> Result<()> {
+        let mut t = Table::open(CONTACTS, input, &[&columns.from, &columns.to])?;
+        let index: HashMap<CaseId, usize> = self
+            .cases
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (c.id.clone(), k))
+            .collect();
+        let LineList { cases, problems } = self;
+        t.rows(|r| {
+            let (from, to) = (columns.get(r, &columns.from), columns.get(r, &columns.to));
+            for (column, value, other) in [(&columns.from, from, to), (&columns.to, to, from)] {
+                if value.is_empty() {
+                    problems.push(DataProblem::MissingValue {
+                        file: CONTACTS.into(),
+                        line: r.line,
+                        column: column.clone(),
+                        case: Some(other).filter(|o| !o.is_empty()).map(Into::into),
+                    });
+                }
+            }
+            if from.is_empty() || to.is_empty() {
+                return Ok(());
+            }
+            let Some(&k) = index.get(to) else {
+                problems.push(DataProblem::NotListed {
+                    file: CONTACTS.into(),
+                    line: r.line,
+                    column: columns.to.clone(),
+                    case: to.into(),
+                });
+                return Ok(());
+            };
+            let by = &mut cases[k].infected_by;
+            if !by.iter().any(|b| b.as_str() == from) {
+                by.push(from.into());
+            }
+            Ok(())
+        })
+    }
+
+    /// The chains of the listed cases (see [`chains`]), with this list's
+    /// problems ahead of those the chains find.
+    pub fn chains(&self, policy: &Policy) -> ChainReport {
+        let mut report = chains(&self.cases, policy.zone());
+        let mut problems = self.problems.clone();
+        problems.append(&mut report.problems);
+        report.problems = problems;
+        report
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -890,5 +1170,157 @@ mod tests {
         write_enterprises(&res, &mut e).unwrap();
         write_reports(&res, &mut rep).unwrap();
         assert_eq!(read_resumption(e.as_slice(), rep.as_slice()).unwrap(), res);
+    }
+    fn problem_lines(problems: &[DataProblem]) -> Vec<String> {
+        problems.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_line_list_is_read_as_it_is() {
+        let p = Policy::default();
+        let csv = "\
+case_id,onset,confirmed,infected_by,note
+A,2020-01-20,2020-01-25,,x
+B,,2020-01-26,A,asymptomatic
+C,2020-01-22,,\"A,B\",no confirmation
+D,2020-01-24,2020-01-27,A,first row
+D,2020-01-24,2020-01-27,X9,second row differs only in the infector
+D,2020-01-23,2020-01-27,B;A,disagrees on onset
+,2020-01-24,2020-01-27,A,no id
+E,someday,2020-01-28,X9,
+F,NA,2020-01-29,\"NA;E\",R writes NA for not known
+";
+        let list = read_line_list(csv.as_bytes(), &LineListColumns::default(), &p).unwrap();
+        let ids: Vec<&str> = list.cases.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["A", "B", "C", "D", "E", "F"]);
+        assert_eq!(list.cases[5].onset, None);
+        assert_eq!(list.cases[5].infected_by, [CaseId::from("E")]);
+        let by = |k: usize| -> Vec<&str> {
+            list.cases[k]
+                .infected_by
+                .iter()
+                .map(CaseId::as_str)
+                .collect()
+        };
+        assert_eq!(by(2), ["A", "B"]);
+        assert_eq!(by(3), ["A", "X9", "B"]);
+        assert_eq!(list.cases[1].onset, None);
+        assert_eq!(list.cases[2].confirmed, None);
+        assert_eq!(list.cases[3].line, 5);
+        assert_eq!(
+            list.cases[3].onset,
+            Some(DateOrTime::Date("2020-01-24".parse().unwrap()))
+        );
+        assert_eq!(list.cases[4].onset, None);
+        let lines = problem_lines(&list.problems);
+        assert_eq!(
+            lines[..3],
+            [
+                "line list line 4, column `confirmed`: is empty (case `C`)",
+                "line list line 7, column `onset`: case `D` has another value on line 5; that one is kept",
+                "line list line 8, column `case_id`: is empty; the row is skipped",
+            ]
+        );
+        // The reason after the colon is the time parser's own message.
+        assert!(
+            lines[3].starts_with("line list line 9, column `onset`: `someday` is not used: "),
+            "{}",
+            lines[3]
+        );
+        assert_eq!(lines.len(), 4);
+        let r = list.chains(&p);
+        assert_eq!(r.cases, 6);
+        // A-B, A-C, B-C, A-D, X9-D, B-D, X9-E, E-F
+        assert_eq!(r.edges, 8);
+        assert_eq!(r.clusters.len(), 1);
+        assert_eq!(r.clusters[0].not_listed, [CaseId::from("X9")]);
+        assert_eq!(r.problems.len(), 4);
+        // Only A -> D has both onsets (B has none, C has one but A -> C: 2 days).
+        let mut si: Vec<i64> = r.serial_intervals.iter().map(|s| s.days).collect();
+        si.sort_unstable();
+        assert_eq!(si, [2, 4]);
+    }
+
+    #[test]
+    fn a_line_list_names_its_own_columns_and_may_lack_some() {
+        let p = Policy::default();
+        let columns = LineListColumns {
+            id: "id".into(),
+            onset: Some("dt_onset".into()),
+            confirmed: Some("dt_report".into()),
+            ..LineListColumns::default()
+        };
+        let csv = "id,dt_onset,dt_report\nSK_1,2015-05-11,2015-05-19\nSK_2,,2015-05-20\n";
+        let list = read_line_list(csv.as_bytes(), &columns, &p).unwrap();
+        assert_eq!(list.cases.len(), 2);
+        assert_eq!(
+            problem_lines(&list.problems),
+            ["line list: the header has no `infected_by` column; its values are taken as empty"]
+        );
+        let e = read_line_list(csv.as_bytes(), &LineListColumns::default(), &p).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "line list line 1, column `case_id`: the header has no `case_id` column; required: case_id"
+        );
+    }
+
+    #[test]
+    fn contacts_add_links_to_the_listed_cases() {
+        let p = Policy::default();
+        let columns = LineListColumns {
+            infected_by: None,
+            ..LineListColumns::default()
+        };
+        let cases = "case_id,onset,confirmed\nA,2020-01-20,2020-01-25\nB,2020-01-23,2020-01-26\nC,,2020-01-27\n";
+        let mut list = read_line_list(cases.as_bytes(), &columns, &p).unwrap();
+        let contacts = "from,to,place\nA,B,home\nA,C,home\nB,C,shop\nA,C,again\nZ,C,bus\nA,Q,unknown\n,B,no infector\n";
+        list.add_contacts(contacts.as_bytes(), &columns).unwrap();
+        let by: Vec<Vec<&str>> = list
+            .cases
+            .iter()
+            .map(|c| c.infected_by.iter().map(CaseId::as_str).collect())
+            .collect();
+        assert_eq!(by, [vec![], vec!["A"], vec!["A", "B", "Z"]]);
+        assert_eq!(
+            problem_lines(&list.problems),
+            [
+                "contacts line 7, column `to`: case `Q` is not on the line list; the link is not used",
+                "contacts line 8, column `from`: is empty (case `B`)",
+            ]
+        );
+        let r = list.chains(&p);
+        assert_eq!(r.edges, 4);
+        assert_eq!(r.placeholders[&CaseId::from("Z")], [CaseId::from("C")]);
+        assert_eq!(r.generation[&CaseId::from("C")], 1);
+        assert_eq!(r.longest_chain, [CaseId::from("A"), "B".into(), "C".into()]);
+        let e = list
+            .add_contacts("source,to\n".as_bytes(), &columns)
+            .unwrap_err();
+        assert!(
+            e.to_string().starts_with("contacts line 1, column `from`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn cases_with_several_infectors_round_trip() {
+        let p = Policy::default();
+        let text = "case_id,person_id,onset,confirmed,infected_by\nC1,P1,,2020-01-26,\nC2,P2,,2020-01-26,\nC3,P3,,2020-01-27,\"C1, C2\"\n";
+        let cases = read_cases(text.as_bytes(), &p).unwrap();
+        assert_eq!(cases[2].infected_by, [CaseId::from("C1"), "C2".into()]);
+        let mut buf = Vec::new();
+        write_cases(&cases, &mut buf, &p).unwrap();
+        assert!(String::from_utf8_lossy(&buf).contains(",C1;C2\n"));
+        assert_eq!(read_cases(buf.as_slice(), &p).unwrap(), cases);
+        // The record book's reader stays strict about a missing confirmation.
+        let e = read_cases(
+            "case_id,person_id,onset,confirmed,infected_by\nC1,P1,,,\n".as_bytes(),
+            &p,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("column `confirmed`: is empty"),
+            "{e}"
+        );
     }
 }

@@ -557,7 +557,9 @@ pub fn write_story(book: &mut Book, seed: u64, size: DemoSize) -> Result<()> {
         case.onset = Some(DateOrTime::Date(day("2020-01-28")));
         case.arrived = Some(cst("2020-01-22 20:00"));
         case.isolated = Some(cst("2020-01-28 10:00"));
-        case.infected_by = (k > 0).then(|| CaseId::from("C1"));
+        if k > 0 {
+            case.infected_by = vec![CaseId::from("C1")];
+        }
         b.execute(by::EPI, confirmed_at, Command::ConfirmCase { case })?;
         let order = format!("HI-{k}").into();
         b.execute(by::OFFICE, confirmed_at, Command::ConvertToCase { order })?;

@@ -1597,7 +1597,7 @@ fn a_merge_moves_every_record_to_the_person_kept() {
         },
     );
     let mut case = Case::new("C2", "D1", DateOrTime::Time(at("2020-03-20 19:00")));
-    case.infected_by = Some("C1".into());
+    case.infected_by = vec!["C1".into()];
     let before_merge_case = case.clone();
     let interview = InterviewContact {
         case: "C1".into(),

@@ -32,8 +32,11 @@ pub struct Case {
     pub sampled: Option<Instant>,
     /// Confirmation.
     pub confirmed: DateOrTime,
-    /// The case that infected this one, if known.
-    pub infected_by: Option<CaseId>,
+    /// The cases that may have infected this one, as listed (empty when
+    /// unknown). Journals written when a case had at most one infector (a
+    /// single id or null) read as a list of zero or one.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub infected_by: Vec<CaseId>,
     /// When the case arrived in the area, if they came from elsewhere.
     pub arrived: Option<Instant>,
     /// When the case was isolated (ends exposure of others), if before confirmation.
@@ -49,11 +52,28 @@ impl Case {
             onset: None,
             sampled: None,
             confirmed,
-            infected_by: None,
+            infected_by: Vec::new(),
             arrived: None,
             isolated: None,
         }
     }
+}
+
+/// `infected_by` as a list, or as the single id or null of earlier journals.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<CaseId>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(CaseId),
+        Many(Vec<CaseId>),
+    }
+    Ok(match Option::<OneOrMany>::deserialize(d)? {
+        None => Vec::new(),
+        Some(OneOrMany::One(id)) => vec![id],
+        Some(OneOrMany::Many(ids)) => ids,
+    })
 }
 
 /// The window in which a case could infect others, and the rule that set it.

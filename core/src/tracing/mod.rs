@@ -7,7 +7,9 @@ mod copresence;
 mod presence;
 mod visits;
 
-pub use chains::{chains, ChainReport, DataProblem, SerialInterval};
+pub use chains::{
+    chains, ChainCase, ChainReport, Cluster, DataProblem, ListedCase, SerialInterval,
+};
 pub use contacts::{
     close_contacts, exposure_window, second_ring_contacts, Case, CloseContact, ContactLog,
     ContactRecord, Evidence, ExposureWindow, FollowUp, InterviewContact, SecondRingContact,
