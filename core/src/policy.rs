@@ -50,8 +50,10 @@ pub struct Policy {
     pub presence_gap_seconds: u32,
     /// How co-presence adds up to a close contact: one continuous overlap,
     /// or the cumulative total over a period. Read as
-    /// [`ExposureRule::Continuous`] when absent.
-    #[serde(default)]
+    /// [`ExposureRule::Pairwise`] when absent: a policy without the field was
+    /// written by version 0.1, whose journals must replay as they were
+    /// judged then.
+    #[serde(default = "ExposureRule::written_before_presences")]
     pub exposure_rule: ExposureRule,
     /// The period, in seconds, over which [`ExposureRule::Cumulative`] adds
     /// up exposure (a rolling period, not a calendar day); 86,400 (24 hours)
@@ -93,6 +95,21 @@ pub enum ExposureRule {
     /// total of 15 minutes or more over a 24-hour period"). Every stretch in
     /// such a period counts.
     Cumulative,
+    /// The rule of version 0.1, kept only so that journals written under it
+    /// replay as they were judged: each pair of check-in rows (not presences)
+    /// overlapping at least [`Policy::min_overlap_seconds`], whole rows that
+    /// touch the window, not clipped to it, summed per place. Re-scans and
+    /// midnight splits are missed and time outside the infectious window
+    /// counts, so no preset uses it; a policy read without `exposure_rule`
+    /// gets it.
+    Pairwise,
+}
+
+impl ExposureRule {
+    /// The rule of a policy written before presences existed.
+    fn written_before_presences() -> ExposureRule {
+        ExposureRule::Pairwise
+    }
 }
 
 fn default_presence_gap_seconds() -> u32 {
@@ -327,7 +344,13 @@ mod tests {
             assert!(fields.remove(f).is_some(), "{f}");
         }
         let read: Policy = serde_json::from_value(json).unwrap();
-        assert_eq!(read, Policy::default());
+        assert_eq!(
+            read,
+            Policy {
+                exposure_rule: ExposureRule::Pairwise,
+                ..Policy::default()
+            }
+        );
         let json = serde_json::to_value(Policy::preset("cdc-2020").unwrap()).unwrap();
         assert_eq!(json["exposure_rule"], "cumulative");
     }

@@ -1939,3 +1939,63 @@ fn a_worker_recorded_before_verification_is_verified_later() {
         ]
     );
 }
+
+#[test]
+fn a_journal_of_version_0_1_replays_under_the_rules_it_was_judged_by() {
+    // Written by version 0.1, by hand: its policy has a fixed offset and no
+    // presence fields, and its trace judged pairs of rows. p_bob's re-scan
+    // (two rows of 12 minutes) made no contact then; under today's presets
+    // it would (see `copresence` tests), but this book replays as written.
+    let policy = r#"{"name":"nhc-2020","source":"NHC 2020","effective":"2020-01-28","utc_offset_seconds":28800,"infectious_days_before_onset":2,"min_overlap_seconds":900,"coresidents_are_contacts":true,"observation_days":14,"returnee_isolation_days":14,"returnee_lookback_days":14,"foreigner_registration_hours":24,"pass_validity_days":30}"#;
+    let (h0, hash0) = seal(
+        &r#"{"seq":0,"v":1,"start":{"policy":POLICY}}"#.replace("POLICY", policy),
+        "",
+    );
+    let (h1, hash1) = seal(
+        r#"{"seq":1,"v":1,"prev":"PREV","at":"2020-01-27T01:00:00Z","by":"officer-wang","cmd":{"type":"record_visits","visits":[{"person":"p_case","place":"market","start":1579827600,"end":1579831200},{"person":"p_ann","place":"market","start":1579827600,"end":1579828800},{"person":"p_bob","place":"market","start":1579829400,"end":1579830120},{"person":"p_bob","place":"market","start":1579830120,"end":1579830840}]}}"#,
+        &hash0,
+    );
+    let (h2, hash2) = seal(
+        r#"{"seq":2,"v":1,"prev":"PREV","at":"2020-01-27T01:01:00Z","by":"officer-wang","cmd":{"type":"confirm_case","case":{"id":"C1","person":"p_case","onset":"2020-01-23","sampled":null,"confirmed":"2020-01-26","infected_by":null,"arrived":null,"isolated":null}}}"#,
+        &hash1,
+    );
+    let (h3, _) = seal(
+        r#"{"seq":3,"v":1,"prev":"PREV","at":"2020-01-27T01:02:00Z","by":"officer-wang","cmd":{"type":"find_contacts","cases":["C1"]},"out":{"kind":"contacts_found","persons":["p_ann"]}}"#,
+        &hash2,
+    );
+    let book = Book::open_text(&format!("{h0}{h1}{h2}{h3}")).unwrap();
+    assert_eq!(book.recovery().events, 3);
+    assert_eq!(
+        book.policy().exposure_rule,
+        precinct::ExposureRule::Pairwise
+    );
+    assert_eq!(book.policy().zone(), "+08:00".parse().unwrap());
+    let found = book.station().close_contacts_of(None).unwrap();
+    let ids: Vec<&str> = found.iter().map(|c| c.person.as_str()).collect();
+    assert_eq!(ids, ["p_ann"]);
+    assert_eq!(found[0].overlap_seconds, 1200);
+
+    // The same records in a new book, under today's preset, find p_bob too.
+    let mut today = Book::in_memory(Policy::default()).unwrap();
+    for line in [&h1, &h2] {
+        let json: serde_json::Value = serde_json::from_str(line).unwrap();
+        let at = json["at"].as_str().unwrap().parse().unwrap();
+        let command = Command::from_json(&json["cmd"]).unwrap();
+        today.execute("officer-wang", at, command).unwrap();
+    }
+    let receipt = today
+        .execute(
+            "officer-wang",
+            "2020-01-27T01:02:00Z".parse().unwrap(),
+            Command::FindContacts {
+                cases: vec!["C1".into()],
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        receipt.outcome,
+        Outcome::ContactsFound {
+            persons: vec!["p_ann".into(), "p_bob".into()]
+        }
+    );
+}

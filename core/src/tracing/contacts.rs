@@ -309,10 +309,13 @@ pub fn close_contacts(
                         end: at(e),
                     })
                     .collect();
-                let (Some(first), Some(last)) = (stretches.first(), stretches.last()) else {
+                // Stretches are sorted by start; the last to end ends the
+                // exposure (under the pairwise rule they may overlap).
+                let first = stretches.first().map(|s| s.start);
+                let last = stretches.iter().map(|s| s.end).max();
+                let (Some(first), Some(last)) = (first, last) else {
                     continue;
                 };
-                let (first, last) = (first.start, last.end);
                 let overlap = c.seconds();
                 let ev = Evidence::CoPresence {
                     place: PlaceId::from(visits.places().name(c.place)),

@@ -76,7 +76,7 @@ pub struct TraceRow {
 /// Call `f(person, place, overlap, first, last)` for every contact pair of
 /// person number `who` in `window`. Touches only the person's visits and, at
 /// each of their places, the rows that can overlap them.
-fn for_each_pair(
+pub(crate) fn for_each_pair(
     visits: &Visits,
     who: u32,
     window: Window,

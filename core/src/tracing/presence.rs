@@ -15,7 +15,7 @@
 //! The work follows the traced person: their rows, and at each of their
 //! presences the rows that start or end within the gap of it.
 
-use super::copresence::Window;
+use super::copresence::{for_each_pair, Window};
 use super::visits::Visits;
 use crate::policy::{ExposureRule, Policy};
 
@@ -28,6 +28,9 @@ pub(crate) struct PresenceRule {
     pub min: i64,
     /// `Some(period)` for the cumulative rule.
     pub period: Option<i64>,
+    /// Version 0.1's rule: pairs of rows, not presences (see
+    /// [`ExposureRule::Pairwise`]).
+    pub pairwise: bool,
 }
 
 impl PresenceRule {
@@ -37,9 +40,10 @@ impl PresenceRule {
             gap: i64::from(policy.presence_gap_seconds),
             min: i64::from(policy.min_overlap_seconds),
             period: match policy.exposure_rule {
-                ExposureRule::Continuous => None,
+                ExposureRule::Continuous | ExposureRule::Pairwise => None,
                 ExposureRule::Cumulative => Some(i64::from(policy.cumulative_period_seconds)),
             },
+            pairwise: policy.exposure_rule == ExposureRule::Pairwise,
         }
     }
 }
@@ -53,7 +57,9 @@ pub(crate) struct PlaceExposure {
     /// The place (number in [`Visits::places`]).
     pub place: u32,
     /// The stretches `[start, end)` in Unix seconds, sorted, disjoint, each
-    /// inside the window.
+    /// inside the window (under the pairwise rule of version 0.1: the
+    /// overlap of each pair of rows, sorted by start, possibly overlapping
+    /// each other and reaching outside the window).
     pub stretches: Vec<(i64, i64)>,
 }
 
@@ -62,6 +68,28 @@ impl PlaceExposure {
     pub fn seconds(&self) -> i64 {
         self.stretches.iter().map(|(s, e)| e - s).sum()
     }
+}
+
+/// Version 0.1's judgement: every pair of rows overlapping at least `min`,
+/// the pairs' overlaps as stretches, per (person, place).
+fn pairwise_exposures(visits: &Visits, who: u32, window: Window, min: i64) -> Vec<PlaceExposure> {
+    let mut pairs: Vec<(u32, u32, i64, i64)> = Vec::new();
+    for_each_pair(visits, who, window, min, |person, place, _, first, last| {
+        pairs.push((person, place, first, last));
+    });
+    pairs.sort_unstable();
+    let mut out: Vec<PlaceExposure> = Vec::new();
+    for (person, place, first, last) in pairs {
+        match out.last_mut() {
+            Some(e) if e.person == person && e.place == place => e.stretches.push((first, last)),
+            _ => out.push(PlaceExposure {
+                person,
+                place,
+                stretches: vec![(first, last)],
+            }),
+        }
+    }
+    out
 }
 
 /// Merge `(start, end)` intervals sorted by start into presences: an
@@ -90,6 +118,9 @@ pub(crate) fn exposures(
     window: Window,
     rule: PresenceRule,
 ) -> Vec<PlaceExposure> {
+    if rule.pairwise {
+        return pairwise_exposures(visits, who, window, rule.min);
+    }
     let gap = rule.gap.max(0);
     // The traced person's presences, per place, clipped to the window.
     let mut own: Vec<(u32, i64, i64)> = visits
@@ -338,7 +369,7 @@ mod tests {
             let ends: Vec<i64> = v.iter().map(|x| x.3).collect();
             let index = Visits::from_columns(&persons, &places, &starts, &ends).unwrap();
             let w = Window { start: a, end: a + len };
-            let rule = PresenceRule { gap, min, period };
+            let rule = PresenceRule { gap, min, period, pairwise: false };
             let want = naive_exposures(&v, who, w, rule);
             let number = |s: &str| s.parse::<u32>().unwrap();
             let got: BTreeMap<(u32, u32), Vec<(i64, i64)>> = match index.persons().get(&who.to_string()) {
