@@ -10,13 +10,13 @@
 //!
 //! The DS4C line list (South Korea 2020):
 //!
-//! `cargo run -p precinct --example chains -- --cases ../shared/data/ds4c/PatientInfo.csv --id patient_id --infected-by infected_by --onset symptom_onset_date --confirmed confirmed_date`
+//! `cargo run -p precinct --example chains -- --cases ../shared/data/ds4c/PatientInfo.csv --id patient_id --infected-by infected_by --onset symptom_onset_date --confirmed confirmed_date --zone Asia/Seoul`
 //!
 //! The MERS 2015 line list with its source-to-case contacts (it has no
 //! infected-by column; `--infected-by ''` says so and avoids the problem
 //! reported for an absent column):
 //!
-//! `cargo run -p precinct --example chains -- --cases ../shared/data/mers_korea_2015/linelist.csv --id id --onset dt_onset --confirmed dt_report --infected-by '' --contacts ../shared/data/mers_korea_2015/contacts.csv --from from --to to`
+//! `cargo run -p precinct --example chains -- --cases ../shared/data/mers_korea_2015/linelist.csv --id id --onset dt_onset --confirmed dt_report --infected-by '' --contacts ../shared/data/mers_korea_2015/contacts.csv --from from --to to --zone Asia/Seoul`
 
 mod common;
 
@@ -25,8 +25,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use common::open;
-use precinct::{read_line_list, CaseId, LineListColumns, Policy};
+use common::{open, PolicyArgs};
+use precinct::{read_line_list, CaseId, LineListColumns};
 
 #[derive(Parser)]
 #[command(about = "Print transmission chain statistics and data problems of a line list")]
@@ -58,6 +58,8 @@ struct Args {
     /// How many data problems to show.
     #[arg(long, default_value_t = 10)]
     show: usize,
+    #[command(flatten)]
+    rules: PolicyArgs,
 }
 
 fn main() -> ExitCode {
@@ -72,7 +74,7 @@ fn ids(list: &[CaseId]) -> String {
 }
 
 fn run(args: &Args) -> precinct::Result<()> {
-    let policy = Policy::default();
+    let policy = args.rules.policy()?;
     let named = |c: &str| Some(c.to_string()).filter(|c| !c.is_empty());
     let columns = LineListColumns {
         id: args.id.clone(),

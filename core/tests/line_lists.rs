@@ -46,24 +46,29 @@ fn ds4c_patient_info_as_it_is() {
     let policy = Policy::default();
     let list = read_line_list(file, &columns, &policy).unwrap();
     // The three rows without a confirmation date are reported, and kept.
-    let missing: Vec<(&str, Option<&str>)> = list
+    let missing: Vec<(u64, &str, Option<&str>)> = list
         .problems
         .iter()
         .map(|p| match p {
-            DataProblem::MissingValue { column, case, .. } => {
-                (column.as_str(), case.as_ref().map(CaseId::as_str))
-            }
+            DataProblem::MissingValue {
+                line, column, case, ..
+            } => (*line, column.as_str(), case.as_ref().map(CaseId::as_str)),
             other => panic!("unexpected problem {other}"),
         })
         .collect();
+    // Lines as a text editor numbers them (`grep -n` finds 6011000051 on 2982).
     assert_eq!(
         missing,
         [
-            ("confirmed_date", Some("6011000051")),
-            ("confirmed_date", Some("6011000052")),
-            ("confirmed_date", Some("6011000053")),
+            (2982, "confirmed_date", Some("6011000051")),
+            (2983, "confirmed_date", Some("6011000052")),
+            (2984, "confirmed_date", Some("6011000053")),
         ]
     );
+    // Saved by a Windows spreadsheet, the same rows are on the same lines.
+    let text = std::fs::read_to_string(Path::new(SHARED).join("ds4c/PatientInfo.csv")).unwrap();
+    let crlf = read_line_list(text.replace('\n', "\r\n").as_bytes(), &columns, &policy).unwrap();
+    assert_eq!(crlf.problems, list.problems);
     let r = list.chains(&policy);
     assert_eq!(r.cases, 3388);
     assert_eq!(r.edges, 820);

@@ -126,3 +126,27 @@ def test_visit_times_as_real_files_write_them(c):
         return
     written = precinct.Visits.from_csv(text).to_csv().splitlines()[1].split(",")
     assert int(dt.datetime.fromisoformat(written[2]).timestamp()) == c["start"]
+
+
+CONTACT_SCENARIOS = cases("close_contact_scenarios.json")["scenarios"]
+
+
+def _unix(text):
+    """A naive time of the scenarios (UTC+8, as their description says) as Unix seconds."""
+    return int(dt.datetime.fromisoformat(text.replace(" ", "T") + "+08:00").timestamp())
+
+
+@pytest.mark.parametrize("s", CONTACT_SCENARIOS, ids=lambda s: s["name"][:40])
+def test_shared_close_contact_scenarios(s):
+    book = precinct.Book.in_memory(policy=s["policy"])
+    at = dt.datetime(2020, 3, 1, 9, 0)
+    rows = [line.split(",") for line in s["visits"].splitlines()[1:]]
+    visits = [{"person": p, "place": q, "start": _unix(a), "end": _unix(b)} for p, q, a, b in rows]
+    book.execute({"type": "record_visits", "visits": visits}, by="desk", at=at)
+    for case in precinct.read_cases(s["cases"], policy=s["policy"]):
+        book.execute({"type": "confirm_case", "case": case}, by="desk", at=at)
+    got = [
+        [c["person"], c["overlap_seconds"], c["first_contact"].astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")]
+        for c in book.close_contacts()
+    ]
+    assert got == s["contacts"]

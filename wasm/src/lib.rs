@@ -31,8 +31,12 @@ export interface PrecinctError extends Error {
 }
 export interface ResidentIdInfo { number: string; birthDate: string; sex: "male" | "female"; region: string }
 export interface Policy {
-  name: string; source: string; effective: string; utcOffsetSeconds: number;
-  infectiousDaysBeforeOnset: number; minOverlapSeconds: number; coresidentsAreContacts: boolean;
+  name: string; source: string; effective: string;
+  /** An IANA zone name ("Asia/Shanghai", "Europe/Berlin") or a fixed offset ("+08:00"). */
+  zone: string;
+  infectiousDaysBeforeOnset: number; minOverlapSeconds: number;
+  presenceGapSeconds: number; exposureRule: "continuous" | "cumulative" | "pairwise"; cumulativePeriodSeconds: number;
+  coresidentsAreContacts: boolean;
   observationDays: number; returneeIsolationDays: number; returneeLookbackDays: number;
   foreignerRegistrationHours: number; passValidityDays: number;
 }

@@ -154,3 +154,33 @@ test("registrations, policies and the report", () => {
   assert.equal(policy("rural-1986").foreignerRegistrationHours, 72);
   assert.equal(thrown(() => policy("nope")).code, "invalid_value");
 });
+
+test("close contacts by co-presence: the shared scenarios", () => {
+  // Naive times of the scenarios are UTC+8, as their description says.
+  const unix = (text) => Date.parse(text.replace(" ", "T") + ":00+08:00") / 1000;
+  const at = new Date("2020-03-01T01:00:00Z");
+  for (const s of cases("close_contact_scenarios.json").scenarios) {
+    const book = Book.inMemory(s.policy);
+    const visits = s.visits.trim().split("\n").slice(1).map((line) => {
+      const [person, place, start, end] = line.split(",");
+      return { person, place, start: unix(start), end: unix(end) };
+    });
+    book.execute({ type: "record_visits", visits }, "desk", at);
+    for (const line of s.cases.trim().split("\n").slice(1)) {
+      const [id, person, onset, confirmed, infectedBy] = line.split(",");
+      const time = (t) => (t.length > 10 ? t.replace(" ", "T") + ":00+08:00" : t);
+      const c = { id, person, onset: onset ? time(onset) : null, confirmed: time(confirmed),
+        infectedBy: infectedBy ? [infectedBy] : [] };
+      book.execute({ type: "confirm_case", case: c }, "desk", at);
+    }
+    const got = book.closeContacts().map((c) => [c.person, c.overlapSeconds,
+      new Date(c.firstContact).toISOString().replace(".000Z", "Z")]);
+    assert.deepEqual(got, s.contacts, s.name);
+  }
+});
+
+test("policies carry their zone and co-presence rule", () => {
+  assert.equal(policy("nhc-2020").zone, "Asia/Shanghai");
+  assert.equal(policy("cdc-2020").exposureRule, "cumulative");
+  assert.equal(policy("nhc-2020").presenceGapSeconds, 300);
+});
