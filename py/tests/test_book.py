@@ -151,7 +151,9 @@ def test_resumption_scenarios(s):
     for e in data["enterprises"]:
         book.execute({"type": "add_enterprise", "enterprise": e}, by="portal", at=AT)
     for r in data["reports"]:
-        book.execute({"type": "file_enterprise_report", "report": r}, by="portal", at=AT)
+        # A report is entered on or after its own day (an earlier entry is implausible).
+        at = dt.datetime.combine(dt.date.fromisoformat(str(r["date"])), dt.time(18, 0))
+        book.execute({"type": "file_enterprise_report", "report": r}, by="portal", at=at)
     for e in s["expected"]:
         table = book.resumption_rates(dt.date.fromisoformat(e["date"]), by=e["by"]).to_dict()
         i = table["group"].index(e["group"])
