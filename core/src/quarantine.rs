@@ -540,7 +540,7 @@ impl Quarantine {
                 id: id.to_string(),
                 action: "release",
                 reason: format!(
-                    "`{}` is before it ends; it runs until {}",
+                    "`{}` is before its end; it runs until {}",
                     render_instant(at, zone),
                     render_instant(o.end, zone)
                 ),
@@ -598,6 +598,7 @@ impl Quarantine {
 mod tests {
     use super::*;
     use crate::time::parse_instant;
+    use chrono::Duration;
 
     fn t(s: &str) -> Instant {
         parse_instant(s, Policy::default().zone()).unwrap()
@@ -763,5 +764,229 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("became a case"));
+    }
+
+    fn berlin() -> Policy {
+        Policy::default().in_zone("Europe/Berlin".parse().unwrap())
+    }
+
+    /// A local time in Berlin.
+    fn b(s: &str) -> Instant {
+        parse_instant(s, berlin().zone()).unwrap()
+    }
+
+    fn observe(q: &mut Quarantine, id: &str, last_exposure: Instant, start: Instant, p: &Policy) {
+        q.order_observation(
+            id.into(),
+            "P".into(),
+            IsolationKind::Home,
+            last_exposure,
+            start,
+            "contact",
+            p,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn observation_across_the_spring_switch_ends_at_the_same_local_time() {
+        let p = berlin();
+        let mut q = Quarantine::default();
+        let exposure = b("2020-03-20 18:00");
+        observe(&mut q, "O1", exposure, b("2020-03-21 09:00"), &p);
+        let end = q.order(&"O1".into()).unwrap().end;
+        assert_eq!(render_instant(end, p.zone()), "2020-04-03T18:00:00+02:00");
+        assert_eq!(end - exposure, Duration::days(13) + Duration::hours(23));
+        // Released at 17:59 local the order still runs, at 18:00 it may end.
+        let err = q
+            .release(&"O1".into(), b("2020-04-03 17:59"), &p)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot release isolation order `O1`: `2020-04-03T17:59:00+02:00` is before its end; \
+             it runs until 2020-04-03T18:00:00+02:00"
+        );
+        q.release(&"O1".into(), b("2020-04-03 18:00"), &p).unwrap();
+    }
+
+    #[test]
+    fn orders_across_the_autumn_switch_last_a_25_hour_day() {
+        let p = berlin();
+        let mut q = Quarantine::default();
+        let arrived = b("2020-10-20 20:00");
+        let o = q
+            .order_home_isolation("H1".into(), "P".into(), arrived, arrived, "returnee", &p)
+            .unwrap();
+        assert_eq!(render_instant(o.end, p.zone()), "2020-11-03T20:00:00+01:00");
+        assert_eq!(o.end - arrived, Duration::days(14) + Duration::hours(1));
+        // Refused in winter time: the message names the end with +01:00.
+        let err = q
+            .release(&"H1".into(), b("2020-11-01 12:00"), &p)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "cannot release isolation order `H1`: `2020-11-01T12:00:00+01:00` is before its end; \
+             it runs until 2020-11-03T20:00:00+01:00"
+        );
+        // Extension counts calendar days from the new exposure too.
+        let new_end = q.extend(&"H1".into(), b("2020-10-24 08:00"), &p).unwrap();
+        assert_eq!(
+            render_instant(new_end, p.zone()),
+            "2020-11-07T08:00:00+01:00"
+        );
+        let late = q
+            .order_home_isolation(
+                "H2".into(),
+                "P".into(),
+                arrived,
+                b("2020-11-03 20:00"),
+                "too late",
+                &p,
+            )
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            late,
+            "order time `2020-11-03T20:00:00+01:00` is invalid, expected a time before the \
+             isolation period ends at 2020-11-03T20:00:00+01:00"
+        );
+    }
+
+    #[test]
+    fn the_look_back_counts_local_calendar_days() {
+        let p = berlin();
+        let mut q = Quarantine::default();
+        q.set_risk_level(
+            &"WH".into(),
+            "Wuhan",
+            b("2020-01-01 00:00"),
+            RiskLevel::High,
+            &p,
+        )
+        .unwrap();
+        let trip = TravelRecord {
+            person: "P".into(),
+            from_area: "WH".into(),
+            departed: b("2020-03-22 08:00"),
+            arrived: b("2020-03-22 12:00"),
+        };
+        q.record_travel(trip, &p).unwrap();
+        // 14 calendar days back from 2020-04-05 12:00 (summer time) is
+        // 2020-03-22 12:00 (winter time), 13 days 23 hours: still found.
+        assert_eq!(q.returnees(b("2020-04-05 12:00"), &p).len(), 1);
+        assert!(q.returnees(b("2020-04-05 12:01"), &p).is_empty());
+    }
+
+    #[test]
+    fn an_early_release_in_shanghai_names_the_end_in_local_time() {
+        let p = Policy::default();
+        let mut q = Quarantine::default();
+        observe(
+            &mut q,
+            "O1",
+            t("2020-01-27 18:00"),
+            t("2020-01-28 09:00"),
+            &p,
+        );
+        let err = q
+            .release(&"O1".into(), t("2020-02-09 09:00"), &p)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("until 2020-02-10T18:00:00+08:00"), "{err}");
+        assert_eq!(
+            err,
+            "cannot release isolation order `O1`: `2020-02-09T09:00:00+08:00` is before its end; \
+             it runs until 2020-02-10T18:00:00+08:00"
+        );
+    }
+
+    #[test]
+    fn every_refusal_names_its_times_in_the_policy_zone() {
+        let p = berlin();
+        let msg = |e: Error| e.to_string();
+        let mut q = Quarantine::default();
+        q.set_risk_level(
+            &"WH".into(),
+            "Wuhan",
+            b("2020-07-01 00:00"),
+            RiskLevel::High,
+            &p,
+        )
+        .unwrap();
+        assert_eq!(
+            msg(q
+                .set_risk_level(
+                    &"WH".into(),
+                    "Wuhan",
+                    b("2020-01-01 00:00"),
+                    RiskLevel::Low,
+                    &p
+                )
+                .unwrap_err()),
+            "risk level change `2020-01-01T00:00:00+01:00` is invalid, expected a time after \
+             the last change of `WH` at 2020-07-01T00:00:00+02:00"
+        );
+        let backwards = TravelRecord {
+            person: "P".into(),
+            from_area: "WH".into(),
+            departed: b("2020-07-02 08:00"),
+            arrived: b("2020-07-01 20:00"),
+        };
+        assert_eq!(
+            msg(q.record_travel(backwards, &p).unwrap_err()),
+            "arrival `2020-07-01T20:00:00+02:00` is invalid, expected a time after the \
+             departure at 2020-07-02T08:00:00+02:00"
+        );
+        assert_eq!(
+            msg(q
+                .check_observation(
+                    &"X".into(),
+                    b("2020-01-01 10:00"),
+                    b("2020-01-15 10:00"),
+                    &p
+                )
+                .unwrap_err()),
+            "observation start `2020-01-15T10:00:00+01:00` is invalid, expected a time before \
+             the end of observation at 2020-01-15T10:00:00+01:00"
+        );
+        observe(
+            &mut q,
+            "O1",
+            b("2020-07-01 10:00"),
+            b("2020-07-02 10:00"),
+            &p,
+        );
+        assert_eq!(
+            msg(q
+                .transfer_to_centralized(&"O1".into(), b("2020-07-02 09:00"), &p)
+                .unwrap_err()),
+            "cannot transfer isolation order `O1`: `2020-07-02T09:00:00+02:00` is before the \
+             order started at 2020-07-02T10:00:00+02:00"
+        );
+        q.release(&"O1".into(), b("2020-07-15 10:00"), &p).unwrap();
+        assert_eq!(
+            msg(q
+                .convert_to_case(&"O1".into(), b("2020-07-16 10:00"), &p)
+                .unwrap_err()),
+            "cannot convert to a case isolation order `O1`: it was released at \
+             2020-07-15T10:00:00+02:00"
+        );
+        observe(
+            &mut q,
+            "O2",
+            b("2020-12-01 10:00"),
+            b("2020-12-01 10:00"),
+            &p,
+        );
+        q.convert_to_case(&"O2".into(), b("2020-12-02 10:00"), &p)
+            .unwrap();
+        assert_eq!(
+            msg(q
+                .release(&"O2".into(), b("2020-12-20 10:00"), &p)
+                .unwrap_err()),
+            "cannot release isolation order `O2`: the person became a case at \
+             2020-12-02T10:00:00+01:00"
+        );
     }
 }
