@@ -688,7 +688,7 @@ mod tests {
     use crate::household::Person;
     use crate::id::IdDocument;
     use crate::resumption::{DailyStatus, Enterprise};
-    use crate::time::parse_instant;
+    use crate::time::{parse_instant, render_instant};
 
     fn t(s: &str) -> Instant {
         parse_instant(s, Policy::default().zone()).unwrap()
@@ -879,5 +879,70 @@ mod tests {
         assert_eq!(log.denials_per_reason().values().sum::<usize>(), 2);
         assert_eq!(office.issued_per_day(&w.policy).values().sum::<usize>(), 1);
         assert!(PublicKey::parse("short").is_err());
+    }
+
+    #[test]
+    fn a_pass_in_berlin_runs_calendar_days_and_refusals_name_local_times() {
+        let mut w = world();
+        w.policy = Policy::default().in_zone("Europe/Berlin".parse().unwrap());
+        let zone = w.policy.zone();
+        let b = |s: &str| parse_instant(s, zone).unwrap();
+        w.quarantine
+            .order_observation(
+                "O1".into(),
+                "young".into(),
+                crate::quarantine::IsolationKind::Home,
+                b("2020-10-01 18:00"),
+                b("2020-10-02 09:00"),
+                "contact",
+                &w.policy,
+            )
+            .unwrap();
+        let county = |who: &str| PassApplication {
+            holder: who.into(),
+            kind: PassKind::County,
+            enterprise: None,
+            scope: "town".into(),
+        };
+        let mut office = PassOffice::default();
+        assert_eq!(
+            office
+                .check(&county("young"), w.ctx(), b("2020-10-10 10:00"))
+                .unwrap_err()
+                .to_string(),
+            "`young` is not eligible for a county pass: under isolation order `O1` until \
+             2020-10-15T18:00:00+02:00"
+        );
+        let issued = b("2020-10-10 10:00");
+        let pass = office
+            .issue(county("old"), w.ctx(), issued)
+            .unwrap()
+            .clone();
+        assert_eq!(
+            render_instant(pass.valid_until, zone),
+            "2020-11-09T10:00:00+01:00"
+        );
+        assert_eq!(
+            pass.valid_until - issued,
+            chrono::Duration::days(30) + chrono::Duration::hours(1)
+        );
+        assert_eq!(
+            office
+                .issue(county("old"), w.ctx(), b("2020-10-11 10:00"))
+                .unwrap_err()
+                .to_string(),
+            "`old` is not eligible for a county pass: already holds pass 1 valid until \
+             2020-11-09T10:00:00+01:00"
+        );
+        office
+            .revoke(pass.serial, b("2020-10-12 09:00"), &w.policy)
+            .unwrap();
+        assert_eq!(
+            office
+                .revoke(pass.serial, b("2020-10-13 09:00"), &w.policy)
+                .unwrap_err()
+                .to_string(),
+            "cannot revoke pass `1`: already revoked at 2020-10-12T09:00:00+02:00"
+        );
     }
 }

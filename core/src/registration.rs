@@ -504,4 +504,57 @@ mod tests {
             )
             .is_err());
     }
+
+    #[test]
+    fn refusals_name_their_times_in_the_policy_zone() {
+        let p = Policy::default().in_zone("Europe/Berlin".parse().unwrap());
+        let b = |s: &str| parse_instant(s, p.zone()).unwrap();
+        let mut r = Registrations::default();
+        let mut early = stay("S0", "2020-01-01 00:00");
+        early.arrival = b("2020-07-01 10:00");
+        early.registered_at = Some(b("2020-07-01 09:00"));
+        assert_eq!(
+            r.add_stay(early, &p).unwrap_err().to_string(),
+            "registration time `2020-07-01T09:00:00+02:00` is invalid, expected a time after \
+             arrival at 2020-07-01T10:00:00+02:00"
+        );
+        let mut s1 = stay("S1", "2020-01-01 00:00");
+        s1.arrival = b("2020-12-01 10:00");
+        r.add_stay(s1, &p).unwrap();
+        assert_eq!(
+            r.register(&"S1".into(), b("2020-12-01 09:00"), Channel::Window, &p)
+                .unwrap_err()
+                .to_string(),
+            "cannot register stay `S1`: `2020-12-01T09:00:00+01:00` is before arrival at \
+             2020-12-01T10:00:00+01:00"
+        );
+        r.register(&"S1".into(), b("2020-12-01 11:00"), Channel::Window, &p)
+            .unwrap();
+        assert_eq!(
+            r.register(&"S1".into(), b("2020-12-01 12:00"), Channel::Window, &p)
+                .unwrap_err()
+                .to_string(),
+            "cannot register stay `S1`: registered already at 2020-12-01T11:00:00+01:00"
+        );
+        let serial = r
+            .issue_certificate(&"S1".into(), b("2020-12-01 11:30"))
+            .unwrap()
+            .serial;
+        assert_eq!(
+            r.deliver_paper(serial, "Li Si", b("2020-12-01 11:00"), &p)
+                .unwrap_err()
+                .to_string(),
+            "cannot deliver certificate `1`: `2020-12-01T11:00:00+01:00` is before issuance at \
+             2020-12-01T11:30:00+01:00"
+        );
+        r.deliver_paper(serial, "Li Si", b("2020-12-02 10:00"), &p)
+            .unwrap();
+        assert_eq!(
+            r.deliver_paper(serial, "Li Si", b("2020-12-03 10:00"), &p)
+                .unwrap_err()
+                .to_string(),
+            "cannot deliver certificate `1`: delivered already to Li Si at \
+             2020-12-02T10:00:00+01:00"
+        );
+    }
 }

@@ -1010,9 +1010,77 @@ p_kai,park,2020-01-25 15:10,2020-01-25 15:20
         log.isolate(&"A".into(), t("2020-01-26 08:00"), &p).unwrap();
         let f = log.follow_up();
         assert_eq!(f.all_notified_by, Some(t("2020-01-26 03:00")));
+        // Display has no zone: UTC, with its offset; render uses the zone.
         assert_eq!(
             f.to_string(),
             "2 contacts, all notified by 2020-01-25T19:00:00+00:00, 1 not yet isolated"
+        );
+        assert_eq!(
+            f.render(p.zone()),
+            "2 contacts, all notified by 2020-01-26T03:00:00+08:00, 1 not yet isolated"
+        );
+        log.isolate(&"B".into(), t("2020-01-26 09:30"), &p).unwrap();
+        assert_eq!(
+            log.follow_up().render(p.zone()),
+            "2 contacts, all notified by 2020-01-26T03:00:00+08:00, \
+             all isolated by 2020-01-26T09:30:00+08:00"
+        );
+        assert_eq!(
+            log.notify(&"A".into(), t("2020-01-27 01:00"), &p)
+                .unwrap_err()
+                .to_string(),
+            "cannot notify close contact `A`: already notified at 2020-01-26T01:00:00+08:00"
+        );
+        assert_eq!(
+            log.isolate(&"A".into(), t("2020-01-27 01:00"), &p)
+                .unwrap_err()
+                .to_string(),
+            "cannot isolate close contact `A`: already isolated at 2020-01-26T08:00:00+08:00"
+        );
+    }
+
+    #[test]
+    fn follow_up_refusals_and_evidence_in_berlin_time() {
+        let p = Policy::default().in_zone("Europe/Berlin".parse().unwrap());
+        let b = |s: &str| parse_instant(s, p.zone()).unwrap();
+        let mut log = ContactLog::default();
+        log.add(vec![CloseContact {
+            person: "A".into(),
+            cases: BTreeSet::new(),
+            evidence: vec![],
+            overlap_seconds: 0,
+            first_contact: b("2020-03-27 12:00"),
+            last_exposure: b("2020-03-27 12:00"),
+        }]);
+        log.notify(&"A".into(), b("2020-03-29 10:00"), &p).unwrap();
+        assert_eq!(
+            log.isolate(&"A".into(), b("2020-03-28 10:00"), &p)
+                .unwrap_err()
+                .to_string(),
+            "cannot isolate close contact `A`: `2020-03-28T10:00:00+01:00` is before the \
+             notification at 2020-03-29T10:00:00+02:00"
+        );
+        let met = Evidence::CoPresence {
+            place: "L1".into(),
+            first_contact: b("2020-03-28 09:00"),
+            overlap_seconds: 1800,
+            stretches: vec![],
+        };
+        assert_eq!(
+            met.render(p.zone()),
+            "at L1 from 2020-03-28T09:00:00+01:00 for 30 min"
+        );
+        assert_eq!(
+            met.to_string(),
+            "at L1 from 2020-03-28T08:00:00+00:00 for 30 min"
+        );
+        let said = Evidence::Interview {
+            note: "dinner".into(),
+            at: b("2020-03-29 19:00"),
+        };
+        assert_eq!(
+            said.render(p.zone()),
+            "interview: dinner (2020-03-29T19:00:00+02:00)"
         );
     }
 }
