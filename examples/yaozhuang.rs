@@ -70,7 +70,7 @@ fn run(args: &Args) -> precinct::Result<()> {
     let follow_up = st.contacts.follow_up();
     println!("Close contacts found: {}", follow_up.contacts);
     for r in st.contacts.records().take(5) {
-        let reasons: Vec<String> = r.contact.evidence.iter().map(ToString::to_string).collect();
+        let reasons: Vec<String> = r.contact.evidence.iter().map(|e| e.render(zone)).collect();
         println!("  {} <- {}", r.contact.person, reasons.join("; "));
     }
     println!("  ... and {} more", follow_up.contacts.saturating_sub(5));

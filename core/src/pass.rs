@@ -8,7 +8,7 @@ use std::fmt;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{DateTime, Duration, NaiveDate};
+use chrono::{DateTime, NaiveDate};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +18,7 @@ use crate::ids::{EnterpriseId, OrderId, PersonId};
 use crate::policy::Policy;
 use crate::quarantine::Quarantine;
 use crate::resumption::Resumption;
-use crate::time::{local_day, Instant};
+use crate::time::{add_days, local_day, render_instant, Instant};
 
 /// The kinds of pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -425,7 +425,7 @@ impl PassOffice {
             return Err(refuse(format!(
                 "under isolation order `{}` until {}",
                 o.id,
-                o.end.to_rfc3339()
+                render_instant(o.end, ctx.policy.zone())
             )));
         }
         if let Some(p) = self.passes.values().find(|p| {
@@ -437,7 +437,7 @@ impl PassOffice {
             return Err(refuse(format!(
                 "already holds pass {} valid until {}",
                 p.serial,
-                p.valid_until.to_rfc3339()
+                render_instant(p.valid_until, ctx.policy.zone())
             )));
         }
         match app.kind {
@@ -464,7 +464,8 @@ impl PassOffice {
     }
 
     /// Check the application, then issue a pass valid from `at` for the
-    /// policy's days.
+    /// policy's days: until the same local clock time that many calendar days
+    /// later, in the policy's zone.
     ///
     /// # Errors
     /// As [`PassOffice::check`].
@@ -490,7 +491,7 @@ impl PassOffice {
     }
 
     /// Issue without checking eligibility: for replaying records that were
-    /// checked when made, and for tests.
+    /// checked when made, and for tests. Valid as [`PassOffice::issue`] says.
     #[allow(clippy::too_many_arguments)]
     pub fn issue_unchecked(
         &mut self,
@@ -511,7 +512,7 @@ impl PassOffice {
             enterprise,
             scope,
             valid_from: at,
-            valid_until: at + Duration::days(i64::from(policy.pass_validity_days)),
+            valid_until: add_days(at, i64::from(policy.pass_validity_days), policy.zone()),
             revoked_at: None,
             revoked_by_order: None,
         };
@@ -522,8 +523,8 @@ impl PassOffice {
     ///
     /// # Errors
     /// [`Error::NotFound`] for an unknown serial; [`Error::InvalidTransition`]
-    /// when already revoked.
-    pub fn revoke(&mut self, serial: u64, at: Instant) -> Result<()> {
+    /// when already revoked (the time in the message is in the policy's zone).
+    pub fn revoke(&mut self, serial: u64, at: Instant, policy: &Policy) -> Result<()> {
         let p = self
             .passes
             .get_mut(&serial)
@@ -533,7 +534,7 @@ impl PassOffice {
                 what: "pass",
                 id: serial.to_string(),
                 action: "revoke",
-                reason: format!("already revoked at {}", t.to_rfc3339()),
+                reason: format!("already revoked at {}", render_instant(t, policy.zone())),
             });
         }
         p.revoked_at = Some(at);
@@ -687,7 +688,7 @@ mod tests {
     use crate::household::Person;
     use crate::id::IdDocument;
     use crate::resumption::{DailyStatus, Enterprise};
-    use crate::time::parse_instant;
+    use crate::time::{parse_instant, render_instant};
 
     fn t(s: &str) -> Instant {
         parse_instant(s, Policy::default().zone()).unwrap()
@@ -866,8 +867,8 @@ mod tests {
             .token(serial, &StationKey::from_seed([2; 32]))
             .unwrap();
         assert_eq!(reason(&forged, now), Some(DenyReason::BadSignature));
-        office.revoke(serial, now).unwrap();
-        assert!(office.revoke(serial, now).is_err());
+        office.revoke(serial, now, &Policy::default()).unwrap();
+        assert!(office.revoke(serial, now, &Policy::default()).is_err());
         assert_eq!(
             verify_token(&token, &pk, &office.revocation_list(), now).reason,
             Some(DenyReason::Revoked)
@@ -878,5 +879,70 @@ mod tests {
         assert_eq!(log.denials_per_reason().values().sum::<usize>(), 2);
         assert_eq!(office.issued_per_day(&w.policy).values().sum::<usize>(), 1);
         assert!(PublicKey::parse("short").is_err());
+    }
+
+    #[test]
+    fn a_pass_in_berlin_runs_calendar_days_and_refusals_name_local_times() {
+        let mut w = world();
+        w.policy = Policy::default().in_zone("Europe/Berlin".parse().unwrap());
+        let zone = w.policy.zone();
+        let b = |s: &str| parse_instant(s, zone).unwrap();
+        w.quarantine
+            .order_observation(
+                "O1".into(),
+                "young".into(),
+                crate::quarantine::IsolationKind::Home,
+                b("2020-10-01 18:00"),
+                b("2020-10-02 09:00"),
+                "contact",
+                &w.policy,
+            )
+            .unwrap();
+        let county = |who: &str| PassApplication {
+            holder: who.into(),
+            kind: PassKind::County,
+            enterprise: None,
+            scope: "town".into(),
+        };
+        let mut office = PassOffice::default();
+        assert_eq!(
+            office
+                .check(&county("young"), w.ctx(), b("2020-10-10 10:00"))
+                .unwrap_err()
+                .to_string(),
+            "`young` is not eligible for a county pass: under isolation order `O1` until \
+             2020-10-15T18:00:00+02:00"
+        );
+        let issued = b("2020-10-10 10:00");
+        let pass = office
+            .issue(county("old"), w.ctx(), issued)
+            .unwrap()
+            .clone();
+        assert_eq!(
+            render_instant(pass.valid_until, zone),
+            "2020-11-09T10:00:00+01:00"
+        );
+        assert_eq!(
+            pass.valid_until - issued,
+            chrono::Duration::days(30) + chrono::Duration::hours(1)
+        );
+        assert_eq!(
+            office
+                .issue(county("old"), w.ctx(), b("2020-10-11 10:00"))
+                .unwrap_err()
+                .to_string(),
+            "`old` is not eligible for a county pass: already holds pass 1 valid until \
+             2020-11-09T10:00:00+01:00"
+        );
+        office
+            .revoke(pass.serial, b("2020-10-12 09:00"), &w.policy)
+            .unwrap();
+        assert_eq!(
+            office
+                .revoke(pass.serial, b("2020-10-13 09:00"), &w.policy)
+                .unwrap_err()
+                .to_string(),
+            "cannot revoke pass `1`: already revoked at 2020-10-12T09:00:00+02:00"
+        );
     }
 }

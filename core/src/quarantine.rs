@@ -4,13 +4,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::ids::{AreaId, OrderId, PersonId};
 use crate::policy::Policy;
-use crate::time::{day_interval, Instant};
+use crate::time::{add_days, day_interval, render_instant, Instant, Zone};
 
 /// Risk level of an area as the health authority grades it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -163,14 +163,17 @@ impl Quarantine {
     ///
     /// # Errors
     /// [`Error::InvalidValue`] when `from` is before the area's last change:
-    /// levels are recorded in time order.
+    /// levels are recorded in time order. Times in the message are in the
+    /// policy's zone.
     pub fn set_risk_level(
         &mut self,
         area: &AreaId,
         name: &str,
         from: Instant,
         level: RiskLevel,
+        policy: &Policy,
     ) -> Result<()> {
+        let zone = policy.zone();
         let a = self.areas.entry(area.clone()).or_insert_with(|| RiskArea {
             id: area.clone(),
             name: name.to_string(),
@@ -180,10 +183,10 @@ impl Quarantine {
             if from < *last {
                 return Err(Error::invalid(
                     "risk level change",
-                    from.to_rfc3339(),
+                    render_instant(from, zone),
                     format!(
                         "a time after the last change of `{area}` at {}",
-                        last.to_rfc3339()
+                        render_instant(*last, zone)
                     ),
                 ));
             }
@@ -205,15 +208,17 @@ impl Quarantine {
     /// Record a journey.
     ///
     /// # Errors
-    /// [`Error::InvalidValue`] when the arrival is before the departure.
-    pub fn record_travel(&mut self, travel: TravelRecord) -> Result<()> {
+    /// [`Error::InvalidValue`] when the arrival is before the departure
+    /// (times in the message are in the policy's zone).
+    pub fn record_travel(&mut self, travel: TravelRecord, policy: &Policy) -> Result<()> {
         if travel.arrived < travel.departed {
+            let zone = policy.zone();
             return Err(Error::invalid(
                 "arrival",
-                travel.arrived.to_rfc3339(),
+                render_instant(travel.arrived, zone),
                 format!(
                     "a time after the departure at {}",
-                    travel.departed.to_rfc3339()
+                    render_instant(travel.departed, zone)
                 ),
             ));
         }
@@ -227,9 +232,14 @@ impl Quarantine {
     }
 
     /// Returnees as of `as_of`: persons who arrived within the policy's
-    /// look-back period from an area that was high-risk when they left it.
+    /// look-back period (calendar days in the policy's zone) from an area
+    /// that was high-risk when they left it.
     pub fn returnees(&self, as_of: Instant, policy: &Policy) -> Vec<Returnee> {
-        let since = as_of - Duration::days(i64::from(policy.returnee_lookback_days));
+        let since = add_days(
+            as_of,
+            -i64::from(policy.returnee_lookback_days),
+            policy.zone(),
+        );
         self.travels
             .iter()
             .filter(|t| t.arrived <= as_of && t.arrived >= since)
@@ -261,7 +271,8 @@ impl Quarantine {
     }
 
     /// Home isolation of a returnee ordered at `ordered_at`, counted from
-    /// arrival for the policy's days.
+    /// arrival for the policy's days: it ends at the local clock time of
+    /// arrival that many calendar days later, in the policy's zone.
     ///
     /// # Errors
     /// [`Error::Duplicate`] for a known order id; [`Error::InvalidValue`] when
@@ -275,14 +286,15 @@ impl Quarantine {
         reason: &str,
         policy: &Policy,
     ) -> Result<&IsolationOrder> {
-        let end = arrived + Duration::days(i64::from(policy.returnee_isolation_days));
+        let zone = policy.zone();
+        let end = add_days(arrived, i64::from(policy.returnee_isolation_days), zone);
         if ordered_at >= end {
             return Err(Error::invalid(
                 "order time",
-                ordered_at.to_rfc3339(),
+                render_instant(ordered_at, zone),
                 format!(
                     "a time before the isolation period ends at {}",
-                    end.to_rfc3339()
+                    render_instant(end, zone)
                 ),
             ));
         }
@@ -299,7 +311,8 @@ impl Quarantine {
     }
 
     /// Medical observation of a contact: from `start` until the policy's days
-    /// after the last exposure.
+    /// after the last exposure (the same local clock time that many calendar
+    /// days later, in the policy's zone).
     ///
     /// # Errors
     /// [`Error::Duplicate`] for a known order id; [`Error::InvalidValue`] when
@@ -350,14 +363,15 @@ impl Quarantine {
                 existing: "an order".into(),
             });
         }
-        let end = last_exposure + Duration::days(i64::from(policy.observation_days));
+        let zone = policy.zone();
+        let end = add_days(last_exposure, i64::from(policy.observation_days), zone);
         if start >= end {
             return Err(Error::invalid(
                 "observation start",
-                start.to_rfc3339(),
+                render_instant(start, zone),
                 format!(
                     "a time before the end of observation at {}",
-                    end.to_rfc3339()
+                    render_instant(end, zone)
                 ),
             ));
         }
@@ -428,6 +442,7 @@ impl Quarantine {
         id: &OrderId,
         action: &'static str,
         at: Option<Instant>,
+        zone: Zone,
     ) -> Result<&mut IsolationOrder> {
         let o = self
             .orders
@@ -442,20 +457,23 @@ impl Quarantine {
         match o.status {
             OrderStatus::Active => {}
             OrderStatus::Released(r) => {
-                return Err(refuse(format!("it was released at {}", r.to_rfc3339())))
+                return Err(refuse(format!(
+                    "it was released at {}",
+                    render_instant(r, zone)
+                )))
             }
             OrderStatus::BecameCase(r) => {
                 return Err(refuse(format!(
                     "the person became a case at {}",
-                    r.to_rfc3339()
+                    render_instant(r, zone)
                 )))
             }
         }
         if let Some(at) = at.filter(|at| *at < o.start) {
             return Err(refuse(format!(
-                "{} is before the order started at {}",
-                at.to_rfc3339(),
-                o.start.to_rfc3339()
+                "`{}` is before the order started at {}",
+                render_instant(at, zone),
+                render_instant(o.start, zone)
             )));
         }
         Ok(o)
@@ -465,9 +483,15 @@ impl Quarantine {
     ///
     /// # Errors
     /// [`Error::InvalidTransition`] unless the order is active, at home, and
-    /// `at` is not before its start.
-    pub fn transfer_to_centralized(&mut self, id: &OrderId, at: Instant) -> Result<()> {
-        let o = self.active_mut(id, "transfer", Some(at))?;
+    /// `at` is not before its start (times in the message are in the
+    /// policy's zone).
+    pub fn transfer_to_centralized(
+        &mut self,
+        id: &OrderId,
+        at: Instant,
+        policy: &Policy,
+    ) -> Result<()> {
+        let o = self.active_mut(id, "transfer", Some(at), policy.zone())?;
         if o.kind == IsolationKind::Centralized {
             return Err(Error::InvalidTransition {
                 what: "isolation order",
@@ -482,15 +506,17 @@ impl Quarantine {
     }
 
     /// Extend an active order after a new exposure: it then ends the policy's
-    /// observation days after that exposure (never earlier than before).
+    /// observation days after that exposure (calendar days in the policy's
+    /// zone; never earlier than before).
     ///
     /// # Errors
     /// [`Error::InvalidTransition`] unless the order is active.
     pub fn extend(&mut self, id: &OrderId, exposure: Instant, policy: &Policy) -> Result<Instant> {
-        let o = self.active_mut(id, "extend", None)?;
+        let zone = policy.zone();
+        let o = self.active_mut(id, "extend", None, zone)?;
         let previous_end = o.end;
         let new_end =
-            previous_end.max(exposure + Duration::days(i64::from(policy.observation_days)));
+            previous_end.max(add_days(exposure, i64::from(policy.observation_days), zone));
         o.end = new_end;
         o.changes.push(OrderChange::Extended {
             exposure,
@@ -504,15 +530,20 @@ impl Quarantine {
     ///
     /// # Errors
     /// [`Error::InvalidTransition`] when the order is not active or `at` is
-    /// before its end.
-    pub fn release(&mut self, id: &OrderId, at: Instant) -> Result<()> {
-        let o = self.active_mut(id, "release", Some(at))?;
+    /// before its end (times in the message are in the policy's zone).
+    pub fn release(&mut self, id: &OrderId, at: Instant, policy: &Policy) -> Result<()> {
+        let zone = policy.zone();
+        let o = self.active_mut(id, "release", Some(at), zone)?;
         if at < o.end {
             return Err(Error::InvalidTransition {
                 what: "isolation order",
                 id: id.to_string(),
                 action: "release",
-                reason: format!("it runs until {}", o.end.to_rfc3339()),
+                reason: format!(
+                    "`{}` is before its end; it runs until {}",
+                    render_instant(at, zone),
+                    render_instant(o.end, zone)
+                ),
             });
         }
         o.status = OrderStatus::Released(at);
@@ -522,9 +553,10 @@ impl Quarantine {
     /// The isolated person became a confirmed case.
     ///
     /// # Errors
-    /// [`Error::InvalidTransition`] when the order is not active.
-    pub fn convert_to_case(&mut self, id: &OrderId, at: Instant) -> Result<()> {
-        let o = self.active_mut(id, "convert to a case", Some(at))?;
+    /// [`Error::InvalidTransition`] when the order is not active or `at` is
+    /// before its start (times in the message are in the policy's zone).
+    pub fn convert_to_case(&mut self, id: &OrderId, at: Instant, policy: &Policy) -> Result<()> {
+        let o = self.active_mut(id, "convert to a case", Some(at), policy.zone())?;
         o.status = OrderStatus::BecameCase(at);
         Ok(())
     }
@@ -566,6 +598,7 @@ impl Quarantine {
 mod tests {
     use super::*;
     use crate::time::parse_instant;
+    use chrono::Duration;
 
     fn t(s: &str) -> Instant {
         parse_instant(s, Policy::default().zone()).unwrap()
@@ -580,16 +613,24 @@ mod tests {
             "Wuhan",
             t("2020-01-20 00:00"),
             RiskLevel::High,
+            &p,
         )
         .unwrap();
-        q.set_risk_level(&"WH".into(), "Wuhan", t("2020-04-08 00:00"), RiskLevel::Low)
-            .unwrap();
+        q.set_risk_level(
+            &"WH".into(),
+            "Wuhan",
+            t("2020-04-08 00:00"),
+            RiskLevel::Low,
+            &p,
+        )
+        .unwrap();
         assert!(q
             .set_risk_level(
                 &"WH".into(),
                 "Wuhan",
                 t("2020-01-01 00:00"),
-                RiskLevel::High
+                RiskLevel::High,
+                &p
             )
             .is_err());
         let trip = |person: &str, dep: &str, arr: &str| TravelRecord {
@@ -598,14 +639,14 @@ mod tests {
             departed: t(dep),
             arrived: t(arr),
         };
-        q.record_travel(trip("early", "2020-01-19 08:00", "2020-01-19 20:00"))
+        q.record_travel(trip("early", "2020-01-19 08:00", "2020-01-19 20:00"), &p)
             .unwrap();
-        q.record_travel(trip("family", "2020-01-22 08:00", "2020-01-22 20:00"))
+        q.record_travel(trip("family", "2020-01-22 08:00", "2020-01-22 20:00"), &p)
             .unwrap();
-        q.record_travel(trip("late", "2020-04-09 08:00", "2020-04-09 20:00"))
+        q.record_travel(trip("late", "2020-04-09 08:00", "2020-04-09 20:00"), &p)
             .unwrap();
         assert!(q
-            .record_travel(trip("x", "2020-01-22 08:00", "2020-01-21 20:00"))
+            .record_travel(trip("x", "2020-01-22 08:00", "2020-01-21 20:00"), &p)
             .is_err());
         let found = q.returnees(t("2020-01-25 00:00"), &p);
         assert_eq!(found.len(), 1);
@@ -654,12 +695,12 @@ mod tests {
             )
             .is_err());
         assert!(q
-            .transfer_to_centralized(&id, t("2020-01-23 09:00"))
+            .transfer_to_centralized(&id, t("2020-01-23 09:00"), &p)
             .is_err());
-        q.transfer_to_centralized(&id, t("2020-01-24 00:00"))
+        q.transfer_to_centralized(&id, t("2020-01-24 00:00"), &p)
             .unwrap();
         assert!(q
-            .transfer_to_centralized(&id, t("2020-01-25 00:00"))
+            .transfer_to_centralized(&id, t("2020-01-25 00:00"), &p)
             .unwrap_err()
             .to_string()
             .contains("already centralized"));
@@ -672,7 +713,7 @@ mod tests {
             q.extend(&id, t("2020-01-24 00:00"), &p).unwrap(),
             t("2020-02-13 00:00")
         );
-        let err = q.release(&id, t("2020-02-12 00:00")).unwrap_err();
+        let err = q.release(&id, t("2020-02-12 00:00"), &p).unwrap_err();
         assert_eq!(err.code(), "invalid_transition");
         assert_eq!(
             q.due_for_release("2020-02-12".parse().unwrap(), &p).len(),
@@ -682,9 +723,9 @@ mod tests {
             q.due_for_release("2020-02-13".parse().unwrap(), &p).len(),
             1
         );
-        q.release(&id, t("2020-02-13 09:00")).unwrap();
-        assert!(q.release(&id, t("2020-02-14 09:00")).is_err());
-        assert!(q.convert_to_case(&id, t("2020-02-14 09:00")).is_err());
+        q.release(&id, t("2020-02-13 09:00"), &p).unwrap();
+        assert!(q.release(&id, t("2020-02-14 09:00"), &p).is_err());
+        assert!(q.convert_to_case(&id, t("2020-02-14 09:00"), &p).is_err());
         assert_eq!(q.active_on("2020-02-13".parse().unwrap(), &p).len(), 1);
         assert!(q.active_on("2020-02-14".parse().unwrap(), &p).is_empty());
         assert!(q.isolation_of(&"P".into(), t("2020-02-01 00:00")).is_some());
@@ -717,11 +758,235 @@ mod tests {
                 &p
             )
             .is_err());
-        q.convert_to_case(&id, t("2020-01-28 08:00")).unwrap();
+        q.convert_to_case(&id, t("2020-01-28 08:00"), &p).unwrap();
         assert!(q
-            .release(&id, t("2020-03-01 00:00"))
+            .release(&id, t("2020-03-01 00:00"), &p)
             .unwrap_err()
             .to_string()
             .contains("became a case"));
+    }
+
+    fn berlin() -> Policy {
+        Policy::default().in_zone("Europe/Berlin".parse().unwrap())
+    }
+
+    /// A local time in Berlin.
+    fn b(s: &str) -> Instant {
+        parse_instant(s, berlin().zone()).unwrap()
+    }
+
+    fn observe(q: &mut Quarantine, id: &str, last_exposure: Instant, start: Instant, p: &Policy) {
+        q.order_observation(
+            id.into(),
+            "P".into(),
+            IsolationKind::Home,
+            last_exposure,
+            start,
+            "contact",
+            p,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn observation_across_the_spring_switch_ends_at_the_same_local_time() {
+        let p = berlin();
+        let mut q = Quarantine::default();
+        let exposure = b("2020-03-20 18:00");
+        observe(&mut q, "O1", exposure, b("2020-03-21 09:00"), &p);
+        let end = q.order(&"O1".into()).unwrap().end;
+        assert_eq!(render_instant(end, p.zone()), "2020-04-03T18:00:00+02:00");
+        assert_eq!(end - exposure, Duration::days(13) + Duration::hours(23));
+        // Released at 17:59 local the order still runs, at 18:00 it may end.
+        let err = q
+            .release(&"O1".into(), b("2020-04-03 17:59"), &p)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot release isolation order `O1`: `2020-04-03T17:59:00+02:00` is before its end; \
+             it runs until 2020-04-03T18:00:00+02:00"
+        );
+        q.release(&"O1".into(), b("2020-04-03 18:00"), &p).unwrap();
+    }
+
+    #[test]
+    fn orders_across_the_autumn_switch_last_a_25_hour_day() {
+        let p = berlin();
+        let mut q = Quarantine::default();
+        let arrived = b("2020-10-20 20:00");
+        let o = q
+            .order_home_isolation("H1".into(), "P".into(), arrived, arrived, "returnee", &p)
+            .unwrap();
+        assert_eq!(render_instant(o.end, p.zone()), "2020-11-03T20:00:00+01:00");
+        assert_eq!(o.end - arrived, Duration::days(14) + Duration::hours(1));
+        // Refused in winter time: the message names the end with +01:00.
+        let err = q
+            .release(&"H1".into(), b("2020-11-01 12:00"), &p)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "cannot release isolation order `H1`: `2020-11-01T12:00:00+01:00` is before its end; \
+             it runs until 2020-11-03T20:00:00+01:00"
+        );
+        // Extension counts calendar days from the new exposure too.
+        let new_end = q.extend(&"H1".into(), b("2020-10-24 08:00"), &p).unwrap();
+        assert_eq!(
+            render_instant(new_end, p.zone()),
+            "2020-11-07T08:00:00+01:00"
+        );
+        let late = q
+            .order_home_isolation(
+                "H2".into(),
+                "P".into(),
+                arrived,
+                b("2020-11-03 20:00"),
+                "too late",
+                &p,
+            )
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            late,
+            "order time `2020-11-03T20:00:00+01:00` is invalid, expected a time before the \
+             isolation period ends at 2020-11-03T20:00:00+01:00"
+        );
+    }
+
+    #[test]
+    fn the_look_back_counts_local_calendar_days() {
+        let p = berlin();
+        let mut q = Quarantine::default();
+        q.set_risk_level(
+            &"WH".into(),
+            "Wuhan",
+            b("2020-01-01 00:00"),
+            RiskLevel::High,
+            &p,
+        )
+        .unwrap();
+        let trip = TravelRecord {
+            person: "P".into(),
+            from_area: "WH".into(),
+            departed: b("2020-03-22 08:00"),
+            arrived: b("2020-03-22 12:00"),
+        };
+        q.record_travel(trip, &p).unwrap();
+        // 14 calendar days back from 2020-04-05 12:00 (summer time) is
+        // 2020-03-22 12:00 (winter time), 13 days 23 hours: still found.
+        assert_eq!(q.returnees(b("2020-04-05 12:00"), &p).len(), 1);
+        assert!(q.returnees(b("2020-04-05 12:01"), &p).is_empty());
+    }
+
+    #[test]
+    fn an_early_release_in_shanghai_names_the_end_in_local_time() {
+        let p = Policy::default();
+        let mut q = Quarantine::default();
+        observe(
+            &mut q,
+            "O1",
+            t("2020-01-27 18:00"),
+            t("2020-01-28 09:00"),
+            &p,
+        );
+        let err = q
+            .release(&"O1".into(), t("2020-02-09 09:00"), &p)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("until 2020-02-10T18:00:00+08:00"), "{err}");
+        assert_eq!(
+            err,
+            "cannot release isolation order `O1`: `2020-02-09T09:00:00+08:00` is before its end; \
+             it runs until 2020-02-10T18:00:00+08:00"
+        );
+    }
+
+    #[test]
+    fn every_refusal_names_its_times_in_the_policy_zone() {
+        let p = berlin();
+        let msg = |e: Error| e.to_string();
+        let mut q = Quarantine::default();
+        q.set_risk_level(
+            &"WH".into(),
+            "Wuhan",
+            b("2020-07-01 00:00"),
+            RiskLevel::High,
+            &p,
+        )
+        .unwrap();
+        assert_eq!(
+            msg(q
+                .set_risk_level(
+                    &"WH".into(),
+                    "Wuhan",
+                    b("2020-01-01 00:00"),
+                    RiskLevel::Low,
+                    &p
+                )
+                .unwrap_err()),
+            "risk level change `2020-01-01T00:00:00+01:00` is invalid, expected a time after \
+             the last change of `WH` at 2020-07-01T00:00:00+02:00"
+        );
+        let backwards = TravelRecord {
+            person: "P".into(),
+            from_area: "WH".into(),
+            departed: b("2020-07-02 08:00"),
+            arrived: b("2020-07-01 20:00"),
+        };
+        assert_eq!(
+            msg(q.record_travel(backwards, &p).unwrap_err()),
+            "arrival `2020-07-01T20:00:00+02:00` is invalid, expected a time after the \
+             departure at 2020-07-02T08:00:00+02:00"
+        );
+        assert_eq!(
+            msg(q
+                .check_observation(
+                    &"X".into(),
+                    b("2020-01-01 10:00"),
+                    b("2020-01-15 10:00"),
+                    &p
+                )
+                .unwrap_err()),
+            "observation start `2020-01-15T10:00:00+01:00` is invalid, expected a time before \
+             the end of observation at 2020-01-15T10:00:00+01:00"
+        );
+        observe(
+            &mut q,
+            "O1",
+            b("2020-07-01 10:00"),
+            b("2020-07-02 10:00"),
+            &p,
+        );
+        assert_eq!(
+            msg(q
+                .transfer_to_centralized(&"O1".into(), b("2020-07-02 09:00"), &p)
+                .unwrap_err()),
+            "cannot transfer isolation order `O1`: `2020-07-02T09:00:00+02:00` is before the \
+             order started at 2020-07-02T10:00:00+02:00"
+        );
+        q.release(&"O1".into(), b("2020-07-15 10:00"), &p).unwrap();
+        assert_eq!(
+            msg(q
+                .convert_to_case(&"O1".into(), b("2020-07-16 10:00"), &p)
+                .unwrap_err()),
+            "cannot convert to a case isolation order `O1`: it was released at \
+             2020-07-15T10:00:00+02:00"
+        );
+        observe(
+            &mut q,
+            "O2",
+            b("2020-12-01 10:00"),
+            b("2020-12-01 10:00"),
+            &p,
+        );
+        q.convert_to_case(&"O2".into(), b("2020-12-02 10:00"), &p)
+            .unwrap();
+        assert_eq!(
+            msg(q
+                .release(&"O2".into(), b("2020-12-20 10:00"), &p)
+                .unwrap_err()),
+            "cannot release isolation order `O2`: the person became a case at \
+             2020-12-02T10:00:00+01:00"
+        );
     }
 }

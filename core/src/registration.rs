@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::ids::StayId;
 use crate::policy::Policy;
-use crate::time::{local_day, Instant};
+use crate::time::{local_day, render_instant, Instant};
 
 /// How a service was delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -121,8 +121,9 @@ impl Registrations {
     ///
     /// # Errors
     /// [`Error::Duplicate`] for a known id; [`Error::InvalidValue`] for an
-    /// empty passport number or a registration before arrival.
-    pub fn add_stay(&mut self, stay: ForeignStay) -> Result<()> {
+    /// empty passport number or a registration before arrival (times in the
+    /// message are in the policy's zone).
+    pub fn add_stay(&mut self, stay: ForeignStay, policy: &Policy) -> Result<()> {
         if self.stays.contains_key(&stay.id) {
             return Err(Error::Duplicate {
                 what: "stay",
@@ -140,8 +141,11 @@ impl Registrations {
         if let Some(r) = stay.registered_at.filter(|r| *r < stay.arrival) {
             return Err(Error::invalid(
                 "registration time",
-                r.to_rfc3339(),
-                format!("a time after arrival at {}", stay.arrival.to_rfc3339()),
+                render_instant(r, policy.zone()),
+                format!(
+                    "a time after arrival at {}",
+                    render_instant(stay.arrival, policy.zone())
+                ),
             ));
         }
         if let (Some(at), Some(channel)) = (stay.registered_at, stay.channel) {
@@ -160,8 +164,16 @@ impl Registrations {
     ///
     /// # Errors
     /// [`Error::NotFound`]; [`Error::InvalidTransition`] when registered
-    /// already or `at` is before arrival.
-    pub fn register(&mut self, id: &StayId, at: Instant, channel: Channel) -> Result<()> {
+    /// already or `at` is before arrival (times in the message are in the
+    /// policy's zone).
+    pub fn register(
+        &mut self,
+        id: &StayId,
+        at: Instant,
+        channel: Channel,
+        policy: &Policy,
+    ) -> Result<()> {
+        let zone = policy.zone();
         let s = self
             .stays
             .get_mut(id)
@@ -173,13 +185,16 @@ impl Registrations {
             reason,
         };
         if let Some(r) = s.registered_at {
-            return Err(refuse(format!("registered already at {}", r.to_rfc3339())));
+            return Err(refuse(format!(
+                "registered already at {}",
+                render_instant(r, zone)
+            )));
         }
         if at < s.arrival {
             return Err(refuse(format!(
-                "{} is before arrival at {}",
-                at.to_rfc3339(),
-                s.arrival.to_rfc3339()
+                "`{}` is before arrival at {}",
+                render_instant(at, zone),
+                render_instant(s.arrival, zone)
             )));
         }
         s.registered_at = Some(at);
@@ -295,8 +310,16 @@ impl Registrations {
     ///
     /// # Errors
     /// [`Error::NotFound`]; [`Error::InvalidTransition`] when delivered already
-    /// or `at` is before issuance.
-    pub fn deliver_paper(&mut self, serial: u32, to: &str, at: Instant) -> Result<()> {
+    /// or `at` is before issuance (times in the message are in the policy's
+    /// zone).
+    pub fn deliver_paper(
+        &mut self,
+        serial: u32,
+        to: &str,
+        at: Instant,
+        policy: &Policy,
+    ) -> Result<()> {
+        let zone = policy.zone();
         let c = self.certificate_mut(serial)?;
         let refuse = |reason: String| Error::InvalidTransition {
             what: "certificate",
@@ -307,14 +330,14 @@ impl Registrations {
         if let Paper::Delivered { to, at } = &c.paper {
             return Err(refuse(format!(
                 "delivered already to {to} at {}",
-                at.to_rfc3339()
+                render_instant(*at, zone)
             )));
         }
         if at < c.issued_at {
             return Err(refuse(format!(
-                "{} is before issuance at {}",
-                at.to_rfc3339(),
-                c.issued_at.to_rfc3339()
+                "`{}` is before issuance at {}",
+                render_instant(at, zone),
+                render_instant(c.issued_at, zone)
             )));
         }
         c.paper = Paper::Delivered {
@@ -410,9 +433,9 @@ mod tests {
     fn deadlines_overdue_and_late() {
         let p = Policy::default();
         let mut r = Registrations::default();
-        r.add_stay(stay("S1", "2020-02-20 10:00")).unwrap();
-        r.add_stay(stay("S2", "2020-02-20 10:00")).unwrap();
-        assert!(r.add_stay(stay("S1", "2020-02-20 10:00")).is_err());
+        r.add_stay(stay("S1", "2020-02-20 10:00"), &p).unwrap();
+        r.add_stay(stay("S2", "2020-02-20 10:00"), &p).unwrap();
+        assert!(r.add_stay(stay("S1", "2020-02-20 10:00"), &p).is_err());
         assert!(r.overdue(t("2020-02-21 10:00"), &p).is_empty());
         assert_eq!(r.overdue(t("2020-02-21 10:01"), &p).len(), 2);
         assert_eq!(
@@ -423,12 +446,12 @@ mod tests {
             .len(),
             0
         );
-        r.register(&"S1".into(), t("2020-02-20 21:00"), Channel::Video)
+        r.register(&"S1".into(), t("2020-02-20 21:00"), Channel::Video, &p)
             .unwrap();
-        r.register(&"S2".into(), t("2020-02-22 09:00"), Channel::Window)
+        r.register(&"S2".into(), t("2020-02-22 09:00"), Channel::Window, &p)
             .unwrap();
         assert!(r
-            .register(&"S2".into(), t("2020-02-22 09:00"), Channel::Window)
+            .register(&"S2".into(), t("2020-02-22 09:00"), Channel::Window, &p)
             .is_err());
         assert_eq!(r.registered_late(&p).len(), 1);
         let counts = r.service_counts(
@@ -444,14 +467,15 @@ mod tests {
 
     #[test]
     fn certificates_and_their_paper_copies() {
+        let p = Policy::default();
         let mut r = Registrations::default();
-        r.add_stay(stay("S1", "2020-02-20 10:00")).unwrap();
+        r.add_stay(stay("S1", "2020-02-20 10:00"), &p).unwrap();
         assert!(r
             .issue_certificate(&"S1".into(), t("2020-02-20 21:00"))
             .unwrap_err()
             .to_string()
             .contains("not registered"));
-        r.register(&"S1".into(), t("2020-02-20 21:00"), Channel::Video)
+        r.register(&"S1".into(), t("2020-02-20 21:00"), Channel::Video, &p)
             .unwrap();
         let serial = r
             .issue_certificate(&"S1".into(), t("2020-02-20 21:30"))
@@ -463,12 +487,12 @@ mod tests {
         r.send_photo(serial, t("2020-02-20 21:35")).unwrap();
         assert_eq!(r.papers_held().len(), 1);
         assert!(r
-            .deliver_paper(serial, "Li Si", t("2020-02-20 00:00"))
+            .deliver_paper(serial, "Li Si", t("2020-02-20 00:00"), &p)
             .is_err());
-        r.deliver_paper(serial, "Li Si", t("2020-03-20 10:00"))
+        r.deliver_paper(serial, "Li Si", t("2020-03-20 10:00"), &p)
             .unwrap();
         assert!(r
-            .deliver_paper(serial, "Li Si", t("2020-03-21 10:00"))
+            .deliver_paper(serial, "Li Si", t("2020-03-21 10:00"), &p)
             .is_err());
         assert!(r.papers_held().is_empty());
         assert!(r
@@ -479,5 +503,58 @@ mod tests {
                 0
             )
             .is_err());
+    }
+
+    #[test]
+    fn refusals_name_their_times_in_the_policy_zone() {
+        let p = Policy::default().in_zone("Europe/Berlin".parse().unwrap());
+        let b = |s: &str| parse_instant(s, p.zone()).unwrap();
+        let mut r = Registrations::default();
+        let mut early = stay("S0", "2020-01-01 00:00");
+        early.arrival = b("2020-07-01 10:00");
+        early.registered_at = Some(b("2020-07-01 09:00"));
+        assert_eq!(
+            r.add_stay(early, &p).unwrap_err().to_string(),
+            "registration time `2020-07-01T09:00:00+02:00` is invalid, expected a time after \
+             arrival at 2020-07-01T10:00:00+02:00"
+        );
+        let mut s1 = stay("S1", "2020-01-01 00:00");
+        s1.arrival = b("2020-12-01 10:00");
+        r.add_stay(s1, &p).unwrap();
+        assert_eq!(
+            r.register(&"S1".into(), b("2020-12-01 09:00"), Channel::Window, &p)
+                .unwrap_err()
+                .to_string(),
+            "cannot register stay `S1`: `2020-12-01T09:00:00+01:00` is before arrival at \
+             2020-12-01T10:00:00+01:00"
+        );
+        r.register(&"S1".into(), b("2020-12-01 11:00"), Channel::Window, &p)
+            .unwrap();
+        assert_eq!(
+            r.register(&"S1".into(), b("2020-12-01 12:00"), Channel::Window, &p)
+                .unwrap_err()
+                .to_string(),
+            "cannot register stay `S1`: registered already at 2020-12-01T11:00:00+01:00"
+        );
+        let serial = r
+            .issue_certificate(&"S1".into(), b("2020-12-01 11:30"))
+            .unwrap()
+            .serial;
+        assert_eq!(
+            r.deliver_paper(serial, "Li Si", b("2020-12-01 11:00"), &p)
+                .unwrap_err()
+                .to_string(),
+            "cannot deliver certificate `1`: `2020-12-01T11:00:00+01:00` is before issuance at \
+             2020-12-01T11:30:00+01:00"
+        );
+        r.deliver_paper(serial, "Li Si", b("2020-12-02 10:00"), &p)
+            .unwrap();
+        assert_eq!(
+            r.deliver_paper(serial, "Li Si", b("2020-12-03 10:00"), &p)
+                .unwrap_err()
+                .to_string(),
+            "cannot deliver certificate `1`: delivered already to Li Si at \
+             2020-12-02T10:00:00+01:00"
+        );
     }
 }

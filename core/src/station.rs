@@ -14,7 +14,7 @@ use crate::policy::Policy;
 use crate::quarantine::Quarantine;
 use crate::registration::{Channel, Registrations, ServiceKind};
 use crate::resumption::{GroupBy, RateRow, Resumption};
-use crate::time::{local_day, render_instant, Instant};
+use crate::time::{local_day, render_instant, Instant, Zone};
 use crate::tracing::{
     chains, close_contacts, Case, CloseContact, ContactLog, FollowUp, InterviewContact,
     TraceInputs, Visits,
@@ -58,6 +58,9 @@ pub struct StationReport {
     pub as_of: String,
     /// The policy preset in force.
     pub policy: String,
+    /// The policy's zone, in which the report's times are written.
+    #[serde(default)]
+    pub zone: Zone,
     /// Persons registered.
     pub persons: usize,
     /// Households.
@@ -238,6 +241,7 @@ impl Station {
         StationReport {
             as_of: render_instant(as_of, p.zone()),
             policy: p.name.clone(),
+            zone: p.zone(),
             persons: self.residents.person_count(),
             households: self.residents.households().count(),
             rental_households: self.residents.rental_households().count(),
@@ -333,7 +337,7 @@ impl fmt::Display for StationReport {
             "    cases {}, check-ins on record {}, longest chain {}",
             self.cases, self.visits, self.longest_chain
         )?;
-        writeln!(f, "    {}", self.contacts)?;
+        writeln!(f, "    {}", self.contacts.render(self.zone))?;
         writeln!(f, "  Passes")?;
         for (kind, n) in &self.passes_issued {
             writeln!(

@@ -52,6 +52,9 @@ impl Zone {
     /// China Standard Time, the zone of the shipped presets.
     pub const SHANGHAI: Zone = Zone::Named(Tz::Asia__Shanghai);
 
+    /// Coordinated Universal Time, how instants are stored.
+    pub const UTC: Zone = Zone::Named(Tz::UTC);
+
     /// Parse an IANA zone name (`Asia/Shanghai`, `UTC`) or a fixed offset
     /// (`+08:00`, `+0800`, `+08`, `-03:30`, `Z`).
     ///

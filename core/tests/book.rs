@@ -1352,10 +1352,23 @@ fn isolating_a_contact_is_an_observation_order() {
     assert_eq!(revoked(&book), [pass]);
     // Every rule that looks at orders sees it.
     let err = run(&mut book, "2020-02-06 09:00", county("P2", "town")).unwrap_err();
-    assert!(err.to_string().contains("isolation order `MO-7`"), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "`P2` is not eligible for a county pass: under isolation order `MO-7` until \
+         2020-02-17T18:00:00+08:00"
+    );
     let report = book.station().report(at("2020-02-06 12:00"));
     assert_eq!(report.orders_in_force, 1);
     assert_eq!(report.contacts.isolated, 1);
+    // The report's text gives the follow-up in the station's zone.
+    let text = report.to_string();
+    assert!(
+        text.contains(
+            "1 contacts, all notified by 2020-02-04T20:00:00+08:00, \
+             all isolated by 2020-02-05T02:00:00+08:00"
+        ),
+        "{text}"
+    );
     let names: Vec<String> = book
         .history(&Subject::Person("P2".into()))
         .unwrap()
@@ -1372,6 +1385,19 @@ fn isolating_a_contact_is_an_observation_order() {
             "notify_contact",
             "isolate_contact"
         ]
+    );
+    let early = run(
+        &mut book,
+        "2020-02-10 09:00",
+        Command::ReleaseOrder {
+            order: "MO-7".into(),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        early.to_string(),
+        "cannot release isolation order `MO-7`: `2020-02-10T09:00:00+08:00` is before its \
+         end; it runs until 2020-02-17T18:00:00+08:00"
     );
     ok(
         &mut book,
@@ -1439,7 +1465,11 @@ fn isolating_a_contact_already_under_an_order_extends_it() {
     };
     let err = run(&mut book, "2020-02-05 02:00", named).unwrap_err();
     assert_eq!(err.code(), "invalid_transition");
-    assert!(err.to_string().contains("order `HI-1`"), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "cannot isolate close contact `P2`: already under isolation order `HI-1` until \
+         2020-02-08T20:00:00+08:00; extend that order rather than make `MO-9`"
+    );
     let isolate = Command::IsolateContact {
         person: "P2".into(),
         order: None,

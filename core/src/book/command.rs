@@ -15,7 +15,7 @@ use crate::quarantine::{IsolationKind, OrderStatus, RiskLevel, TravelRecord};
 use crate::registration::{Channel, ForeignStay, ServiceKind};
 use crate::resumption::{DailyStatus, Enterprise, MigrantWorker, Verification};
 use crate::station::Station;
-use crate::time::Instant;
+use crate::time::{render_instant, Instant};
 use crate::tracing::{Case, InterviewContact, Visit};
 
 /// A change to the station's records, as a caller asks for it.
@@ -427,12 +427,12 @@ fn isolate_contact(
                 action: "isolate",
                 reason: format!(
                     "already under isolation order `{id}` until {}; extend that order rather than make `{named}`",
-                    end.to_rfc3339()
+                    render_instant(end, policy.zone())
                 ),
             });
         }
         (None, Some((id, _))) => {
-            st.contacts.isolate(person, at)?;
+            st.contacts.isolate(person, at, policy)?;
             st.quarantine.extend(&id, last_exposure, policy)?;
             st.passes.revoke_for_order(person, &id, at);
             return Ok(Outcome::Done);
@@ -444,7 +444,7 @@ fn isolate_contact(
         .unwrap_or_else(|| st.quarantine.free_order_id(person));
     st.quarantine
         .check_observation(&id, last_exposure, at, policy)?;
-    st.contacts.isolate(person, at)?;
+    st.contacts.isolate(person, at, policy)?;
     let reason = format!("close contact of case {}", cases.join(", "));
     let end = st
         .quarantine
@@ -619,13 +619,15 @@ impl Command {
                 name,
                 from,
                 level,
-            } => st.quarantine.set_risk_level(area, name, *from, *level)?,
+            } => st
+                .quarantine
+                .set_risk_level(area, name, *from, *level, &policy)?,
             Command::RecordTravel { travel } => {
                 let travel = TravelRecord {
                     person: who(st, &travel.person),
                     ..travel.clone()
                 };
-                st.quarantine.record_travel(travel)?;
+                st.quarantine.record_travel(travel, &policy)?;
             }
             Command::OrderHomeIsolation {
                 order,
@@ -674,14 +676,16 @@ impl Command {
                 return Ok(Outcome::OrderEnds { end });
             }
             Command::TransferToCentralized { order } => {
-                st.quarantine.transfer_to_centralized(order, at)?;
+                st.quarantine.transfer_to_centralized(order, at, &policy)?;
             }
             Command::ExtendOrder { order, exposure } => {
                 let end = st.quarantine.extend(order, *exposure, &policy)?;
                 return Ok(Outcome::OrderEnds { end });
             }
-            Command::ReleaseOrder { order } => st.quarantine.release(order, at)?,
-            Command::ConvertToCase { order } => st.quarantine.convert_to_case(order, at)?,
+            Command::ReleaseOrder { order } => st.quarantine.release(order, at, &policy)?,
+            Command::ConvertToCase { order } => {
+                st.quarantine.convert_to_case(order, at, &policy)?;
+            }
             Command::RecordVisits { visits } => {
                 let visits: Vec<Visit> = visits
                     .iter()
@@ -722,7 +726,9 @@ impl Command {
                 st.contacts.add(found);
                 return Ok(Outcome::ContactsFound { persons });
             }
-            Command::NotifyContact { person } => st.contacts.notify(&who(st, person), at)?,
+            Command::NotifyContact { person } => {
+                st.contacts.notify(&who(st, person), at, &policy)?;
+            }
             Command::IsolateContact {
                 person,
                 order,
@@ -738,7 +744,7 @@ impl Command {
                 let serial = st.passes.issue(application.clone(), ctx, at)?.serial;
                 return Ok(Outcome::PassIssued { serial });
             }
-            Command::RevokePass { serial } => st.passes.revoke(*serial, at)?,
+            Command::RevokePass { serial } => st.passes.revoke(*serial, at, &policy)?,
             Command::CheckPass {
                 checkpoint,
                 token,
@@ -758,9 +764,9 @@ impl Command {
                     .clone();
                 return Ok(Outcome::Checked { verdict });
             }
-            Command::AddStay { stay } => st.registrations.add_stay(stay.clone())?,
+            Command::AddStay { stay } => st.registrations.add_stay(stay.clone(), &policy)?,
             Command::RegisterStay { stay, channel } => {
-                st.registrations.register(stay, at, *channel)?;
+                st.registrations.register(stay, at, *channel, &policy)?;
             }
             Command::IssueCertificate { stay } => {
                 let serial = st.registrations.issue_certificate(stay, at)?.serial;
@@ -768,7 +774,8 @@ impl Command {
             }
             Command::SendPhoto { certificate } => st.registrations.send_photo(*certificate, at)?,
             Command::DeliverPaper { certificate, to } => {
-                st.registrations.deliver_paper(*certificate, to, at)?;
+                st.registrations
+                    .deliver_paper(*certificate, to, at, &policy)?;
             }
             Command::RecordService {
                 kind,

@@ -16,7 +16,7 @@ use crate::household::Residents;
 use crate::ids::{CaseId, HouseholdId, PersonId, PlaceId};
 use crate::policy::Policy;
 use crate::time::{
-    add_days, day_interval, local_day, render_instant, DateOrTime, Instant, Interval,
+    add_days, day_interval, local_day, render_instant, DateOrTime, Instant, Interval, Zone,
 };
 
 /// A confirmed case.
@@ -164,27 +164,35 @@ pub enum Evidence {
     },
 }
 
-impl fmt::Display for Evidence {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Evidence {
+    /// The evidence in words, with its time in `zone` (the policy's zone for
+    /// a station's readers): `at L1 from 2020-01-24T09:00:00+08:00 for 30 min`.
+    pub fn render(&self, zone: Zone) -> String {
         match self {
-            Evidence::CoResident { household } => write!(f, "lives in household {household}"),
+            Evidence::CoResident { household } => format!("lives in household {household}"),
             Evidence::CoPresence {
                 place,
                 first_contact,
                 overlap_seconds,
                 ..
-            } => {
-                write!(
-                    f,
-                    "at {place} from {} for {} min",
-                    first_contact.to_rfc3339(),
-                    overlap_seconds / 60
-                )
-            }
+            } => format!(
+                "at {place} from {} for {} min",
+                render_instant(*first_contact, zone),
+                overlap_seconds / 60
+            ),
             Evidence::Interview { note, at } => {
-                write!(f, "interview: {note} ({})", at.to_rfc3339())
+                format!("interview: {note} ({})", render_instant(*at, zone))
             }
         }
+    }
+}
+
+/// As [`Evidence::render`] in UTC: with no zone at hand, the one time every
+/// reader can convert. Use [`Evidence::render`] with the policy's zone for
+/// what a station reads.
+impl fmt::Display for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Zone::UTC))
     }
 }
 
@@ -462,17 +470,28 @@ fn min_some(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
     }
 }
 
+impl FollowUp {
+    /// The follow-up in words, with times in `zone` (the policy's zone for a
+    /// station's readers): `12 contacts, all notified by
+    /// 2020-01-26T10:00:00+08:00, 3 not yet isolated`.
+    pub fn render(&self, zone: Zone) -> String {
+        let notified = match self.all_notified_by {
+            Some(t) => format!("all notified by {}", render_instant(t, zone)),
+            None => format!("{} not yet notified", self.not_notified.len()),
+        };
+        let isolated = match self.all_isolated_by {
+            Some(t) => format!("all isolated by {}", render_instant(t, zone)),
+            None => format!("{} not yet isolated", self.not_isolated.len()),
+        };
+        format!("{} contacts, {notified}, {isolated}", self.contacts)
+    }
+}
+
+/// As [`FollowUp::render`] in UTC: with no zone at hand, the one time every
+/// reader can convert. The station report renders it in the policy's zone.
 impl fmt::Display for FollowUp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} contacts, ", self.contacts)?;
-        match self.all_notified_by {
-            Some(t) => write!(f, "all notified by {}", t.to_rfc3339())?,
-            None => write!(f, "{} not yet notified", self.not_notified.len())?,
-        }
-        match self.all_isolated_by {
-            Some(t) => write!(f, ", all isolated by {}", t.to_rfc3339()),
-            None => write!(f, ", {} not yet isolated", self.not_isolated.len()),
-        }
+        f.write_str(&self.render(Zone::UTC))
     }
 }
 
@@ -513,15 +532,15 @@ impl ContactLog {
     ///
     /// # Errors
     /// [`Error::NotFound`] for a person not in the log; [`Error::InvalidTransition`]
-    /// when already notified.
-    pub fn notify(&mut self, person: &PersonId, at: Instant) -> Result<()> {
+    /// when already notified (the time in the message is in the policy's zone).
+    pub fn notify(&mut self, person: &PersonId, at: Instant, policy: &Policy) -> Result<()> {
         let r = self.record(person)?;
         if let Some(t) = r.notified_at {
             return Err(Error::InvalidTransition {
                 what: "close contact",
                 id: person.to_string(),
                 action: "notify",
-                reason: format!("already notified at {}", t.to_rfc3339()),
+                reason: format!("already notified at {}", render_instant(t, policy.zone())),
             });
         }
         r.notified_at = Some(at);
@@ -532,8 +551,10 @@ impl ContactLog {
     ///
     /// # Errors
     /// [`Error::NotFound`] for a person not in the log; [`Error::InvalidTransition`]
-    /// when not notified yet, isolated before being notified, or already isolated.
-    pub fn isolate(&mut self, person: &PersonId, at: Instant) -> Result<()> {
+    /// when not notified yet, isolated before being notified, or already
+    /// isolated (times in the message are in the policy's zone).
+    pub fn isolate(&mut self, person: &PersonId, at: Instant, policy: &Policy) -> Result<()> {
+        let zone = policy.zone();
         let r = self.record(person)?;
         let refuse = |reason: String| Error::InvalidTransition {
             what: "close contact",
@@ -542,11 +563,16 @@ impl ContactLog {
             reason,
         };
         match (r.notified_at, r.isolated_at) {
-            (_, Some(t)) => Err(refuse(format!("already isolated at {}", t.to_rfc3339()))),
+            (_, Some(t)) => Err(refuse(format!(
+                "already isolated at {}",
+                render_instant(t, zone)
+            ))),
             (None, None) => Err(refuse("not notified yet".into())),
-            (Some(n), None) if at < n => {
-                Err(refuse(format!("notified only at {}", n.to_rfc3339())))
-            }
+            (Some(n), None) if at < n => Err(refuse(format!(
+                "`{}` is before the notification at {}",
+                render_instant(at, zone),
+                render_instant(n, zone)
+            ))),
             (Some(_), None) => {
                 r.isolated_at = Some(at);
                 Ok(())
@@ -960,6 +986,7 @@ p_kai,park,2020-01-25 15:10,2020-01-25 15:20
 
     #[test]
     fn follow_up_report() {
+        let p = Policy::default();
         let mut log = ContactLog::default();
         let c = |p: &str| CloseContact {
             person: p.into(),
@@ -971,21 +998,89 @@ p_kai,park,2020-01-25 15:10,2020-01-25 15:20
         };
         log.add(vec![c("A"), c("B")]);
         assert!(log
-            .isolate(&"A".into(), t("2020-01-26 01:00"))
+            .isolate(&"A".into(), t("2020-01-26 01:00"), &p)
             .unwrap_err()
             .to_string()
             .contains("not notified"));
-        log.notify(&"A".into(), t("2020-01-26 01:00")).unwrap();
-        assert!(log.notify(&"A".into(), t("2020-01-26 01:00")).is_err());
-        assert!(log.notify(&"Z".into(), t("2020-01-26 01:00")).is_err());
-        log.notify(&"B".into(), t("2020-01-26 03:00")).unwrap();
-        assert!(log.isolate(&"B".into(), t("2020-01-26 02:00")).is_err());
-        log.isolate(&"A".into(), t("2020-01-26 08:00")).unwrap();
+        log.notify(&"A".into(), t("2020-01-26 01:00"), &p).unwrap();
+        assert!(log.notify(&"A".into(), t("2020-01-26 01:00"), &p).is_err());
+        assert!(log.notify(&"Z".into(), t("2020-01-26 01:00"), &p).is_err());
+        log.notify(&"B".into(), t("2020-01-26 03:00"), &p).unwrap();
+        assert!(log.isolate(&"B".into(), t("2020-01-26 02:00"), &p).is_err());
+        log.isolate(&"A".into(), t("2020-01-26 08:00"), &p).unwrap();
         let f = log.follow_up();
         assert_eq!(f.all_notified_by, Some(t("2020-01-26 03:00")));
+        // Display has no zone: UTC, with its offset; render uses the zone.
         assert_eq!(
             f.to_string(),
             "2 contacts, all notified by 2020-01-25T19:00:00+00:00, 1 not yet isolated"
+        );
+        assert_eq!(
+            f.render(p.zone()),
+            "2 contacts, all notified by 2020-01-26T03:00:00+08:00, 1 not yet isolated"
+        );
+        log.isolate(&"B".into(), t("2020-01-26 09:30"), &p).unwrap();
+        assert_eq!(
+            log.follow_up().render(p.zone()),
+            "2 contacts, all notified by 2020-01-26T03:00:00+08:00, \
+             all isolated by 2020-01-26T09:30:00+08:00"
+        );
+        assert_eq!(
+            log.notify(&"A".into(), t("2020-01-27 01:00"), &p)
+                .unwrap_err()
+                .to_string(),
+            "cannot notify close contact `A`: already notified at 2020-01-26T01:00:00+08:00"
+        );
+        assert_eq!(
+            log.isolate(&"A".into(), t("2020-01-27 01:00"), &p)
+                .unwrap_err()
+                .to_string(),
+            "cannot isolate close contact `A`: already isolated at 2020-01-26T08:00:00+08:00"
+        );
+    }
+
+    #[test]
+    fn follow_up_refusals_and_evidence_in_berlin_time() {
+        let p = Policy::default().in_zone("Europe/Berlin".parse().unwrap());
+        let b = |s: &str| parse_instant(s, p.zone()).unwrap();
+        let mut log = ContactLog::default();
+        log.add(vec![CloseContact {
+            person: "A".into(),
+            cases: BTreeSet::new(),
+            evidence: vec![],
+            overlap_seconds: 0,
+            first_contact: b("2020-03-27 12:00"),
+            last_exposure: b("2020-03-27 12:00"),
+        }]);
+        log.notify(&"A".into(), b("2020-03-29 10:00"), &p).unwrap();
+        assert_eq!(
+            log.isolate(&"A".into(), b("2020-03-28 10:00"), &p)
+                .unwrap_err()
+                .to_string(),
+            "cannot isolate close contact `A`: `2020-03-28T10:00:00+01:00` is before the \
+             notification at 2020-03-29T10:00:00+02:00"
+        );
+        let met = Evidence::CoPresence {
+            place: "L1".into(),
+            first_contact: b("2020-03-28 09:00"),
+            overlap_seconds: 1800,
+            stretches: vec![],
+        };
+        assert_eq!(
+            met.render(p.zone()),
+            "at L1 from 2020-03-28T09:00:00+01:00 for 30 min"
+        );
+        assert_eq!(
+            met.to_string(),
+            "at L1 from 2020-03-28T08:00:00+00:00 for 30 min"
+        );
+        let said = Evidence::Interview {
+            note: "dinner".into(),
+            at: b("2020-03-29 19:00"),
+        };
+        assert_eq!(
+            said.render(p.zone()),
+            "interview: dinner (2020-03-29T19:00:00+02:00)"
         );
     }
 }
