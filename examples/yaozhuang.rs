@@ -92,7 +92,13 @@ fn run(args: &Args) -> precinct::Result<()> {
         .find(|p| p.revoked_at.is_none() && p.valid_from <= at && at < p.valid_until)
         .map_or(1, |p| p.serial);
     let token = st.passes.token(first, &key)?;
-    let verdict = verify_token(&token, &key.public(), &st.passes.revocation_list(), at);
+    let verdict = verify_token(
+        &token,
+        &key.public(),
+        &st.passes.revocation_list(),
+        at,
+        None,
+    );
     println!(
         "\nA pass token for the QR code ({} characters): {token}",
         token.len()
