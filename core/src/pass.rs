@@ -435,8 +435,8 @@ impl StationKeys {
         &self.keys
     }
 
-    fn by_id(&self, id: &[u8; KEY_ID_LEN]) -> Option<&KeyRecord> {
-        self.keys.iter().find(|k| &k.key.id() == id)
+    fn by_id(&self, id: [u8; KEY_ID_LEN]) -> Option<&KeyRecord> {
+        self.keys.iter().find(|k| k.key.id() == id)
     }
 }
 
@@ -708,6 +708,10 @@ pub enum HolderCheck {
 }
 
 impl HolderCheck {
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "serde's skip_serializing_if passes a reference"
+    )]
     fn is_not_checked(&self) -> bool {
         *self == HolderCheck::NotChecked
     }
@@ -855,7 +859,7 @@ pub(crate) fn verify_in_book(
     let body = &t.body;
     // Format 3 names its key; the older formats are tried under every key.
     let candidates: Vec<&KeyRecord> = match &body.key_id {
-        Some(id) => keys.by_id(id).into_iter().collect(),
+        Some(id) => keys.by_id(*id).into_iter().collect(),
         None => keys.keys().iter().collect(),
     };
     if candidates.is_empty() {

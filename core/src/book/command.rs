@@ -804,29 +804,20 @@ impl Command {
                         "a checkpoint name",
                     ));
                 }
-                let verdict = match public_key {
-                    Some(key) => {
-                        let revoked = st.passes.revocation_list();
-                        verify_as_before_key_registry(token, key, &revoked, at).ok_or_else(
-                            || {
-                                Error::invalid(
-                                    "public key",
-                                    key,
-                                    "32 bytes of base64url (43 characters)",
-                                )
-                            },
-                        )?
-                    }
-                    None => {
-                        let residents = &st.residents;
-                        let holder = |p: &crate::pass::Pass| {
-                            residents
-                                .person(&p.holder)
-                                .map(|x| vec![x.document.clone()])
-                                .unwrap_or_default()
-                        };
-                        verify_in_book(token, &st.keys, &st.passes, holder, document.as_ref(), at)
-                    }
+                let verdict = if let Some(key) = public_key {
+                    let revoked = st.passes.revocation_list();
+                    verify_as_before_key_registry(token, key, &revoked, at).ok_or_else(|| {
+                        Error::invalid("public key", key, "32 bytes of base64url (43 characters)")
+                    })?
+                } else {
+                    let residents = &st.residents;
+                    let holder = |p: &crate::pass::Pass| {
+                        residents
+                            .person(&p.holder)
+                            .map(|x| vec![x.document.clone()])
+                            .unwrap_or_default()
+                    };
+                    verify_in_book(token, &st.keys, &st.passes, holder, document.as_ref(), at)
                 };
                 let crossing = Crossing {
                     checkpoint: checkpoint.clone(),
