@@ -92,7 +92,8 @@ fn run(args: &Args) -> precinct::Result<()> {
         .find(|p| p.revoked_at.is_none() && p.valid_from <= at && at < p.valid_until)
         .map_or(1, |p| p.serial);
     let token = st.passes.token(first, &key)?;
-    let verdict = verify_token(&token, &key.public(), &st.passes.revocation_list(), at);
+    let (public, revoked) = (key.public(), st.passes.revocation_list());
+    let verdict = verify_token(&token, &public, &revoked, at, None);
     println!(
         "\nA pass token for the QR code ({} characters): {token}",
         token.len()

@@ -753,11 +753,21 @@ pub fn write_story(book: &mut Book, seed: u64, size: DemoSize) -> Result<()> {
         Command::RevokePass { serial: 1 },
     )?;
 
-    // Checkpoint at the highway exit: valid, tampered, forged, expired, revoked, early.
+    // The station's key, which the book checks tokens against, in force for
+    // every pass of the story.
     let key = StationKey::from_seed(DEMO_KEY_SEED);
-    let public_key = key.public();
+    let add_key = Command::AddStationKey {
+        key: key.public(),
+        valid_from: cst("2020-01-01 00:00"),
+        valid_until: None,
+    };
+    b.execute(by::OFFICE, cst("2020-01-20 08:00"), add_key)?;
+
+    // Checkpoint at the highway exit: valid (the card shown), tampered,
+    // forged, expired, revoked, early, and a pass shown by someone else.
     let at = cst("2020-04-20 09:00");
-    let passes = &b.station().passes;
+    let st = b.station();
+    let passes = &st.passes;
     let recent: Vec<u64> = passes
         .passes()
         .filter(|p| p.valid_from <= at && p.valid_until > at && p.revoked_at.is_none())
@@ -773,26 +783,37 @@ pub fn write_story(book: &mut Book, seed: u64, size: DemoSize) -> Result<()> {
         .passes()
         .find(|p| p.valid_until <= at && p.revoked_at.is_none())
         .map_or(2, |p| p.serial);
-    let mut shown: Vec<(String, Instant)> = Vec::new();
+    let card = |serial: u64| {
+        passes
+            .pass(serial)
+            .ok()
+            .and_then(|p| st.residents.person(&p.holder).ok())
+            .map(|p| p.document.clone())
+    };
+    let mut shown: Vec<(String, Instant, Option<crate::IdDocument>)> = Vec::new();
     for serial in &recent {
-        shown.push((passes.token(*serial, &key)?, at));
+        shown.push((passes.token(*serial, &key)?, at, card(*serial)));
     }
     for token in [
-        sample.replacen('A', "B", 1).replacen('Q', "R", 1),
+        tampered(&sample),
         forged,
         passes.token(expired, &key)?,
         passes.token(1, &key)?,
     ] {
-        shown.push((token, at));
+        shown.push((token, at, None));
     }
     if let Some(last) = passes.passes().last().map(|p| p.serial) {
-        shown.push((passes.token(last, &key)?, cst("2020-02-01 09:00")));
+        shown.push((passes.token(last, &key)?, cst("2020-02-01 09:00"), None));
     }
-    for (token, at) in shown {
+    if let [first, second, ..] = recent[..] {
+        shown.push((passes.token(first, &key)?, at, card(second)));
+    }
+    for (token, at, document) in shown {
         let check = Command::CheckPass {
             checkpoint: "G15 Yaozhuang exit".into(),
             token,
-            public_key,
+            document,
+            public_key: None,
         };
         b.execute(by::CHECKPOINT, at, check)?;
     }
@@ -992,6 +1013,19 @@ pub fn index_cases(c: &VisitColumns, window: crate::Window) -> Option<(i64, i64)
     Some((hub, median))
 }
 
+/// A token with a character of its serial number changed: it still reads,
+/// and its signature no longer matches.
+fn tampered(token: &str) -> String {
+    token
+        .char_indices()
+        .map(|(i, c)| match (i, c) {
+            (9, 'A') => 'B',
+            (9, _) => 'A',
+            _ => c,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1016,7 +1050,9 @@ mod tests {
                 DenyReason::BadSignature,
                 DenyReason::NotYetValid,
                 DenyReason::Expired,
-                DenyReason::Revoked
+                DenyReason::Revoked,
+                DenyReason::UnknownKey,
+                DenyReason::HolderMismatch,
             ]
         );
         assert_eq!(demo_station(7, DemoSize::SMALL).unwrap(), st);

@@ -1,7 +1,45 @@
 //! Movement passes: county passes for residents who cannot show a health
 //! code, worker passes applied for by enterprises; eligibility, issuance,
-//! revocation, compact signed tokens verifiable offline at a checkpoint, and
-//! the checkpoint log.
+//! revocation, compact signed tokens verifiable offline at a checkpoint, the
+//! station's signing keys as the book knows them, and the checkpoint log.
+//!
+//! # What a checkpoint learns from a token
+//!
+//! A token (`PC1.` and base64url) is readable by anyone who scans it; only
+//! the signature needs the station's public key. Format 3, written since
+//! tokens bind their holder, carries:
+//!
+//! - the pass's serial number, kind (county or worker), scope (where it is
+//!   good for), and the instants it is valid from and until, in clear;
+//! - the holder's name masked to its first character (`张**`), in clear, for
+//!   the officer's eye: it does not tell two holders apart (`张三丰` and
+//!   `张三峰` both read `张**`);
+//! - the id of the station key that signed it (the first 8 bytes of the
+//!   public key, which is public anyway);
+//! - a 16-byte holder digest: HMAC-SHA-256 of the pass serial and the
+//!   holder's identity document (kind, nationality and number), keyed with
+//!   the station's [`HolderKey`] and cut to 16 bytes. A checkpoint that holds
+//!   the holder key recomputes it from the card it is shown and compares;
+//!   a mismatch is [`DenyReason::HolderMismatch`].
+//!
+//! The token carries no document number, birth date, address or phone. The
+//! digest is keyed with a secret the token does not carry because an
+//! unkeyed (or serial-keyed) digest of an 18-digit resident id falls to a
+//! search: with a known region and birth date only the 3-digit sequence
+//! number is unknown (the check character follows), about a thousand
+//! candidates; even with nothing known, regions × dates × sequence numbers
+//! is about 10^11, hours on one GPU. Without the holder key, a digest can be
+//! neither checked nor searched. With it (every checkpoint device holds it)
+//! a device can confirm a guessed document: the threat model accepts this,
+//! because the officers at a checkpoint are shown the card anyway; a lost
+//! device means issuing a new station key (see [`StationKeys`]), whose
+//! holder key differs. The serial in the digest makes the digests of one
+//! person's two passes unrelated.
+//!
+//! Formats 1 and 2 (tokens printed before holders were bound) carry the same
+//! clear fields without a key id or digest. They still verify, strictly, and
+//! a checkpoint that checks a document against one is told
+//! [`HolderCheck::Unbound`]: compare the masked name and photo by eye.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -10,10 +48,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, NaiveDate};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 
 use crate::error::{Error, Result};
 use crate::household::Residents;
+use crate::id::IdDocument;
 use crate::ids::{EnterpriseId, OrderId, PersonId};
 use crate::policy::Policy;
 use crate::quarantine::Quarantine;
@@ -63,6 +104,12 @@ pub struct Pass {
     pub holder: PersonId,
     /// The holder's name, masked, as printed on the token.
     pub holder_masked: String,
+    /// The identity document the pass was issued to: its token carries a
+    /// keyed digest of it (never the number), and the book checks a card
+    /// shown at a checkpoint against it. Absent for passes recorded before
+    /// passes bound their holder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder_document: Option<IdDocument>,
     /// The applying enterprise (worker passes).
     pub enterprise: Option<EnterpriseId>,
     /// Where it is good for.
@@ -78,7 +125,8 @@ pub struct Pass {
     pub revoked_by_order: Option<OrderId>,
 }
 
-/// The station's signing key. Keep it secret; give checkpoints the [`PublicKey`].
+/// The station's signing key. Keep it secret; give checkpoints the
+/// [`PublicKey`] and the [`HolderKey`].
 #[derive(Clone)]
 pub struct StationKey(SigningKey);
 
@@ -98,9 +146,128 @@ impl StationKey {
     pub fn public(&self) -> PublicKey {
         PublicKey(self.0.verifying_key())
     }
+
+    /// The key of the holder digests in this key's tokens, for checkpoints
+    /// that check the identity card shown. It is derived one way from the
+    /// secret seed: holding it does not let anyone sign.
+    pub fn holder_key(&self) -> HolderKey {
+        HolderKey(hmac(&self.0.to_bytes(), &[b"precinct holder key v1"]))
+    }
 }
 
-/// A station's public key, as checkpoints hold it.
+fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    // HMAC accepts keys of any length, so this cannot fail.
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+        unreachable!("HMAC takes keys of any length")
+    };
+    for p in parts {
+        mac.update(p);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+/// The secret key of holder digests: checkpoints hold it next to the
+/// [`PublicKey`]; a token never carries it. See the [module notes](self).
+#[derive(Clone, PartialEq, Eq)]
+pub struct HolderKey([u8; 32]);
+
+impl fmt::Debug for HolderKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HolderKey(..)")
+    }
+}
+
+impl fmt::Display for HolderKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&URL_SAFE_NO_PAD.encode(self.0))
+    }
+}
+
+impl HolderKey {
+    /// Read a key written by `Display` (43 characters of base64url).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] when the text is not such a key.
+    pub fn parse(text: &str) -> Result<HolderKey> {
+        let bad = || {
+            Error::invalid(
+                "holder key",
+                "(hidden)",
+                "32 bytes of base64url (43 characters)",
+            )
+        };
+        let bytes = URL_SAFE_NO_PAD.decode(text.trim()).map_err(|_| bad())?;
+        Ok(HolderKey(bytes.try_into().map_err(|_| bad())?))
+    }
+
+    /// The holder digest of pass `serial` issued to `document`.
+    fn digest(&self, serial: u64, document: &IdDocument) -> [u8; DIGEST_LEN] {
+        let full = hmac(
+            &self.0,
+            &[
+                b"precinct holder v3\0",
+                &serial.to_be_bytes(),
+                document_text(document).as_bytes(),
+            ],
+        );
+        let mut out = [0; DIGEST_LEN];
+        out.copy_from_slice(&full[..DIGEST_LEN]);
+        out
+    }
+}
+
+/// A document as the holder digest reads it: kind, nationality and the
+/// number in its canonical form (a 15-digit resident id upgraded, upper case).
+fn document_text(document: &IdDocument) -> String {
+    match document {
+        IdDocument::Resident { number } => format!("resident\0CHN\0{}", number.as_str()),
+        IdDocument::Passport {
+            nationality,
+            number,
+        } => format!("passport\0{nationality}\0{number}"),
+    }
+}
+
+/// The identity document a holder shows at a checkpoint, with the key that
+/// recomputes a token's holder digest from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownDocument {
+    /// The document read from the card or passport.
+    pub document: IdDocument,
+    /// The station's holder key, as the checkpoint holds it.
+    pub holder_key: HolderKey,
+}
+
+impl ShownDocument {
+    /// Read what a checkpoint has: the document number (and nationality for
+    /// a passport, as [`IdDocument::parse`]) and the holder key's text.
+    ///
+    /// # Errors
+    /// The document's [`Error::Id`]; [`Error::InvalidValue`] when the holder
+    /// key is missing or not a key.
+    pub fn parse(
+        number: &str,
+        nationality: Option<&str>,
+        holder_key: Option<&str>,
+    ) -> Result<ShownDocument> {
+        let document = IdDocument::parse(number, nationality)?;
+        let Some(key) = holder_key else {
+            return Err(Error::invalid(
+                "holder key",
+                "",
+                "the station's holder key, to check a document against a token",
+            ));
+        };
+        Ok(ShownDocument {
+            document,
+            holder_key: HolderKey::parse(key)?,
+        })
+    }
+}
+
+/// A station's public key, as checkpoints hold it: a canonical encoding of a
+/// point of large order. Small-order ("weak") points, under which a trivial
+/// signature verifies for any message, are refused when read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PublicKey(VerifyingKey);
 
@@ -108,14 +275,41 @@ impl PublicKey {
     /// Read a key written by [`PublicKey`]'s `Display` (43 characters of base64url).
     ///
     /// # Errors
-    /// [`Error::InvalidValue`] when the text is not such a key.
+    /// [`Error::InvalidValue`] when the text is not such a key, or is a
+    /// weak or non-canonical one.
     pub fn parse(text: &str) -> Result<PublicKey> {
         let bad = || Error::invalid("public key", text, "32 bytes of base64url (43 characters)");
         let bytes = URL_SAFE_NO_PAD.decode(text.trim()).map_err(|_| bad())?;
         let arr: [u8; 32] = bytes.try_into().map_err(|_| bad())?;
-        VerifyingKey::from_bytes(&arr)
-            .map(PublicKey)
-            .map_err(|_| bad())
+        PublicKey::from_bytes(&arr).map_err(|reason| Error::invalid("public key", text, reason))
+    }
+
+    /// A key from its 32 bytes, strictly: on the curve, canonically encoded,
+    /// not of small order.
+    fn from_bytes(bytes: &[u8; 32]) -> std::result::Result<PublicKey, &'static str> {
+        let key = VerifyingKey::from_bytes(bytes)
+            .map_err(|_| "a point on the Ed25519 curve (32 bytes of base64url)")?;
+        if key.to_edwards().compress().as_bytes() != bytes {
+            return Err("the canonical encoding of an Ed25519 point");
+        }
+        if key.is_weak() {
+            return Err("a point of large order: a weak key verifies forged signatures");
+        }
+        Ok(PublicKey(key))
+    }
+
+    /// The key's id in format-3 tokens: its first 8 bytes.
+    fn id(&self) -> [u8; KEY_ID_LEN] {
+        let mut id = [0; KEY_ID_LEN];
+        id.copy_from_slice(&self.0.as_bytes()[..KEY_ID_LEN]);
+        id
+    }
+
+    /// Strict Ed25519 verification: a canonical `s`, an `R` that is
+    /// canonical and not of small order, and `R` recomputed byte for byte.
+    fn verifies(&self, message: &[u8], signature: &[u8; 64]) -> bool {
+        let sig = Signature::from_bytes(signature);
+        self.0.verify_strict(message, &sig).is_ok()
     }
 }
 
@@ -138,6 +332,114 @@ impl<'de> Deserialize<'de> for PublicKey {
     }
 }
 
+/// One of the station's signing keys as the book knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRecord {
+    /// The public key.
+    pub key: PublicKey,
+    /// Passes issued from this instant on may be signed with it.
+    pub valid_from: Instant,
+    /// Passes issued from this instant on may not (open-ended when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<Instant>,
+    /// When it was retired: passes issued from then on may not be signed
+    /// with it; passes issued before stay checkable under it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired_at: Option<Instant>,
+}
+
+impl KeyRecord {
+    /// Whether a pass issued at `issued` may be signed with this key.
+    pub fn in_force(&self, issued: Instant) -> bool {
+        self.valid_from <= issued
+            && self.valid_until.is_none_or(|u| issued < u)
+            && self.retired_at.is_none_or(|r| issued < r)
+    }
+}
+
+/// The station's public keys, kept by journaled commands so that keys can
+/// rotate and a pass stays checkable under the key in force when it was
+/// issued.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationKeys {
+    keys: Vec<KeyRecord>,
+}
+
+impl StationKeys {
+    /// Add a key in force for passes issued from `valid_from` until
+    /// `valid_until` (open-ended when `None`).
+    ///
+    /// # Errors
+    /// [`Error::Duplicate`] for a key already added, or another key with
+    /// the same id (its first 8 bytes); [`Error::InvalidValue`] when
+    /// `valid_until` is not after `valid_from`.
+    pub fn add(
+        &mut self,
+        key: PublicKey,
+        valid_from: Instant,
+        valid_until: Option<Instant>,
+    ) -> Result<()> {
+        if let Some(k) = self.keys.iter().find(|k| k.key.id() == key.id()) {
+            return Err(Error::Duplicate {
+                what: "station key",
+                key: key.to_string(),
+                existing: format!(
+                    "the key `{}` added from {}",
+                    k.key,
+                    k.valid_from.to_rfc3339()
+                ),
+            });
+        }
+        if let Some(until) = valid_until.filter(|u| *u <= valid_from) {
+            return Err(Error::invalid(
+                "valid_until",
+                until.to_rfc3339(),
+                format!("an instant after valid_from {}", valid_from.to_rfc3339()),
+            ));
+        }
+        self.keys.push(KeyRecord {
+            key,
+            valid_from,
+            valid_until,
+            retired_at: None,
+        });
+        Ok(())
+    }
+
+    /// Retire a key at `at`: passes issued from then on may not be signed
+    /// with it.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a key never added; [`Error::InvalidTransition`]
+    /// when already retired.
+    pub fn retire(&mut self, key: &PublicKey, at: Instant) -> Result<()> {
+        let k = self
+            .keys
+            .iter_mut()
+            .find(|k| k.key == *key)
+            .ok_or_else(|| Error::not_found("station key", key))?;
+        if let Some(t) = k.retired_at {
+            return Err(Error::InvalidTransition {
+                what: "station key",
+                id: key.to_string(),
+                action: "retire",
+                reason: format!("already retired at {}", t.to_rfc3339()),
+            });
+        }
+        k.retired_at = Some(at);
+        Ok(())
+    }
+
+    /// Every key, in the order added.
+    pub fn keys(&self) -> &[KeyRecord] {
+        &self.keys
+    }
+
+    fn by_id(&self, id: [u8; KEY_ID_LEN]) -> Option<&KeyRecord> {
+        self.keys.iter().find(|k| k.key.id() == id)
+    }
+}
+
 /// What a token says about its pass, once its signature is checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenClaims {
@@ -153,96 +455,186 @@ pub struct TokenClaims {
     pub valid_from: Instant,
     /// Valid until (exclusive).
     pub valid_until: Instant,
+    /// The id of the key that signed it, in hex (format 3 tokens).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// The keyed digest binding the holder's document, in hex (format 3
+    /// tokens of passes issued to a document). Not reversible without the
+    /// station's [`HolderKey`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder_digest: Option<String>,
 }
 
 const TOKEN_PREFIX: &str = "PC1.";
-/// Texts of at most 255 bytes each, with one-byte lengths: the first format,
-/// still written whenever both texts fit, so a pass's token stays as it was.
+/// Texts of at most 255 bytes each, with one-byte lengths: the first
+/// format, no longer written, still read.
 const TOKEN_VERSION: u8 = 1;
-/// Texts of any length up to [`MAX_TOKEN_TEXT_BYTES`], with two-byte lengths.
+/// Texts with two-byte lengths: no longer written, still read.
 const TOKEN_VERSION_LONG: u8 = 2;
+/// Two-byte lengths, the signing key's id and the holder digest.
+const TOKEN_VERSION_BOUND: u8 = 3;
+const KEY_ID_LEN: usize = 8;
+const DIGEST_LEN: usize = 16;
+const SIGNATURE_LEN: usize = 64;
 
 /// The longest holder name or scope, in bytes of UTF-8, that a pass carries:
 /// the token prints whole in a QR code (version 40 holds 2,953 bytes), so
 /// two such texts, the signature and the base64 around them still fit.
 pub const MAX_TOKEN_TEXT_BYTES: usize = 1024;
 
-impl TokenClaims {
-    /// The signed bytes: the texts are carried whole, never cut.
+/// A token's signed part, as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Body {
+    version: u8,
+    serial: u64,
+    kind: PassKind,
+    valid_from: Instant,
+    valid_until: Instant,
+    key_id: Option<[u8; KEY_ID_LEN]>,
+    digest: Option<[u8; DIGEST_LEN]>,
+    holder_masked: String,
+    scope: String,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+impl Body {
+    fn claims(&self) -> TokenClaims {
+        TokenClaims {
+            serial: self.serial,
+            kind: self.kind,
+            holder_masked: self.holder_masked.clone(),
+            scope: self.scope.clone(),
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
+            key_id: self.key_id.map(|k| hex(&k)),
+            holder_digest: self.digest.map(|d| hex(&d)),
+        }
+    }
+
+    /// The signed bytes of a format-3 token: the texts are carried whole.
     fn encode(&self) -> Result<Vec<u8>> {
         let texts = [("holder name", &self.holder_masked), ("scope", &self.scope)];
-        for (what, text) in texts {
-            if text.len() > usize::from(u16::MAX) {
-                return Err(too_long(what, text, usize::from(u16::MAX)));
-            }
-        }
-        let short = texts.iter().all(|(_, t)| u8::try_from(t.len()).is_ok());
-        let version = if short {
-            TOKEN_VERSION
-        } else {
-            TOKEN_VERSION_LONG
-        };
-        let mut out = vec![version, self.kind.byte()];
+        let mut out = vec![TOKEN_VERSION_BOUND, self.kind.byte()];
         out.extend(self.serial.to_be_bytes());
         out.extend(self.valid_from.timestamp().to_be_bytes());
         out.extend(self.valid_until.timestamp().to_be_bytes());
-        for (_, text) in texts {
-            let len = text.len();
-            match (u8::try_from(len), u16::try_from(len)) {
-                (Ok(n), _) if short => out.push(n),
-                (_, Ok(n)) => out.extend(n.to_be_bytes()),
-                _ => return Err(too_long("text", text, usize::from(u16::MAX))),
+        out.extend(self.key_id.unwrap_or_default());
+        match &self.digest {
+            Some(d) => {
+                out.push(DIGEST_LEN as u8);
+                out.extend(d);
             }
+            None => out.push(0),
+        }
+        for (what, text) in texts {
+            let Ok(n) = u16::try_from(text.len()) else {
+                return Err(too_long(what, text, usize::from(u16::MAX)));
+            };
+            out.extend(n.to_be_bytes());
             out.extend(text.as_bytes());
         }
         Ok(out)
     }
 
-    fn decode(bytes: &[u8]) -> Option<TokenClaims> {
-        let (&version, rest) = bytes.split_first()?;
-        let wide = match version {
-            TOKEN_VERSION => false,
-            TOKEN_VERSION_LONG => true,
-            _ => return None,
-        };
-        let (&kind, rest) = rest.split_first()?;
-        let kind = match kind {
+    /// Read the signed part from the front of `bytes`; returns it and the
+    /// number of bytes it took. `None` for anything but a whole body.
+    fn decode(bytes: &[u8]) -> Option<(Body, usize)> {
+        let mut r = Cursor(bytes);
+        let version = r.byte()?;
+        if !matches!(
+            version,
+            TOKEN_VERSION | TOKEN_VERSION_LONG | TOKEN_VERSION_BOUND
+        ) {
+            return None;
+        }
+        let kind = match r.byte()? {
             1 => PassKind::County,
             2 => PassKind::Worker,
             _ => return None,
         };
-        let num = |b: &[u8]| -> Option<[u8; 8]> { b.get(..8)?.try_into().ok() };
-        let serial = u64::from_be_bytes(num(rest)?);
-        let from = i64::from_be_bytes(num(rest.get(8..)?)?);
-        let until = i64::from_be_bytes(num(rest.get(16..)?)?);
-        let mut rest = rest.get(24..)?;
-        let mut texts = Vec::new();
-        for _ in 0..2 {
-            let (len, r) = if wide {
-                let n: [u8; 2] = rest.get(..2)?.try_into().ok()?;
-                (usize::from(u16::from_be_bytes(n)), rest.get(2..)?)
-            } else {
-                let (&n, r) = rest.split_first()?;
-                (usize::from(n), r)
+        let serial = u64::from_be_bytes(r.array()?);
+        let from = i64::from_be_bytes(r.array()?);
+        let until = i64::from_be_bytes(r.array()?);
+        let (mut key_id, mut digest) = (None, None);
+        if version == TOKEN_VERSION_BOUND {
+            key_id = Some(r.array()?);
+            digest = match usize::from(r.byte()?) {
+                0 => None,
+                DIGEST_LEN => Some(r.array()?),
+                _ => return None,
             };
-            let text = std::str::from_utf8(r.get(..len)?).ok()?;
-            texts.push(text.to_string());
-            rest = r.get(len..)?;
         }
-        if !rest.is_empty() {
-            return None;
-        }
-        let scope = texts.pop()?;
-        let holder_masked = texts.pop()?;
-        Some(TokenClaims {
+        let mut text = || -> Option<String> {
+            let len = if version == TOKEN_VERSION {
+                usize::from(r.byte()?)
+            } else {
+                usize::from(u16::from_be_bytes(r.array()?))
+            };
+            Some(std::str::from_utf8(r.take(len)?).ok()?.to_string())
+        };
+        let holder_masked = text()?;
+        let scope = text()?;
+        let body = Body {
+            version,
             serial,
             kind,
-            holder_masked,
-            scope,
             valid_from: DateTime::from_timestamp(from, 0)?,
             valid_until: DateTime::from_timestamp(until, 0)?,
-        })
+            key_id,
+            digest,
+            holder_masked,
+            scope,
+        };
+        Some((body, bytes.len() - r.0.len()))
     }
+}
+
+/// Reads a byte slice from the front.
+struct Cursor<'a>(&'a [u8]);
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
+        self.0 = rest;
+        Some(head)
+    }
+    fn byte(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+        self.take(N)?.try_into().ok()
+    }
+}
+
+/// A token taken apart: the signed bytes, what they say, the signature.
+struct Parsed {
+    payload: Vec<u8>,
+    body: Body,
+    signature: [u8; SIGNATURE_LEN],
+}
+
+/// Take a token apart by its format, before any signature is checked: a
+/// token cut short, extended or not a token at all is malformed.
+fn parse_token(token: &str) -> Option<Parsed> {
+    let body = token.trim().strip_prefix(TOKEN_PREFIX)?;
+    let mut bytes = URL_SAFE_NO_PAD.decode(body).ok()?;
+    let (parsed, used) = Body::decode(&bytes)?;
+    let signature: [u8; SIGNATURE_LEN] = bytes.get(used..)?.try_into().ok()?;
+    bytes.truncate(used);
+    Some(Parsed {
+        payload: bytes,
+        body: parsed,
+        signature,
+    })
 }
 
 fn too_long(what: &str, text: &str, max: usize) -> Error {
@@ -259,8 +651,9 @@ fn too_long(what: &str, text: &str, max: usize) -> Error {
 /// Why a checkpoint denies a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DenyReason {
-    /// Not a pass token at all (cut off, mistyped, another QR code).
+    /// Not a pass token at all (cut off, extended, mistyped, another QR code).
     Malformed,
     /// The signature does not match: altered, or not signed by this station.
     BadSignature,
@@ -270,6 +663,17 @@ pub enum DenyReason {
     Expired,
     /// On the revocation list.
     Revoked,
+    /// Signed with a key the checkpoint or book does not hold.
+    UnknownKey,
+    /// Signed with a station key that was not in force when the pass was
+    /// issued (retired before, or added after).
+    KeyNotInForce,
+    /// The book never issued a pass with this serial.
+    UnknownPass,
+    /// The token's claims differ from the pass as the book issued it.
+    NotAsIssued,
+    /// The identity document shown is not the one the pass was issued to.
+    HolderMismatch,
 }
 
 impl fmt::Display for DenyReason {
@@ -280,7 +684,36 @@ impl fmt::Display for DenyReason {
             DenyReason::NotYetValid => "not yet valid",
             DenyReason::Expired => "expired",
             DenyReason::Revoked => "revoked",
+            DenyReason::UnknownKey => "signed with an unknown key",
+            DenyReason::KeyNotInForce => "signed with a key not in force when the pass was issued",
+            DenyReason::UnknownPass => "no such pass was issued",
+            DenyReason::NotAsIssued => "differs from the pass as issued",
+            DenyReason::HolderMismatch => "issued to another document",
         })
+    }
+}
+
+/// Whether the holder's identity document was checked against the token.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HolderCheck {
+    /// No document was shown.
+    #[default]
+    NotChecked,
+    /// The document shown is the one the pass was issued to.
+    Matches,
+    /// The token binds no document (a token printed before holders were
+    /// bound): compare the masked name and the photo by eye.
+    Unbound,
+}
+
+impl HolderCheck {
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "serde's skip_serializing_if passes a reference"
+    )]
+    fn is_not_checked(&self) -> bool {
+        *self == HolderCheck::NotChecked
     }
 }
 
@@ -293,6 +726,20 @@ pub struct Verdict {
     pub reason: Option<DenyReason>,
     /// What the token says, when its signature is good.
     pub claims: Option<TokenClaims>,
+    /// Whether the document shown was checked, when the token is allowed.
+    #[serde(default, skip_serializing_if = "HolderCheck::is_not_checked")]
+    pub holder: HolderCheck,
+}
+
+impl Verdict {
+    fn deny(reason: DenyReason, claims: Option<TokenClaims>) -> Verdict {
+        Verdict {
+            allowed: false,
+            reason: Some(reason),
+            claims,
+            holder: HolderCheck::NotChecked,
+        }
+    }
 }
 
 /// Serials of revoked passes, as a checkpoint downloads them while online.
@@ -302,19 +749,61 @@ pub struct RevocationList {
     pub serials: BTreeSet<u64>,
 }
 
+/// Validity in time, then the holder, for a token whose signature is good.
+fn judge(
+    body: &Body,
+    revoked: bool,
+    at: Instant,
+    // `None` when the document shown is not the holder's.
+    holder: impl FnOnce() -> Option<HolderCheck>,
+) -> Verdict {
+    let claims = body.claims();
+    if revoked {
+        return Verdict::deny(DenyReason::Revoked, Some(claims));
+    }
+    if at < body.valid_from {
+        return Verdict::deny(DenyReason::NotYetValid, Some(claims));
+    }
+    if at >= body.valid_until {
+        return Verdict::deny(DenyReason::Expired, Some(claims));
+    }
+    let Some(holder) = holder() else {
+        return Verdict::deny(DenyReason::HolderMismatch, Some(claims));
+    };
+    Verdict {
+        allowed: true,
+        reason: None,
+        claims: Some(claims),
+        holder,
+    }
+}
+
 /// Verify a token offline with only the station's public key and the
-/// revocation list, at `at`.
+/// revocation list, at `at`; with `shown`, also check that the identity
+/// document the holder shows is the one the pass was issued to.
+///
+/// Verification is strict: a signature is refused unless its `s` is
+/// canonical and its `R` canonical and not of small order (and a
+/// [`PublicKey`] cannot be weak). A token that does not read whole in its
+/// format (cut short, extended) is [`DenyReason::Malformed`] before its
+/// signature is looked at.
 ///
 /// ```
 /// use precinct::*;
 /// let key = StationKey::from_seed([7; 32]);
 /// let mut office = PassOffice::default();
 /// let t0 = "2020-02-10T08:00:00+08:00".parse::<chrono::DateTime<chrono::Utc>>().unwrap();
-/// let pass = office.issue_unchecked(PassKind::County, "P1".into(), "Z**".into(), None, "Yaozhuang".into(), t0, &Policy::default()).clone();
-/// let token = office.token(pass.serial, &key).unwrap();
-/// let ok = verify_token(&token, &key.public(), &office.revocation_list(), t0);
-/// assert!(ok.allowed);
-/// let late = verify_token(&token, &key.public(), &office.revocation_list(), t0 + chrono::Duration::days(31));
+/// let card = IdDocument::parse("11010519491231002X", None).unwrap();
+/// let app = PassApplication { holder: "P1".into(), kind: PassKind::County, enterprise: None, scope: "Yaozhuang".into() };
+/// let serial = office.issue_unchecked(app, "Z**".into(), Some(card.clone()), t0, &Policy::default()).serial;
+/// let token = office.token(serial, &key).unwrap();
+/// let none = office.revocation_list();
+/// assert!(verify_token(&token, &key.public(), &none, t0, None).allowed);
+/// let shown = ShownDocument { document: card, holder_key: key.holder_key() };
+/// assert_eq!(verify_token(&token, &key.public(), &none, t0, Some(&shown)).holder, HolderCheck::Matches);
+/// let other = ShownDocument { document: IdDocument::parse("110105198001010040", None).unwrap(), ..shown };
+/// assert_eq!(verify_token(&token, &key.public(), &none, t0, Some(&other)).reason, Some(DenyReason::HolderMismatch));
+/// let late = verify_token(&token, &key.public(), &none, t0 + chrono::Duration::days(31), None);
 /// assert_eq!(late.reason, Some(DenyReason::Expired));
 /// ```
 pub fn verify_token(
@@ -322,45 +811,137 @@ pub fn verify_token(
     key: &PublicKey,
     revoked: &RevocationList,
     at: Instant,
+    shown: Option<&ShownDocument>,
 ) -> Verdict {
-    let deny = |reason, claims| Verdict {
-        allowed: false,
-        reason: Some(reason),
-        claims,
+    let Some(t) = parse_token(token) else {
+        return Verdict::deny(DenyReason::Malformed, None);
     };
+    if t.body.key_id.is_some_and(|id| id != key.id()) {
+        return Verdict::deny(DenyReason::UnknownKey, None);
+    }
+    if !key.verifies(&t.payload, &t.signature) {
+        return Verdict::deny(DenyReason::BadSignature, None);
+    }
+    let body = &t.body;
+    judge(body, revoked.serials.contains(&body.serial), at, || {
+        let Some(shown) = shown else {
+            return Some(HolderCheck::NotChecked);
+        };
+        // Passes issued without a document, and the older formats, bind none.
+        let Some(digest) = &body.digest else {
+            return Some(HolderCheck::Unbound);
+        };
+        let want = shown.holder_key.digest(body.serial, &shown.document);
+        // Compared in constant time, as MAC tags should be.
+        let differ = want
+            .iter()
+            .zip(digest)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+        (differ == 0).then_some(HolderCheck::Matches)
+    })
+}
+
+/// Check a token against the book's own records: the station's keys (the
+/// key that signed it must have been in force when the pass was issued),
+/// the pass as issued (the serial exists, the claims equal it, it is not
+/// revoked) and, with `shown`, the document the pass was issued to.
+pub(crate) fn verify_in_book(
+    token: &str,
+    keys: &StationKeys,
+    office: &PassOffice,
+    holder_documents: impl FnOnce(&Pass) -> Vec<IdDocument>,
+    shown: Option<&IdDocument>,
+    at: Instant,
+) -> Verdict {
+    let Some(t) = parse_token(token) else {
+        return Verdict::deny(DenyReason::Malformed, None);
+    };
+    let body = &t.body;
+    // Format 3 names its key; the older formats are tried under every key.
+    let candidates: Vec<&KeyRecord> = match &body.key_id {
+        Some(id) => keys.by_id(*id).into_iter().collect(),
+        None => keys.keys().iter().collect(),
+    };
+    if candidates.is_empty() {
+        return Verdict::deny(DenyReason::UnknownKey, None);
+    }
+    let Some(signer) = candidates
+        .into_iter()
+        .find(|k| k.key.verifies(&t.payload, &t.signature))
+    else {
+        return Verdict::deny(DenyReason::BadSignature, None);
+    };
+    let claims = body.claims();
+    let Ok(pass) = office.pass(body.serial) else {
+        return Verdict::deny(DenyReason::UnknownPass, Some(claims));
+    };
+    if !signer.in_force(pass.valid_from) {
+        return Verdict::deny(DenyReason::KeyNotInForce, Some(claims));
+    }
+    let as_issued = pass.kind == body.kind
+        && pass.holder_masked == body.holder_masked
+        && pass.scope == body.scope
+        && pass.valid_from == body.valid_from
+        && pass.valid_until == body.valid_until
+        && (body.version != TOKEN_VERSION_BOUND
+            || body.digest.is_some() == pass.holder_document.is_some());
+    if !as_issued {
+        return Verdict::deny(DenyReason::NotAsIssued, Some(claims));
+    }
+    judge(body, pass.revoked_at.is_some(), at, || {
+        let Some(shown) = shown else {
+            return Some(HolderCheck::NotChecked);
+        };
+        let issued_to = match &pass.holder_document {
+            Some(d) => vec![d.clone()],
+            // Passes recorded before they bound a document: the holder's.
+            None => holder_documents(pass),
+        };
+        issued_to
+            .iter()
+            .any(|d| d.key() == shown.key())
+            .then_some(HolderCheck::Matches)
+    })
+}
+
+/// How a token was checked before the book kept its own keys, kept only to
+/// replay journals of that time: under the key the checkpoint gave, with
+/// the lenient checks of then. `None` when the key does not read as it did.
+pub(crate) fn verify_as_before_key_registry(
+    token: &str,
+    key: &str,
+    revoked: &RevocationList,
+    at: Instant,
+) -> Option<Verdict> {
+    let bytes: [u8; 32] = URL_SAFE_NO_PAD.decode(key.trim()).ok()?.try_into().ok()?;
+    let key = VerifyingKey::from_bytes(&bytes).ok()?;
+    let deny = |reason| Some(Verdict::deny(reason, None));
     let Some(body) = token.trim().strip_prefix(TOKEN_PREFIX) else {
-        return deny(DenyReason::Malformed, None);
+        return deny(DenyReason::Malformed);
     };
     let Ok(bytes) = URL_SAFE_NO_PAD.decode(body) else {
-        return deny(DenyReason::Malformed, None);
+        return deny(DenyReason::Malformed);
     };
-    if bytes.len() < 64 {
-        return deny(DenyReason::Malformed, None);
+    if bytes.len() < SIGNATURE_LEN {
+        return deny(DenyReason::Malformed);
     }
-    let (payload, sig) = bytes.split_at(bytes.len() - 64);
+    let (payload, sig) = bytes.split_at(bytes.len() - SIGNATURE_LEN);
     let Ok(sig) = Signature::from_slice(sig) else {
-        return deny(DenyReason::Malformed, None);
+        return deny(DenyReason::Malformed);
     };
-    if key.0.verify(payload, &sig).is_err() {
-        return deny(DenyReason::BadSignature, None);
+    if key.verify(payload, &sig).is_err() {
+        return deny(DenyReason::BadSignature);
     }
-    let Some(claims) = TokenClaims::decode(payload) else {
-        return deny(DenyReason::Malformed, None);
+    let body = match Body::decode(payload) {
+        Some((b, used)) if used == payload.len() && b.version != TOKEN_VERSION_BOUND => b,
+        _ => return deny(DenyReason::Malformed),
     };
-    if revoked.serials.contains(&claims.serial) {
-        return deny(DenyReason::Revoked, Some(claims));
-    }
-    if at < claims.valid_from {
-        return deny(DenyReason::NotYetValid, Some(claims));
-    }
-    if at >= claims.valid_until {
-        return deny(DenyReason::Expired, Some(claims));
-    }
-    Verdict {
-        allowed: true,
-        reason: None,
-        claims: Some(claims),
-    }
+    Some(judge(
+        &body,
+        revoked.serials.contains(&body.serial),
+        at,
+        || Some(HolderCheck::NotChecked),
+    ))
 }
 
 /// The station's pass office: issued passes and revocations.
@@ -478,37 +1059,38 @@ impl PassOffice {
         self.check(&app, ctx, at)?;
         let person = ctx.residents.person(&app.holder)?;
         let masked = crate::id::mask_name(&person.name);
-        let holder = person.id.clone();
-        Ok(self.issue_unchecked(
-            app.kind,
-            holder,
-            masked,
-            app.enterprise,
-            app.scope,
-            at,
-            ctx.policy,
-        ))
+        let document = person.document.clone();
+        let app = PassApplication {
+            holder: person.id.clone(),
+            ..app
+        };
+        Ok(self.issue_unchecked(app, masked, Some(document), at, ctx.policy))
     }
 
     /// Issue without checking eligibility: for replaying records that were
-    /// checked when made, and for tests. Valid as [`PassOffice::issue`] says.
-    #[allow(clippy::too_many_arguments)]
+    /// checked when made, and for tests. `holder_document` is the document
+    /// the pass is issued to, which its token binds by a keyed digest.
     pub fn issue_unchecked(
         &mut self,
-        kind: PassKind,
-        holder: PersonId,
+        app: PassApplication,
         holder_masked: String,
-        enterprise: Option<EnterpriseId>,
-        scope: String,
+        holder_document: Option<IdDocument>,
         at: Instant,
         policy: &Policy,
     ) -> &Pass {
+        let PassApplication {
+            holder,
+            kind,
+            enterprise,
+            scope,
+        } = app;
         let serial = self.passes.keys().next_back().map_or(1, |s| s + 1);
         let pass = Pass {
             serial,
             kind,
             holder,
             holder_masked,
+            holder_document,
             enterprise,
             scope,
             valid_from: at,
@@ -585,8 +1167,11 @@ impl PassOffice {
         self.passes.values()
     }
 
-    /// The signed token of a pass, for its QR code. It carries the holder's
-    /// masked name and the scope whole: its claims equal the pass.
+    /// The signed token of a pass, for its QR code, in format 3 (see the
+    /// [module notes](self) for what it shows). It carries the holder's
+    /// masked name and the scope whole, the key's id and, for a pass issued
+    /// to a document, the holder digest under `key`'s [`HolderKey`]: its
+    /// claims equal the pass.
     ///
     /// # Errors
     /// [`Error::NotFound`] for an unknown serial; [`Error::InvalidValue`]
@@ -594,15 +1179,21 @@ impl PassOffice {
     /// made with [`PassOffice::issue_unchecked`]).
     pub fn token(&self, serial: u64, key: &StationKey) -> Result<String> {
         let p = self.pass(serial)?;
-        let claims = TokenClaims {
+        let body = Body {
+            version: TOKEN_VERSION_BOUND,
             serial: p.serial,
             kind: p.kind,
-            holder_masked: p.holder_masked.clone(),
-            scope: p.scope.clone(),
             valid_from: p.valid_from,
             valid_until: p.valid_until,
+            key_id: Some(key.public().id()),
+            digest: p
+                .holder_document
+                .as_ref()
+                .map(|d| key.holder_key().digest(p.serial, d)),
+            holder_masked: p.holder_masked.clone(),
+            scope: p.scope.clone(),
         };
-        let mut bytes = claims.encode()?;
+        let mut bytes = body.encode()?;
         let sig = key.0.sign(&bytes);
         bytes.extend(sig.to_bytes());
         Ok(format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes)))
@@ -640,6 +1231,11 @@ pub struct Crossing {
     pub at: Instant,
     /// The decision.
     pub verdict: Verdict,
+    /// The key the checkpoint gave, for checks journaled before the book
+    /// kept the station's keys: the book never vouched for it, and an
+    /// audit should look at these crossings again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller_key: Option<String>,
 }
 
 /// The log of a checkpoint's checks.
@@ -649,7 +1245,7 @@ pub struct CheckpointLog {
 }
 
 impl CheckpointLog {
-    /// Verify a token and log the decision.
+    /// Verify a token offline (as [`verify_token`]) and log the decision.
     pub fn check(
         &mut self,
         checkpoint: &str,
@@ -657,14 +1253,27 @@ impl CheckpointLog {
         key: &PublicKey,
         revoked: &RevocationList,
         at: Instant,
+        shown: Option<&ShownDocument>,
     ) -> &Verdict {
-        let verdict = verify_token(token, key, revoked, at);
-        self.crossings.push(Crossing {
+        let verdict = verify_token(token, key, revoked, at, shown);
+        self.log(Crossing {
             checkpoint: checkpoint.to_string(),
             at,
             verdict,
-        });
+            caller_key: None,
+        })
+    }
+
+    /// Log a decision made elsewhere.
+    pub(crate) fn log(&mut self, crossing: Crossing) -> &Verdict {
+        self.crossings.push(crossing);
         &self.crossings[self.crossings.len() - 1].verdict
+    }
+
+    /// The crossings checked under a key the checkpoint gave rather than
+    /// the station's own (journals written before the book kept its keys).
+    pub fn under_caller_key(&self) -> impl Iterator<Item = &Crossing> {
+        self.crossings.iter().filter(|c| c.caller_key.is_some())
     }
 
     /// Every logged check, in order.
@@ -837,11 +1446,11 @@ mod tests {
         let token = office.token(serial, &key).unwrap();
         let pk = PublicKey::parse(&key.public().to_string()).unwrap();
         let now = t("2020-02-12 09:00");
-        let v = verify_token(&token, &pk, &office.revocation_list(), now);
+        let v = verify_token(&token, &pk, &office.revocation_list(), now, None);
         assert!(v.allowed);
         assert_eq!(v.claims.unwrap().holder_masked, "张**");
         let none = office.revocation_list();
-        let reason = |tok: &str, at| verify_token(tok, &pk, &none, at).reason;
+        let reason = |tok: &str, at| verify_token(tok, &pk, &none, at, None).reason;
         assert_eq!(
             reason(&token, t("2020-02-10 08:59")),
             Some(DenyReason::NotYetValid)
@@ -851,9 +1460,10 @@ mod tests {
             Some(DenyReason::Expired)
         );
         assert_eq!(reason("hello", now), Some(DenyReason::Malformed));
+        // Cut short: not a token (it used to read as forged).
         assert_eq!(
             reason(&token[..token.len() - 10], now),
-            Some(DenyReason::BadSignature)
+            Some(DenyReason::Malformed)
         );
         // Flip one character of the payload.
         let mut chars: Vec<char> = token.chars().collect();
@@ -862,20 +1472,20 @@ mod tests {
             reason(&chars.into_iter().collect::<String>(), now),
             Some(DenyReason::BadSignature)
         );
-        // Signed by another key.
+        // Signed by another key, which the token names.
         let forged = office
             .token(serial, &StationKey::from_seed([2; 32]))
             .unwrap();
-        assert_eq!(reason(&forged, now), Some(DenyReason::BadSignature));
+        assert_eq!(reason(&forged, now), Some(DenyReason::UnknownKey));
         office.revoke(serial, now, &Policy::default()).unwrap();
         assert!(office.revoke(serial, now, &Policy::default()).is_err());
         assert_eq!(
-            verify_token(&token, &pk, &office.revocation_list(), now).reason,
+            verify_token(&token, &pk, &office.revocation_list(), now, None).reason,
             Some(DenyReason::Revoked)
         );
         let mut log = CheckpointLog::default();
-        log.check("G3 exit", &token, &pk, &office.revocation_list(), now);
-        log.check("G3 exit", "junk", &pk, &office.revocation_list(), now);
+        log.check("G3 exit", &token, &pk, &office.revocation_list(), now, None);
+        log.check("G3 exit", "junk", &pk, &office.revocation_list(), now, None);
         assert_eq!(log.denials_per_reason().values().sum::<usize>(), 2);
         assert_eq!(office.issued_per_day(&w.policy).values().sum::<usize>(), 1);
         assert!(PublicKey::parse("short").is_err());
@@ -944,5 +1554,62 @@ mod tests {
                 .to_string(),
             "cannot revoke pass `1`: already revoked at 2020-10-12T09:00:00+02:00"
         );
+    }
+
+    #[test]
+    fn holder_key_is_hmac_of_the_seed_and_digests_differ_by_serial_and_document() {
+        // RFC 4231 test case 2, through the same HMAC helper.
+        let mac = hmac(b"Jefe", &[b"what do ya want ", b"for nothing?"]);
+        assert_eq!(
+            hex(&mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        let key = StationKey::from_seed([1; 32]).holder_key();
+        assert_ne!(key, StationKey::from_seed([2; 32]).holder_key());
+        let a = IdDocument::parse("110101199003078670", None).unwrap();
+        let b = IdDocument::parse("440308199901101512", None).unwrap();
+        assert_ne!(key.digest(1, &a), key.digest(2, &a));
+        assert_ne!(key.digest(1, &a), key.digest(1, &b));
+        assert_eq!(HolderKey::parse(&key.to_string()).unwrap(), key);
+        assert_eq!(format!("{key:?}"), "HolderKey(..)");
+        // The demo station's, as examples/web/checkpoint.html holds it.
+        let page = include_str!("../../examples/web/checkpoint.html");
+        let demo = StationKey::from_seed(crate::demo::DEMO_KEY_SEED).holder_key();
+        assert!(page.contains(&format!("HOLDER_KEY = \"{demo}\"")), "{demo}");
+        assert!(HolderKey::parse("short").is_err());
+    }
+
+    #[test]
+    fn the_key_registry_keeps_validity_and_retirement() {
+        let k1 = StationKey::from_seed([1; 32]).public();
+        let mut keys = StationKeys::default();
+        keys.add(k1, t("2020-01-01 00:00"), Some(t("2020-06-01 00:00")))
+            .unwrap();
+        assert_eq!(
+            keys.add(k1, t("2020-01-01 00:00"), None)
+                .unwrap_err()
+                .code(),
+            "duplicate"
+        );
+        let k2 = StationKey::from_seed([2; 32]).public();
+        assert_eq!(
+            keys.add(k2, t("2020-01-01 00:00"), Some(t("2020-01-01 00:00")))
+                .unwrap_err()
+                .code(),
+            "invalid_value"
+        );
+        keys.retire(&k1, t("2020-03-01 00:00")).unwrap();
+        assert_eq!(
+            keys.retire(&k1, t("2020-03-02 00:00")).unwrap_err().code(),
+            "invalid_transition"
+        );
+        assert_eq!(
+            keys.retire(&k2, t("2020-03-02 00:00")).unwrap_err().code(),
+            "not_found"
+        );
+        let rec = &keys.keys()[0];
+        assert!(!rec.in_force(t("2019-12-31 23:59")));
+        assert!(rec.in_force(t("2020-02-29 23:59")));
+        assert!(!rec.in_force(t("2020-03-01 00:00")));
     }
 }

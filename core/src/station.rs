@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::household::{Coverage, Residents};
 use crate::ids::{CaseId, PersonId};
-use crate::pass::{CheckpointLog, DenyReason, PassKind, PassOffice};
+use crate::pass::{CheckpointLog, DenyReason, PassKind, PassOffice, StationKeys};
 use crate::policy::Policy;
 use crate::quarantine::Quarantine;
 use crate::registration::{Channel, Registrations, ServiceKind};
@@ -43,6 +43,9 @@ pub struct Station {
     pub contacts: ContactLog,
     /// Passes issued.
     pub passes: PassOffice,
+    /// The station's signing keys (public halves), which checkpoint checks
+    /// recorded in the book are verified against.
+    pub keys: StationKeys,
     /// Checkpoint checks.
     pub checkpoints: CheckpointLog,
     /// Foreign nationals' stays, certificates, service ledger.

@@ -553,10 +553,19 @@ fn check(book: &mut Book, when: &str, serial: u64) -> Verdict {
         .passes
         .token(serial, &StationKey::from_seed(KEY_SEED))
         .unwrap();
+    if book.station().keys.keys().is_empty() {
+        let add = Command::AddStationKey {
+            key: StationKey::from_seed(KEY_SEED).public(),
+            valid_from: at("2020-01-01 00:00"),
+            valid_until: None,
+        };
+        ok(book, when, add);
+    }
     let cmd = Command::CheckPass {
         checkpoint: "G15 exit".into(),
         token,
-        public_key: StationKey::from_seed(KEY_SEED).public(),
+        document: None,
+        public_key: None,
     };
     match ok(book, when, cmd) {
         Outcome::Checked { verdict } => verdict,
@@ -1090,7 +1099,7 @@ fn a_pass_token_carries_its_texts_whole() {
 }
 
 #[test]
-fn short_texts_keep_the_first_token_format() {
+fn new_tokens_are_format_3_and_carry_long_texts_whole() {
     use base64::Engine as _;
     let key = StationKey::from_seed(KEY_SEED);
     let mut office = precinct::PassOffice::default();
@@ -1098,33 +1107,42 @@ fn short_texts_keep_the_first_token_format() {
     let t0 = at("2020-02-10 08:00");
     let short = office
         .issue_unchecked(
-            PassKind::County,
-            "P1".into(),
+            PassApplication {
+                holder: "P1".into(),
+                kind: PassKind::County,
+                enterprise: None,
+                scope: "a".repeat(255),
+            },
             "王**".into(),
             None,
-            "a".repeat(255),
             t0,
             &p,
         )
         .serial;
     let long = office
         .issue_unchecked(
-            PassKind::County,
-            "P2".into(),
+            PassApplication {
+                holder: "P2".into(),
+                kind: PassKind::County,
+                enterprise: None,
+                scope: "a".repeat(256),
+            },
             "王**".into(),
             None,
-            "a".repeat(256),
             t0,
             &p,
         )
         .serial;
     let huge = office
         .issue_unchecked(
-            PassKind::County,
-            "P3".into(),
+            PassApplication {
+                holder: "P3".into(),
+                kind: PassKind::County,
+                enterprise: None,
+                scope: "a".repeat(70_000),
+            },
             "王**".into(),
             None,
-            "a".repeat(70_000),
             t0,
             &p,
         )
@@ -1136,15 +1154,16 @@ fn short_texts_keep_the_first_token_format() {
             .unwrap();
         bytes[0]
     };
-    assert_eq!(version(short), 1);
-    assert_eq!(version(long), 2);
+    // Formats 1 and 2 are still read (tests/attacks.rs), no longer written.
+    assert_eq!(version(short), 3);
+    assert_eq!(version(long), 3);
     // Beyond what any token can hold: an error, never a cut text.
     assert_eq!(
         office.token(huge, &key).unwrap_err().code(),
         "invalid_value"
     );
     let token = office.token(long, &key).unwrap();
-    let v = verify_token(&token, &key.public(), &office.revocation_list(), t0);
+    let v = verify_token(&token, &key.public(), &office.revocation_list(), t0, None);
     assert_eq!(v.claims.unwrap().scope.len(), 256);
 }
 
@@ -1204,6 +1223,7 @@ fn an_order_revokes_the_persons_valid_passes() {
         &StationKey::from_seed(KEY_SEED).public(),
         &list,
         at("2020-02-07 09:00"),
+        None,
     );
     assert_eq!(offline.reason, Some(DenyReason::Revoked));
     // Transferred to centralized observation: still denied, no new pass.

@@ -695,27 +695,48 @@ impl StationKey {
         self.inner.public().to_string()
     }
 
+    /// The secret key of holder digests checkpoints hold to check the
+    /// identity card shown (43 characters of base64url; it cannot sign).
+    #[getter]
+    fn holder_key(&self) -> String {
+        self.inner.holder_key().to_string()
+    }
+
     fn __repr__(&self) -> String {
         format!("StationKey(public_key='{}')", self.inner.public())
     }
 }
 
-/// Verify a pass token offline: a dict with `allowed`, `reason` and `claims`.
+/// Verify a pass token offline: a dict with `allowed`, `reason`, `claims`
+/// and, when a `document` was checked, `holder`.
 #[pyfunction]
-#[pyo3(signature = (token, public_key, *, at, revoked = Vec::new()))]
+#[pyo3(signature = (token, public_key, *, at, revoked = Vec::new(), document = None, nationality = None, holder_key = None))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "keyword-only options of one Python function"
+)]
 fn verify_token<'py>(
     py: Python<'py>,
     token: &str,
     public_key: &str,
     at: &Bound<'py, PyAny>,
     revoked: Vec<u64>,
+    document: Option<&str>,
+    nationality: Option<&str>,
+    holder_key: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let key = ok(precinct::PublicKey::parse(public_key))?;
     let list = precinct::RevocationList {
         serials: revoked.into_iter().collect(),
     };
     let at = instant(at, Policy::default().zone())?;
-    to_py(py, &precinct::verify_token(token, &key, &list, at))
+    let shown = ok(document
+        .map(|d| precinct::ShownDocument::parse(d, nationality, holder_key))
+        .transpose())?;
+    to_py(
+        py,
+        &precinct::verify_token(token, &key, &list, at, shown.as_ref()),
+    )
 }
 
 /// The station's record book: every change a command, journaled and replayable.

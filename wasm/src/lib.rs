@@ -40,11 +40,20 @@ export interface Policy {
   observationDays: number; returneeIsolationDays: number; returneeLookbackDays: number;
   foreignerRegistrationHours: number; passValidityDays: number;
 }
-export interface TokenClaims { serial: number; kind: "county" | "worker"; holderMasked: string; scope: string; validFrom: string; validUntil: string }
+export interface TokenClaims {
+  serial: number; kind: "county" | "worker"; holderMasked: string; scope: string; validFrom: string; validUntil: string;
+  /** The signing key's id, in hex (tokens of format 3). */
+  keyId?: string;
+  /** The keyed digest binding the holder's document, in hex; not reversible without the holder key. */
+  holderDigest?: string;
+}
 export interface Verdict {
   allowed: boolean;
-  reason: null | "malformed" | "bad_signature" | "not_yet_valid" | "expired" | "revoked";
+  reason: null | "malformed" | "bad_signature" | "not_yet_valid" | "expired" | "revoked"
+    | "unknown_key" | "key_not_in_force" | "unknown_pass" | "not_as_issued" | "holder_mismatch";
   claims: TokenClaims | null;
+  /** Present when a document was checked: it matches, or the token binds none (an older token). */
+  holder?: "matches" | "unbound";
 }
 /** A command: `type` names it (e.g. "register_person", "issue_pass"); see the README. */
 export interface Command { type: string; [field: string]: unknown }
@@ -255,15 +264,23 @@ pub fn mask_name(name: &str) -> String {
 }
 
 /// Verify a pass token offline with the station's public key and the
-/// revocation list last downloaded.
+/// revocation list last downloaded; with the number of the identity
+/// document the holder shows (and its nationality for a passport) and the
+/// station's holder key, also check the pass was issued to that document.
 #[wasm_bindgen(js_name = verifyToken, unchecked_return_type = "Verdict")]
 pub fn verify_token(
     token: &str,
     public_key: &str,
     #[wasm_bindgen(unchecked_param_type = "Moment")] at: JsValue,
     revoked: Option<Vec<f64>>,
+    document: Option<String>,
+    nationality: Option<String>,
+    #[wasm_bindgen(js_name = holderKey)] holder_key: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let key = ok(precinct::PublicKey::parse(public_key))?;
+    let shown = ok(document
+        .map(|d| precinct::ShownDocument::parse(&d, nationality.as_deref(), holder_key.as_deref()))
+        .transpose())?;
     let list = precinct::RevocationList {
         serials: revoked
             .unwrap_or_default()
@@ -276,6 +293,7 @@ pub fn verify_token(
         &key,
         &list,
         instant(&at, default_zone())?,
+        shown.as_ref(),
     ))
 }
 
@@ -302,6 +320,13 @@ impl StationKey {
     #[wasm_bindgen(getter, js_name = publicKey)]
     pub fn public_key(&self) -> String {
         self.inner.public().to_string()
+    }
+
+    /// The secret key of holder digests checkpoints hold to check the
+    /// identity card shown (43 characters of base64url; it cannot sign).
+    #[wasm_bindgen(getter, js_name = holderKey)]
+    pub fn holder_key(&self) -> String {
+        self.inner.holder_key().to_string()
     }
 }
 

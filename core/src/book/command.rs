@@ -9,8 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::household::{Household, Person, ScreeningTeam, ScreeningVisit, TeamRole};
+use crate::id::IdDocument;
 use crate::ids::{AreaId, CaseId, HouseholdId, OrderId, PersonId, StaffId, StayId};
-use crate::pass::{EligibilityContext, PassApplication, PublicKey, Verdict};
+use crate::pass::{
+    verify_as_before_key_registry, verify_in_book, Crossing, EligibilityContext, PassApplication,
+    PublicKey, Verdict,
+};
 use crate::quarantine::{IsolationKind, OrderStatus, RiskLevel, TravelRecord};
 use crate::registration::{Channel, ForeignStay, ServiceKind};
 use crate::resumption::{DailyStatus, Enterprise, MigrantWorker, Verification};
@@ -251,14 +255,45 @@ pub enum Command {
         /// Its serial number.
         serial: u64,
     },
-    /// A checkpoint checked a token against the station's public key.
+    /// A checkpoint checked a token (at the entry's time). The book checks
+    /// it against its own records: the station keys added with
+    /// `add_station_key` (the key that signed it must have been in force
+    /// when the pass was issued), the pass as issued (the serial exists,
+    /// the claims equal it, it is not revoked) and, when the holder showed
+    /// an identity document, the document the pass was issued to.
     CheckPass {
         /// Which checkpoint.
         checkpoint: String,
         /// The token shown.
         token: String,
-        /// The station key the checkpoint holds.
-        public_key: PublicKey,
+        /// The identity document the holder showed, when one was read.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        document: Option<IdDocument>,
+        /// The key the checkpoint said it held. Journals written before the
+        /// book kept the station's keys carry one: they replay as they were
+        /// judged then (under that key, with the checks of then), and the
+        /// crossing is marked with the key for an audit to look at again. A
+        /// new command with a key is refused: a caller's key proves nothing.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        public_key: Option<String>,
+    },
+    /// Add the public half of a station signing key: passes issued from
+    /// `valid_from` (until `valid_until`, or its retirement) may be signed
+    /// with it, and their tokens stay checkable under it afterwards.
+    AddStationKey {
+        /// The public key.
+        key: PublicKey,
+        /// Passes issued from this instant on may be signed with it.
+        valid_from: Instant,
+        /// Passes issued from this instant on may not; open-ended when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        valid_until: Option<Instant>,
+    },
+    /// Retire a station key (at the entry's time): passes issued from then
+    /// on may not be signed with it; passes issued before stay checkable.
+    RetireStationKey {
+        /// The public key.
+        key: PublicKey,
     },
 
     // Registrations.
@@ -531,6 +566,23 @@ impl Command {
         }
     }
 
+    /// Refuse what only old journals may say: a `check_pass` with the
+    /// caller's key replays, but is no longer recorded.
+    pub(crate) fn check_new(&self) -> Result<()> {
+        if let Command::CheckPass {
+            public_key: Some(key),
+            ..
+        } = self
+        {
+            return Err(Error::invalid(
+                "public_key",
+                key,
+                "no key: the book checks tokens against the station keys it keeps (add_station_key)",
+            ));
+        }
+        Ok(())
+    }
+
     /// The command's name as written in the journal, e.g. `revoke_pass`.
     pub fn name(&self) -> String {
         serde_json::to_value(self)
@@ -748,6 +800,7 @@ impl Command {
             Command::CheckPass {
                 checkpoint,
                 token,
+                document,
                 public_key,
             } => {
                 if checkpoint.trim().is_empty() {
@@ -757,13 +810,36 @@ impl Command {
                         "a checkpoint name",
                     ));
                 }
-                let revoked = st.passes.revocation_list();
-                let verdict = st
-                    .checkpoints
-                    .check(checkpoint, token, public_key, &revoked, at)
-                    .clone();
+                let verdict = if let Some(key) = public_key {
+                    let revoked = st.passes.revocation_list();
+                    verify_as_before_key_registry(token, key, &revoked, at).ok_or_else(|| {
+                        Error::invalid("public key", key, "32 bytes of base64url (43 characters)")
+                    })?
+                } else {
+                    let residents = &st.residents;
+                    let holder = |p: &crate::pass::Pass| {
+                        residents
+                            .person(&p.holder)
+                            .map(|x| vec![x.document.clone()])
+                            .unwrap_or_default()
+                    };
+                    verify_in_book(token, &st.keys, &st.passes, holder, document.as_ref(), at)
+                };
+                let crossing = Crossing {
+                    checkpoint: checkpoint.clone(),
+                    at,
+                    verdict,
+                    caller_key: public_key.clone(),
+                };
+                let verdict = st.checkpoints.log(crossing).clone();
                 return Ok(Outcome::Checked { verdict });
             }
+            Command::AddStationKey {
+                key,
+                valid_from,
+                valid_until,
+            } => st.keys.add(*key, *valid_from, *valid_until)?,
+            Command::RetireStationKey { key } => st.keys.retire(key, at)?,
             Command::AddStay { stay } => st.registrations.add_stay(stay.clone(), &policy)?,
             Command::RegisterStay { stay, channel } => {
                 st.registrations.register(stay, at, *channel, &policy)?;

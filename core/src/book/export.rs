@@ -177,6 +177,8 @@ impl Station {
             .passes()
             .map(|p| Pass {
                 holder: pid(&p.holder),
+                // The document a pass is bound to identifies its holder.
+                holder_document: None,
                 ..p.clone()
             })
             .collect();

@@ -416,6 +416,7 @@ impl Book {
                 "the id of the officer or system making the change",
             ));
         }
+        command.check_new()?;
         // Registry methods check before they change anything, so a refused
         // command leaves the records as they were.
         let outcome = command.apply(&mut self.station, at)?;

@@ -239,6 +239,8 @@ pub(crate) fn check_dates(command: &Command, at: Instant, policy: &Policy) -> Re
         | Command::IssuePass { .. }
         | Command::RevokePass { .. }
         | Command::CheckPass { .. }
+        | Command::AddStationKey { .. }
+        | Command::RetireStationKey { .. }
         | Command::RegisterStay { .. }
         | Command::IssueCertificate { .. }
         | Command::SendPhoto { .. }
