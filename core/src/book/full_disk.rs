@@ -141,7 +141,6 @@ fn a_batch_keeps_what_was_written_and_a_failed_commit_undoes_the_batch() {
     assert_eq!(batch.station(), written.last().unwrap());
     // A sync that fails at the commit: nothing of the batch was
     // acknowledged, so the whole batch is undone.
-    drop(batch);
     faults(&mut book).sync_fails = true;
     let batch = book.batch();
     let error = batch.commit().unwrap_err();
