@@ -320,7 +320,8 @@ impl Book {
         let (station, reader) = replay(text.as_bytes(), "memory")?;
         // The kept text ends where a line ends (or after whitespace), so on
         // a character boundary.
-        let kept = text[..usize::try_from(reader.good_len).unwrap_or(text.len())].to_string();
+        let end = usize::try_from(reader.good_len).unwrap_or(text.len());
+        let kept = text.get(..end).unwrap_or(text).to_string();
         Ok(Book::from_replay(station, reader, Store::Memory(kept)))
     }
 
