@@ -59,7 +59,15 @@ export interface Verdict {
 export interface Command { type: string; [field: string]: unknown }
 export interface Receipt { seq: number; outcome: { kind: string; [field: string]: unknown } }
 export interface AuditEntry { seq: number; at: string; by: string; command: Command; outcome: { kind: string; [field: string]: unknown } }
-export interface Recovery { created: boolean; events: number; firstSeq: number; torn: { offset: number; text: string } | null }
+export interface Recovery {
+  created: boolean; events: number; firstSeq: number;
+  /** A last line cut short by a crash: dropped, and kept beside a journal file as `kept`. */
+  torn: { offset: number; seq: number; text: string; kept: string | null } | null;
+  /** The last line was whole but had no newline (it is an event). */
+  unterminated: boolean;
+  /** Temporary files of crashed creations that were removed. */
+  removed: string[];
+}
 export interface RateRow { date: string; group: string; enterprises: number; resumed: number; workforce: number; onSite: number; enterpriseRate: number; workforceRate: number }
 export interface PassesOnDay { date: string; kind: "county" | "worker"; count: number }
 export interface ServiceCount { kind: string; channel: string; count: number }

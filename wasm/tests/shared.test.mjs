@@ -151,14 +151,15 @@ test("registrations, policies and the report", () => {
   assert.deepEqual(book.overdueRegistrations("2020-04-30T18:00"), []);
   assert.equal(book.report("2020-04-30T18:00").contacts.contacts, 29);
   assert.ok(book.reportText(new Date("2020-04-30T10:00:00Z")).includes("Station report"));
-  assert.deepEqual(presetNames(), ["nhc-2020", "nhc-2021", "who-2020", "rural-1986"]);
+  assert.deepEqual(presetNames(), ["nhc-2020", "nhc-2021", "who-2020", "rural-1986", "cdc-2020"]);
   assert.equal(policy("rural-1986").foreignerRegistrationHours, 72);
   assert.equal(thrown(() => policy("nope")).code, "invalid_value");
 });
 
 test("close contacts by co-presence: the shared scenarios", () => {
   // Naive times of the scenarios are UTC+8, as their description says.
-  const unix = (text) => Date.parse(text.replace(" ", "T") + ":00+08:00") / 1000;
+  const iso = (text) => text.replace(" ", "T") + (text.length === 16 ? ":00" : "") + "+08:00";
+  const unix = (text) => Date.parse(iso(text)) / 1000;
   const at = new Date("2020-03-01T01:00:00Z");
   for (const s of cases("close_contact_scenarios.json").scenarios) {
     const book = Book.inMemory(s.policy);
@@ -169,7 +170,7 @@ test("close contacts by co-presence: the shared scenarios", () => {
     book.execute({ type: "record_visits", visits }, "desk", at);
     for (const line of s.cases.trim().split("\n").slice(1)) {
       const [id, person, onset, confirmed, infectedBy] = line.split(",");
-      const time = (t) => (t.length > 10 ? t.replace(" ", "T") + ":00+08:00" : t);
+      const time = (t) => (t.length > 10 ? iso(t) : t);
       const c = { id, person, onset: onset ? time(onset) : null, confirmed: time(confirmed),
         infectedBy: infectedBy ? [infectedBy] : [] };
       book.execute({ type: "confirm_case", case: c }, "desk", at);

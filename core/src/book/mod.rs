@@ -32,6 +32,9 @@ mod export;
 mod journal;
 mod plausible;
 
+#[cfg(test)]
+mod full_disk;
+
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, ErrorKind};
 use std::path::{Path, PathBuf};
@@ -57,10 +60,25 @@ pub struct Book {
     /// The last sequence number written (the header's when no event yet).
     seq: u64,
     head: String,
-    unsynced: bool,
-    /// Set when a write failed: memory is then ahead of the journal.
+    /// Bytes written to the journal.
+    len: u64,
+    /// The last line lacks its newline (it is written before the next line).
+    open_line: bool,
+    /// Where the journal stood at the last sync: what is acknowledged.
+    durable: Mark,
+    /// Set when a failed write could not be undone: the records may then be
+    /// ahead of the journal, so the book refuses further use.
     failed: Option<String>,
     recovery: Recovery,
+}
+
+/// A point of the journal the book can go back to.
+#[derive(Debug, Clone)]
+struct Mark {
+    len: u64,
+    seq: u64,
+    head: String,
+    open_line: bool,
 }
 
 /// What opening a journal found.
@@ -72,8 +90,18 @@ pub struct Recovery {
     pub events: u64,
     /// The sequence number the journal starts from (non-zero after a snapshot).
     pub first_seq: u64,
-    /// A last line cut short by a crash, dropped (it was never acknowledged).
+    /// A last line cut short by a crash, dropped (it was never acknowledged)
+    /// and, for a file, kept beside it.
     pub torn: Option<TornTail>,
+    /// The last line was whole but lacked its newline (or had whitespace in
+    /// its place); it is an event, and the newline is written before the
+    /// next line.
+    #[serde(default)]
+    pub unterminated: bool,
+    /// Files `NAME.PID.creating` left by a creation that never finished (a
+    /// crash, a full disk), removed.
+    #[serde(default)]
+    pub removed: Vec<String>,
 }
 
 impl std::fmt::Display for Recovery {
@@ -91,6 +119,19 @@ impl std::fmt::Display for Recovery {
                 "; dropped a torn last line of {} bytes at offset {}",
                 t.text.len(),
                 t.offset
+            )?;
+            if let Some(kept) = &t.kept {
+                write!(f, ", kept in {kept}")?;
+            }
+        }
+        if self.unterminated {
+            f.write_str("; the last line lacked its newline")?;
+        }
+        if !self.removed.is_empty() {
+            write!(
+                f,
+                "; removed {} unfinished creation file(s)",
+                self.removed.len()
             )?;
         }
         Ok(())
@@ -145,8 +186,8 @@ impl Batch<'_> {
     /// Validate, write and apply one command, without syncing.
     ///
     /// # Errors
-    /// As [`Book::execute`]; a refused command leaves the book unchanged and
-    /// the batch usable.
+    /// As [`Book::execute`]; a refused command, or one whose line cannot be
+    /// written, leaves the book as it was before it and the batch usable.
     #[expect(
         clippy::needless_pass_by_value,
         reason = "commands are built in place to be handed over, like a message"
@@ -168,7 +209,9 @@ impl Batch<'_> {
     /// Sync the journal: every command of the batch is now acknowledged.
     ///
     /// # Errors
-    /// [`Error::Io`] when syncing fails.
+    /// [`Error::Io`] when syncing fails; the book is then back where it was
+    /// before the batch (every command since the last acknowledged one is
+    /// undone, in the journal and in the records).
     pub fn commit(self) -> Result<()> {
         self.book.sync()
     }
@@ -202,8 +245,12 @@ impl Book {
 
     /// Open an existing journal file and replay it.
     ///
-    /// A last line cut short by a crash is dropped (the file is cut back to
-    /// the last whole line) and reported in [`Book::recovery`].
+    /// A last line cut short by a crash (bytes after the last newline that
+    /// are not a whole line) is dropped: its bytes are moved to a file
+    /// `NAME.torn-SEQ-N` beside the journal, the journal is cut back to the
+    /// last whole line, and both are reported in [`Book::recovery`]. A whole
+    /// last line without its newline is an event like any other. Files
+    /// `NAME.PID.creating` left by an unfinished creation are removed.
     ///
     /// # Errors
     /// [`Error::JournalDamaged`] with the sequence number where the chain
@@ -218,20 +265,18 @@ impl Book {
             .open(path)
             .map_err(io)?;
         lock(&file, path)?;
+        let removed = remove_unfinished(path);
         let name = path.display().to_string();
-        let (station, reader) = replay(BufReader::new(&file), &name)?;
-        if reader.torn.is_some() {
+        let (station, mut reader) = replay(BufReader::new(&file), &name)?;
+        if let Some(torn) = &mut reader.torn {
+            // The evidence is durable before the journal is cut.
+            torn.kept = Some(keep_torn(path, torn.seq, &reader.torn_bytes)?);
             file.set_len(reader.good_len).map_err(io)?;
             file.sync_all().map_err(io)?;
         }
-        Ok(Book::from_replay(
-            station,
-            reader,
-            Store::File {
-                file,
-                path: path.to_path_buf(),
-            },
-        ))
+        let mut book = Book::from_replay(station, reader, Store::file(file, path.to_path_buf()));
+        book.recovery.removed = removed;
+        Ok(book)
     }
 
     /// Open the journal at `path`, or create it under `policy` when there is
@@ -273,7 +318,10 @@ impl Book {
     /// [`Error::JournalDamaged`] with the sequence number where it breaks.
     pub fn open_text(text: &str) -> Result<Book> {
         let (station, reader) = replay(text.as_bytes(), "memory")?;
-        let kept = text[..usize::try_from(reader.good_len).unwrap_or(text.len())].to_string();
+        // The kept text ends where a line ends (or after whitespace), so on
+        // a character boundary.
+        let end = usize::try_from(reader.good_len).unwrap_or(text.len());
+        let kept = text.get(..end).unwrap_or(text).to_string();
         Ok(Book::from_replay(station, reader, Store::Memory(kept)))
     }
 
@@ -288,9 +336,8 @@ impl Book {
                 &std::io::Error::new(ErrorKind::AlreadyExists, "the journal already exists"),
             ));
         }
-        let mut creating = path.as_os_str().to_owned();
-        creating.push(format!(".{}.creating", std::process::id()));
-        let creating = PathBuf::from(creating);
+        let removed = remove_unfinished(path);
+        let creating = creating_name(path, std::process::id());
         let file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -299,27 +346,22 @@ impl Book {
             .open(&creating)
             .map_err(io)?;
         lock(&file, path)?;
-        file.set_len(0).map_err(io)?;
-        let mut book = Book::start(
-            station,
-            seq,
-            prev,
-            Store::File {
-                file,
-                path: path.to_path_buf(),
-            },
-        )?;
-        book.sync()?;
+        let written = file
+            .set_len(0)
+            .map_err(io)
+            .and_then(|()| Book::start(station, seq, prev, Store::file(file, path.to_path_buf())));
         // Linking fails when the name is taken: two creators cannot both win.
-        let linked = std::fs::hard_link(&creating, path);
+        let linked = written.and_then(|book| {
+            std::fs::hard_link(&creating, path)
+                .map(|()| book)
+                .map_err(io)
+        });
+        // Whether it worked or not (a full disk), the temporary name goes.
         let _ = std::fs::remove_file(&creating);
-        linked.map_err(io)?;
+        let mut book = linked?;
+        book.recovery.removed = removed;
         // The new name must survive a crash too.
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
+        sync_dir(path)?;
         Ok(book)
     }
 
@@ -327,7 +369,15 @@ impl Book {
         Book::start(station, seq, prev, Store::Memory(String::new()))
     }
 
+    /// Write the header and sync it.
     fn start(station: &Station, seq: u64, prev: Option<&str>, mut store: Store) -> Result<Book> {
+        if seq == u64::MAX {
+            return Err(Error::invalid(
+                "snapshot sequence number",
+                seq,
+                "a number below 18446744073709551615, so that events can follow",
+            ));
+        }
         let (line, head) = encode(&LineOut {
             seq,
             v: FORMAT_VERSION,
@@ -339,37 +389,65 @@ impl Book {
             out: None,
         })?;
         store.append(&line).map_err(|e| store.io_error(&e))?;
+        store.sync().map_err(|e| store.io_error(&e))?;
+        let durable = Mark {
+            len: line.len() as u64,
+            seq,
+            head,
+            open_line: false,
+        };
         Ok(Book {
             station: station.clone(),
             store,
             seq,
-            head,
-            unsynced: true,
+            head: durable.head.clone(),
+            len: durable.len,
+            open_line: false,
+            durable,
             failed: None,
             recovery: Recovery {
                 created: true,
-                events: 0,
                 first_seq: seq,
-                torn: None,
+                ..Recovery::default()
             },
         })
     }
 
     fn from_replay(station: Station, reader: Position, store: Store) -> Book {
-        let seq = reader.next_seq - 1;
+        // A header was read, so `next_seq` is at least 1.
+        let seq = reader.next_seq.saturating_sub(1);
+        let durable = Mark {
+            len: reader.good_len,
+            seq,
+            head: reader.head,
+            open_line: reader.open_line,
+        };
         Book {
             station,
             store,
             seq,
-            head: reader.head,
-            unsynced: false,
+            head: durable.head.clone(),
+            len: durable.len,
+            open_line: durable.open_line,
+            durable,
             failed: None,
             recovery: Recovery {
                 created: false,
                 events: reader.events,
                 first_seq: reader.first_seq,
                 torn: reader.torn,
+                unterminated: reader.open_line,
+                removed: Vec::new(),
             },
+        }
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            len: self.len,
+            seq: self.seq,
+            head: self.head.clone(),
+            open_line: self.open_line,
         }
     }
 
@@ -380,8 +458,11 @@ impl Book {
     /// # Errors
     /// The domain error when the command is not valid now (the book is then
     /// unchanged); [`Error::InvalidValue`] for an empty `by`; [`Error::Io`]
-    /// when the journal cannot be written, after which the book refuses
-    /// further commands until reopened.
+    /// when the journal cannot be written or synced. The book is then back
+    /// at its last acknowledged command, in the journal and in the records,
+    /// and stays usable (a later command may succeed once there is room);
+    /// only if even that cannot be done (the journal cannot be cut back or
+    /// read) does it refuse every further command until reopened.
     #[expect(
         clippy::needless_pass_by_value,
         reason = "commands are built in place to be handed over, like a message"
@@ -403,12 +484,7 @@ impl Book {
     }
 
     fn record(&mut self, by: &StaffId, at: Instant, command: &Command) -> Result<Receipt> {
-        if let Some(reason) = &self.failed {
-            return Err(Error::Io {
-                path: self.store.name(),
-                reason: format!("an earlier write failed ({reason}); reopen the journal"),
-            });
-        }
+        self.usable()?;
         if by.as_str().trim().is_empty() {
             return Err(Error::invalid(
                 "by",
@@ -417,11 +493,26 @@ impl Book {
             ));
         }
         command.check_new()?;
+        // The largest number is never written, so a reader can always name
+        // the next one.
+        let seq = self
+            .seq
+            .checked_add(1)
+            .filter(|&s| s < u64::MAX)
+            .ok_or_else(|| {
+                Error::invalid(
+                "journal",
+                self.seq,
+                "a journal whose sequence numbers are not used up; start a new one from a snapshot",
+            )
+            })?;
         // Registry methods check before they change anything, so a refused
         // command leaves the records as they were.
         let outcome = command.apply(&mut self.station, at)?;
-        let seq = self.seq + 1;
-        let encoded = encode(&LineOut {
+        // From here on the records have changed: a failure to journal the
+        // change is undone before the error is returned.
+        let before = self.mark();
+        let written = encode(&LineOut {
             seq,
             v: FORMAT_VERSION,
             prev: Some(&self.head),
@@ -430,35 +521,103 @@ impl Book {
             by: Some(by),
             cmd: Some(command),
             out: (!outcome.is_done()).then_some(&outcome),
-        });
-        // From here on the records have changed: any failure to journal the
-        // change leaves memory ahead of the journal, so the book stops.
-        let (line, hash) = match encoded {
-            Ok(encoded) => encoded,
-            Err(e) => {
-                self.failed = Some(e.to_string());
-                return Err(e);
+        })
+        .and_then(|(mut line, hash)| {
+            if self.open_line {
+                line.insert(0, '\n');
             }
-        };
-        if let Err(e) = self.store.append(&line) {
-            self.failed = Some(e.to_string());
-            return Err(self.store.io_error(&e));
+            self.store
+                .append(&line)
+                .map_err(|e| self.store.io_error(&e))?;
+            Ok((line.len() as u64, hash))
+        });
+        match written {
+            Ok((len, hash)) => {
+                self.seq = seq;
+                self.head = hash;
+                self.len += len;
+                self.open_line = false;
+                Ok(Receipt { seq, outcome })
+            }
+            Err(e) => Err(self.roll_back(&before, e)),
         }
-        self.seq = seq;
-        self.head = hash;
-        self.unsynced = true;
-        Ok(Receipt { seq, outcome })
     }
 
     fn sync(&mut self) -> Result<()> {
-        if self.unsynced {
+        self.usable()?;
+        if self.len != self.durable.len {
             if let Err(e) = self.store.sync() {
-                self.failed = Some(e.to_string());
-                return Err(self.store.io_error(&e));
+                // What the disk holds after a failed sync is unknown: go back
+                // to what was acknowledged.
+                let durable = self.durable.clone();
+                let e = self.store.io_error(&e);
+                return Err(self.roll_back(&durable, e));
             }
-            self.unsynced = false;
+            self.durable = self.mark();
         }
         Ok(())
+    }
+
+    /// Undo everything written after `to`: cut the journal back to it and
+    /// rebuild the records by replaying the journal up to it, so memory is
+    /// never ahead of the journal. Returns `cause` with what was done.
+    fn roll_back(&mut self, to: &Mark, cause: Error) -> Error {
+        let undone = self.seq.saturating_sub(to.seq);
+        let restored = self
+            .store
+            .truncate(to.len)
+            .map_err(|e| self.store.io_error(&e))
+            .and_then(|()| {
+                let input = self
+                    .store
+                    .prefix(to.len)
+                    .map_err(|e| self.store.io_error(&e))?;
+                replay(input, &self.store.name())
+            });
+        match restored {
+            Ok((station, pos)) if pos.head == to.head && pos.good_len == to.len => {
+                self.station = station;
+                self.seq = to.seq;
+                self.head.clone_from(&to.head);
+                self.len = to.len;
+                self.open_line = to.open_line;
+                let note = if undone == 0 {
+                    format!(
+                        "{}; the command was not recorded and the book is as it was before it",
+                        cause_reason(&cause)
+                    )
+                } else {
+                    format!(
+                        "{}; the {undone} command(s) after sequence number {}, not yet acknowledged, were undone",
+                        cause_reason(&cause),
+                        to.seq
+                    )
+                };
+                with_reason(cause, note)
+            }
+            other => {
+                let why = match other {
+                    Ok(_) => "the journal read back differs from what was written".to_string(),
+                    Err(e) => e.to_string(),
+                };
+                let note = format!(
+                    "{}; undoing it failed too ({why}), so the book refuses further use: reopen the journal",
+                    cause_reason(&cause)
+                );
+                self.failed = Some(note.clone());
+                with_reason(cause, note)
+            }
+        }
+    }
+
+    fn usable(&self) -> Result<()> {
+        match &self.failed {
+            Some(reason) => Err(Error::Io {
+                path: self.store.name(),
+                reason: format!("an earlier write failed ({reason}); reopen the journal"),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// The records as they stand.
@@ -593,6 +752,111 @@ fn empty_station(policy: Policy) -> Station {
         policy,
         ..Station::default()
     }
+}
+
+fn cause_reason(cause: &Error) -> String {
+    match cause {
+        Error::Io { reason, .. } => reason.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `cause` with `reason` in place of its own, where it has one to replace.
+fn with_reason(cause: Error, reason: String) -> Error {
+    match cause {
+        Error::Io { path, .. } => Error::Io { path, reason },
+        other => other,
+    }
+}
+
+fn creating_name(path: &Path, pid: u32) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".{pid}.creating"));
+    PathBuf::from(name)
+}
+
+/// Remove files `NAME.PID.creating` beside `path` that no creator holds
+/// locked any more (a creator holds the lock from before its first write
+/// until the name is gone). Best effort: what cannot be listed or removed
+/// stays; returns what was removed.
+fn remove_unfinished(path: &Path) -> Vec<String> {
+    let mut removed = Vec::new();
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return removed;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Some(name) = name.to_str() else {
+        return removed;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return removed;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|f| f.strip_prefix(name))
+            .and_then(|f| f.strip_prefix('.'))
+            .and_then(|f| f.strip_suffix(".creating"))
+        else {
+            continue;
+        };
+        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let candidate = entry.path();
+        let Ok(file) = OpenOptions::new().read(true).open(&candidate) else {
+            continue;
+        };
+        if file.try_lock().is_ok() && std::fs::remove_file(&candidate).is_ok() {
+            removed.push(candidate.display().to_string());
+        }
+    }
+    removed.sort();
+    removed
+}
+
+/// Move the bytes of a torn last line to `NAME.torn-SEQ-N` (the first `N`
+/// free), synced, so that cutting the journal back loses nothing.
+fn keep_torn(path: &Path, seq: u64, bytes: &[u8]) -> Result<String> {
+    use std::io::Write;
+    for n in 1..=10_000u32 {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".torn-{seq}-{n}"));
+        let kept = PathBuf::from(name);
+        let mut file = match OpenOptions::new().write(true).create_new(true).open(&kept) {
+            Ok(file) => file,
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io_error(&kept, &e)),
+        };
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| io_error(&kept, &e))?;
+        sync_dir(path)?;
+        return Ok(kept.display().to_string());
+    }
+    Err(io_error(
+        path,
+        &std::io::Error::new(
+            ErrorKind::AlreadyExists,
+            format!("10000 files of torn lines at sequence number {seq} already exist beside the journal; move them away"),
+        ),
+    ))
+}
+
+/// Make a new name in `path`'s directory survive a crash.
+fn sync_dir(path: &Path) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| io_error(path, &e))
 }
 
 fn lock(file: &File, path: &Path) -> Result<()> {
