@@ -298,6 +298,63 @@ pub fn add_days(at: Instant, days: i64, zone: Zone) -> Instant {
     }
 }
 
+/// The first year of the instants and days the library keeps.
+pub const EARLIEST_YEAR: i32 = 1;
+/// The last year of the instants and days the library keeps.
+pub const LATEST_YEAR: i32 = 9999;
+
+/// `at`, when it lies in the years [`EARLIEST_YEAR`] to [`LATEST_YEAR`]
+/// (UTC): the four-digit years of ISO 8601, far enough inside the calendar's
+/// ends (±262,143) that a policy's longest period added or taken away, in
+/// any time zone, stays a real time.
+///
+/// # Errors
+/// [`Error::InvalidValue`] naming `field` and the time.
+pub fn check_instant(field: &str, at: Instant) -> Result<Instant> {
+    if (EARLIEST_YEAR..=LATEST_YEAR).contains(&at.year()) {
+        Ok(at)
+    } else {
+        Err(Error::invalid(
+            field,
+            at.to_rfc3339(),
+            format!("a time in the years {EARLIEST_YEAR} to {LATEST_YEAR}"),
+        ))
+    }
+}
+
+/// `day`, when it lies in the years [`EARLIEST_YEAR`] to [`LATEST_YEAR`].
+///
+/// # Errors
+/// [`Error::InvalidValue`] naming `field` and the day.
+pub fn check_day(field: &str, day: NaiveDate) -> Result<NaiveDate> {
+    if (EARLIEST_YEAR..=LATEST_YEAR).contains(&day.year()) {
+        Ok(day)
+    } else {
+        Err(Error::invalid(
+            field,
+            day,
+            format!("a day in the years {EARLIEST_YEAR} to {LATEST_YEAR}"),
+        ))
+    }
+}
+
+/// Unix seconds `seconds` as an instant in the years [`EARLIEST_YEAR`] to
+/// [`LATEST_YEAR`].
+///
+/// # Errors
+/// [`Error::InvalidValue`] naming `field` and the number.
+pub fn instant_from_unix(field: &str, seconds: i64) -> Result<Instant> {
+    DateTime::from_timestamp(seconds, 0)
+        .and_then(|t| check_instant(field, t).ok())
+        .ok_or_else(|| {
+            Error::invalid(
+                field,
+                seconds,
+                format!("Unix seconds of a time in the years {EARLIEST_YEAR} to {LATEST_YEAR}"),
+            )
+        })
+}
+
 /// The forms [`parse_instant`] accepts, for error messages and the README.
 pub const TIME_FORMS: &str = "an ISO 8601 time like 2020-01-24T09:00:00+08:00, 2020-01-24 09:00+08 or 2020-01-24T01:00Z, or a local time like 2020-01-24 09:00 (in the policy's zone)";
 
