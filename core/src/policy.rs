@@ -307,32 +307,6 @@ impl Policy {
     /// # Errors
     /// [`Error::InvalidValue`] naming the first value out of range.
     pub fn validate(&self) -> Result<()> {
-        if self.min_overlap_seconds == 0 {
-            return Err(Error::invalid(
-                "min_overlap_seconds",
-                0,
-                "at least one second",
-            ));
-        }
-        if self.presence_gap_seconds > MAX_PRESENCE_GAP_SECONDS {
-            return Err(Error::invalid(
-                "presence_gap_seconds",
-                self.presence_gap_seconds,
-                format!(
-                    "at most {MAX_PRESENCE_GAP_SECONDS} seconds (a longer break is another visit)"
-                ),
-            ));
-        }
-        if self.cumulative_period_seconds < self.min_overlap_seconds {
-            return Err(Error::invalid(
-                "cumulative_period_seconds",
-                self.cumulative_period_seconds,
-                format!(
-                    "at least min_overlap_seconds ({}), or no exposure could add up to it",
-                    self.min_overlap_seconds
-                ),
-            ));
-        }
         for (field, value, min, max, unit) in [
             (
                 "observation_days",
@@ -398,6 +372,32 @@ impl Policy {
                     format!("from {min} to {max} {unit}"),
                 ));
             }
+        }
+        if self.min_overlap_seconds == 0 {
+            return Err(Error::invalid(
+                "min_overlap_seconds",
+                0,
+                "at least one second",
+            ));
+        }
+        if self.presence_gap_seconds > MAX_PRESENCE_GAP_SECONDS {
+            return Err(Error::invalid(
+                "presence_gap_seconds",
+                self.presence_gap_seconds,
+                format!(
+                    "at most {MAX_PRESENCE_GAP_SECONDS} seconds (a longer break is another visit)"
+                ),
+            ));
+        }
+        if self.cumulative_period_seconds < self.min_overlap_seconds {
+            return Err(Error::invalid(
+                "cumulative_period_seconds",
+                self.cumulative_period_seconds,
+                format!(
+                    "at least min_overlap_seconds ({}), or no exposure could add up to it",
+                    self.min_overlap_seconds
+                ),
+            ));
         }
         Ok(())
     }

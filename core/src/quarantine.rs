@@ -229,7 +229,10 @@ impl Quarantine {
     /// Returnees as of `as_of`: persons who arrived within the policy's
     /// look-back period from an area that was high-risk when they left it.
     pub fn returnees(&self, as_of: Instant, policy: &Policy) -> Vec<Returnee> {
-        let since = as_of - Duration::days(i64::from(policy.returnee_lookback_days));
+        // A query at the beginning of time looks back to it.
+        let since = as_of
+            .checked_sub_signed(Duration::days(i64::from(policy.returnee_lookback_days)))
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
         self.travels
             .iter()
             .filter(|t| t.arrived <= as_of && t.arrived >= since)

@@ -85,9 +85,15 @@ impl Zone {
         }
     }
 
-    /// `at` as a local time in this zone, with the offset in force then.
+    /// `at` as a local time in this zone, with the offset in force then
+    /// (in UTC within a day of the calendar's ends, where the local time
+    /// would fall off it).
     pub fn local(self, at: Instant) -> DateTime<FixedOffset> {
-        at.with_timezone(&self.offset_at(at))
+        let offset = self.offset_at(at);
+        match at.naive_utc().checked_add_offset(offset) {
+            Some(_) => at.with_timezone(&offset),
+            None => at.fixed_offset(),
+        }
     }
 
     /// The instant a local wall-clock time means in this zone.

@@ -9,6 +9,8 @@
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
+    clippy::semicolon_if_nothing_returned,
+    dropping_copy_types,
     reason = "test helpers fail loudly on bad fixtures"
 )]
 
@@ -199,4 +201,190 @@ fn extreme_values_in_every_command_are_refused_with_a_typed_error() {
         panics.len(),
         panics.join("\n")
     );
+}
+
+/// A named query to run.
+type Check<'a> = (&'static str, Box<dyn Fn() + 'a>);
+
+#[test]
+#[expect(clippy::too_many_lines, reason = "one table of queries")]
+fn queries_at_extreme_times_answer_or_refuse_without_panicking() {
+    let book = demo_book(7, DemoSize::SMALL).unwrap();
+    let st = book.station();
+    let policy = &st.policy;
+    let key = StationKey::from_seed([7; 32]);
+    let token = st.passes.token(1, &key).unwrap();
+    let mut panics = Vec::new();
+    let days = [
+        NaiveDate::MIN,
+        NaiveDate::MAX,
+        "0000-12-31".parse().unwrap(),
+        "+10000-01-01".parse().unwrap(),
+    ];
+    for t in extreme_instants() {
+        let checks: Vec<Check<'_>> = vec![
+            ("report", Box::new(|| drop(st.report(t)))),
+            (
+                "returnees",
+                Box::new(|| drop(st.quarantine.returnees(t, policy))),
+            ),
+            (
+                "overdue",
+                Box::new(|| drop(st.registrations.overdue(t, policy))),
+            ),
+            (
+                "verify_token",
+                Box::new(|| {
+                    drop(verify_token(
+                        &token,
+                        &key.public(),
+                        &st.passes.revocation_list(),
+                        t,
+                    ))
+                }),
+            ),
+            ("local_day", Box::new(|| drop(local_day(t, policy.zone())))),
+            (
+                "render_instant",
+                Box::new(|| drop(render_instant(t, policy.zone()))),
+            ),
+            (
+                "add_days",
+                Box::new(|| drop(add_days(t, -3650, policy.zone()))),
+            ),
+        ];
+        for (name, f) in checks {
+            if let Err(place) = quiet(f) {
+                panics.push(format!("{name}({t:?}) at {place}"));
+            }
+        }
+    }
+    for d in days {
+        let checks: Vec<Check<'_>> = vec![
+            ("service_counts", Box::new(|| drop(st.service_counts(d, d)))),
+            (
+                "service_counts",
+                Box::new(|| drop(st.service_counts(NaiveDate::MIN, d))),
+            ),
+            (
+                "daily_series",
+                Box::new(|| drop(st.resumption.daily_series(d, d, GroupBy::All))),
+            ),
+            (
+                "rates",
+                Box::new(|| drop(st.resumption.rates(d, GroupBy::All))),
+            ),
+            (
+                "active_on",
+                Box::new(|| drop(st.quarantine.active_on(d, policy))),
+            ),
+            (
+                "due_for_release",
+                Box::new(|| drop(st.quarantine.due_for_release(d, policy))),
+            ),
+            (
+                "missing_reports",
+                Box::new(|| drop(st.residents.missing_reports(d))),
+            ),
+            ("day_start", Box::new(|| drop(day_start(d, policy.zone())))),
+            (
+                "day_interval",
+                Box::new(|| drop(day_interval(d, policy.zone()))),
+            ),
+        ];
+        for (name, f) in checks {
+            if let Err(place) = quiet(f) {
+                panics.push(format!("{name}({d}) at {place}"));
+            }
+        }
+    }
+    for (start, end, m) in [
+        (i64::MIN, i64::MAX, 1),
+        (0, 86_400, i64::MIN),
+        (i64::MAX - 10, i64::MAX, i64::MAX),
+        (8_210_266_876_799, -8_210_266_876_799, 900),
+    ] {
+        let w = Window { start, end };
+        let v = &st.visits;
+        let who = v.persons().name(0).to_string();
+        let checks: Vec<Check<'_>> = vec![
+            ("trace", Box::new(|| drop(trace(v, &who, w, m)))),
+            ("second_ring", Box::new(|| drop(second_ring(v, &who, w, m)))),
+            ("day_graph", Box::new(|| drop(day_graph(v, start, m, true)))),
+            ("day_graph", Box::new(|| drop(day_graph(v, end, m, false)))),
+        ];
+        for (name, f) in checks {
+            if let Err(place) = quiet(f) {
+                panics.push(format!("{name}({start}, {end}, {m}) at {place}"));
+            }
+        }
+    }
+    assert!(
+        panics.is_empty(),
+        "{} panicked:\n{}",
+        panics.len(),
+        panics.join("\n")
+    );
+}
+
+#[test]
+fn a_policy_out_of_bounds_is_refused_wherever_it_enters() {
+    for (field, value) in [
+        ("pass_validity_days", 180_000_000_u64),
+        ("observation_days", u64::from(u32::MAX)),
+        ("returnee_isolation_days", 3651),
+        ("returnee_lookback_days", u64::from(u32::MAX)),
+        ("infectious_days_before_onset", u64::from(u32::MAX)),
+        ("foreigner_registration_hours", 8761),
+        ("min_overlap_seconds", u64::from(u32::MAX)),
+        ("cumulative_period_seconds", u64::from(u32::MAX)),
+    ] {
+        let mut json = serde_json::to_value(Policy::default()).unwrap();
+        json[field] = Value::from(value);
+        let err = serde_json::from_value::<Policy>(json.clone())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(field) && err.contains("expected from"),
+            "{err}"
+        );
+        // In a journal's header: refused as damage, not a panic later.
+        let book = Book::in_memory(Policy::default()).unwrap();
+        let text = book.journal_text().unwrap().to_string();
+        let policy = serde_json::to_string(&Policy::default()).unwrap();
+        let forged = text.replace(&policy, &serde_json::to_string(&json).unwrap());
+        assert_ne!(forged, text);
+        assert!(Book::open_text(&forged).is_err());
+        // In a snapshot.
+        let mut snapshot = serde_json::to_value(book.snapshot()).unwrap();
+        snapshot["station"]["policy"] = json;
+        assert!(serde_json::from_value::<Snapshot>(snapshot).is_err());
+    }
+}
+
+#[test]
+fn query_parameters_are_checked_once_for_every_query() {
+    assert_eq!(min_overlap(-100).unwrap_err().code(), "invalid_value");
+    assert_eq!(min_overlap(0).unwrap_err().code(), "invalid_value");
+    assert_eq!(min_overlap(900).unwrap(), 900);
+    assert!(Window::new(10, 5).is_err());
+    assert!(Window::new(8_210_266_876_799, 8_210_266_876_800).is_err());
+    assert!(Window::day(i64::MAX).is_err());
+    assert_eq!(
+        Window::day(0).unwrap(),
+        Window {
+            start: 0,
+            end: 86_400
+        }
+    );
+    // Two visits 10 s apart never met: no query counts them, whatever minimum a
+    // Rust caller passes unchecked.
+    let v = Visits::from_columns(&["a", "b"], &["m", "m"], &[0, 110], &[100, 200]).unwrap();
+    let w = Window {
+        start: 0,
+        end: 86_400,
+    };
+    assert!(trace(&v, "a", w, -100).is_empty());
+    assert!(second_ring(&v, "a", w, -100).is_empty());
+    assert_eq!(day_graph(&v, 0, -100, false).edges, 0);
 }
