@@ -33,7 +33,10 @@ pub use household::*;
 pub use id::*;
 pub use ids::*;
 pub use pass::*;
-pub use policy::{ExposureRule, Policy, MAX_PRESENCE_GAP_SECONDS, PRESET_NAMES};
+pub use policy::{
+    ExposureRule, Policy, MAX_POLICY_DAYS, MAX_POLICY_HOURS, MAX_POLICY_SECONDS,
+    MAX_PRESENCE_GAP_SECONDS, PRESET_NAMES,
+};
 pub use quarantine::*;
 pub use registration::*;
 pub use resumption::*;

@@ -16,7 +16,14 @@ use crate::time::Zone;
 /// assert_eq!(policy.min_overlap_seconds, 15 * 60);
 /// assert_eq!(policy.observation_days, 14);
 /// ```
+///
+/// A policy is checked whenever it is read (from a journal's header, a
+/// snapshot or a binding): every day count is at most [`MAX_POLICY_DAYS`],
+/// registration hours at most [`MAX_POLICY_HOURS`], seconds at most
+/// [`MAX_POLICY_SECONDS`] (see [`Policy::validate`]), so no rule can push a
+/// date past the calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Unchecked")]
 pub struct Policy {
     /// Short name of the preset, e.g. `nhc-2020`.
     pub name: String,
@@ -76,6 +83,55 @@ pub struct Policy {
     pub pass_validity_days: u32,
 }
 
+/// A policy as written, before [`Policy::validate`] has checked it.
+#[derive(Deserialize)]
+struct Unchecked {
+    name: String,
+    source: String,
+    effective: NaiveDate,
+    #[serde(alias = "utc_offset_seconds")]
+    zone: Zone,
+    infectious_days_before_onset: u32,
+    min_overlap_seconds: u32,
+    #[serde(default = "default_presence_gap_seconds")]
+    presence_gap_seconds: u32,
+    #[serde(default = "ExposureRule::written_before_presences")]
+    exposure_rule: ExposureRule,
+    #[serde(default = "default_cumulative_period_seconds")]
+    cumulative_period_seconds: u32,
+    coresidents_are_contacts: bool,
+    observation_days: u32,
+    returnee_isolation_days: u32,
+    returnee_lookback_days: u32,
+    foreigner_registration_hours: u32,
+    pass_validity_days: u32,
+}
+
+impl TryFrom<Unchecked> for Policy {
+    type Error = Error;
+    fn try_from(u: Unchecked) -> Result<Policy> {
+        let policy = Policy {
+            name: u.name,
+            source: u.source,
+            effective: u.effective,
+            zone: u.zone,
+            infectious_days_before_onset: u.infectious_days_before_onset,
+            min_overlap_seconds: u.min_overlap_seconds,
+            presence_gap_seconds: u.presence_gap_seconds,
+            exposure_rule: u.exposure_rule,
+            cumulative_period_seconds: u.cumulative_period_seconds,
+            coresidents_are_contacts: u.coresidents_are_contacts,
+            observation_days: u.observation_days,
+            returnee_isolation_days: u.returnee_isolation_days,
+            returnee_lookback_days: u.returnee_lookback_days,
+            foreigner_registration_hours: u.foreigner_registration_hours,
+            pass_validity_days: u.pass_validity_days,
+        };
+        policy.validate()?;
+        Ok(policy)
+    }
+}
+
 /// How a person's co-presence with a case adds up to a close contact.
 ///
 /// Either way the unit is a *presence*: a person's rows at one place merged
@@ -119,6 +175,18 @@ fn default_presence_gap_seconds() -> u32 {
 fn default_cumulative_period_seconds() -> u32 {
     86_400
 }
+
+/// The most days any day count of a policy may be (ten years): an
+/// observation, an isolation, a look-back, a pass's validity, the days
+/// before onset.
+pub const MAX_POLICY_DAYS: u32 = 3650;
+
+/// The most hours [`Policy::foreigner_registration_hours`] may be (a year).
+pub const MAX_POLICY_HOURS: u32 = 8760;
+
+/// The most seconds [`Policy::min_overlap_seconds`] and
+/// [`Policy::cumulative_period_seconds`] may be (a year).
+pub const MAX_POLICY_SECONDS: u32 = 365 * 86_400;
 
 /// The longest [`Policy::presence_gap_seconds`] accepted: a longer break is
 /// a second visit, not a re-scan.
@@ -230,11 +298,81 @@ impl Policy {
         Policy { zone, ..self }
     }
 
-    /// Check that every value is in range.
+    /// Check that every value is in range: day counts at most
+    /// [`MAX_POLICY_DAYS`], hours at most [`MAX_POLICY_HOURS`], seconds at
+    /// most [`MAX_POLICY_SECONDS`], gaps at most [`MAX_PRESENCE_GAP_SECONDS`];
+    /// observation, isolation, validity, registration hours and the minimum
+    /// overlap at least one.
     ///
     /// # Errors
     /// [`Error::InvalidValue`] naming the first value out of range.
     pub fn validate(&self) -> Result<()> {
+        for (field, value, min, max, unit) in [
+            (
+                "observation_days",
+                self.observation_days,
+                1,
+                MAX_POLICY_DAYS,
+                "days",
+            ),
+            (
+                "returnee_isolation_days",
+                self.returnee_isolation_days,
+                1,
+                MAX_POLICY_DAYS,
+                "days",
+            ),
+            (
+                "returnee_lookback_days",
+                self.returnee_lookback_days,
+                0,
+                MAX_POLICY_DAYS,
+                "days",
+            ),
+            (
+                "pass_validity_days",
+                self.pass_validity_days,
+                1,
+                MAX_POLICY_DAYS,
+                "days",
+            ),
+            (
+                "infectious_days_before_onset",
+                self.infectious_days_before_onset,
+                0,
+                MAX_POLICY_DAYS,
+                "days",
+            ),
+            (
+                "foreigner_registration_hours",
+                self.foreigner_registration_hours,
+                1,
+                MAX_POLICY_HOURS,
+                "hours",
+            ),
+            (
+                "min_overlap_seconds",
+                self.min_overlap_seconds,
+                1,
+                MAX_POLICY_SECONDS,
+                "seconds",
+            ),
+            (
+                "cumulative_period_seconds",
+                self.cumulative_period_seconds,
+                1,
+                MAX_POLICY_SECONDS,
+                "seconds",
+            ),
+        ] {
+            if !(min..=max).contains(&value) {
+                return Err(Error::invalid(
+                    field,
+                    value,
+                    format!("from {min} to {max} {unit}"),
+                ));
+            }
+        }
         if self.min_overlap_seconds == 0 {
             return Err(Error::invalid(
                 "min_overlap_seconds",
@@ -260,19 +398,6 @@ impl Policy {
                     self.min_overlap_seconds
                 ),
             ));
-        }
-        for (field, value) in [
-            ("observation_days", self.observation_days),
-            ("returnee_isolation_days", self.returnee_isolation_days),
-            (
-                "foreigner_registration_hours",
-                self.foreigner_registration_hours,
-            ),
-            ("pass_validity_days", self.pass_validity_days),
-        ] {
-            if value == 0 {
-                return Err(Error::invalid(field, value, "a positive number"));
-            }
         }
         Ok(())
     }

@@ -235,6 +235,7 @@ impl Quarantine {
     /// look-back period (calendar days in the policy's zone) from an area
     /// that was high-risk when they left it.
     pub fn returnees(&self, as_of: Instant, policy: &Policy) -> Vec<Returnee> {
+        // Saturates at the beginning of time (add_days).
         let since = add_days(
             as_of,
             -i64::from(policy.returnee_lookback_days),

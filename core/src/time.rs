@@ -88,9 +88,15 @@ impl Zone {
         }
     }
 
-    /// `at` as a local time in this zone, with the offset in force then.
+    /// `at` as a local time in this zone, with the offset in force then
+    /// (in UTC within a day of the calendar's ends, where the local time
+    /// would fall off it).
     pub fn local(self, at: Instant) -> DateTime<FixedOffset> {
-        at.with_timezone(&self.offset_at(at))
+        let offset = self.offset_at(at);
+        match at.naive_utc().checked_add_offset(offset) {
+            Some(_) => at.with_timezone(&offset),
+            None => at.fixed_offset(),
+        }
     }
 
     /// The instant a local wall-clock time means in this zone.
@@ -299,6 +305,63 @@ pub fn add_days(at: Instant, days: i64, zone: Zone) -> Instant {
         None if days < 0 => DateTime::<Utc>::MIN_UTC,
         None => DateTime::<Utc>::MAX_UTC,
     }
+}
+
+/// The first year of the instants and days the library keeps.
+pub const EARLIEST_YEAR: i32 = 1;
+/// The last year of the instants and days the library keeps.
+pub const LATEST_YEAR: i32 = 9999;
+
+/// `at`, when it lies in the years [`EARLIEST_YEAR`] to [`LATEST_YEAR`]
+/// (UTC): the four-digit years of ISO 8601, far enough inside the calendar's
+/// ends (±262,143) that a policy's longest period added or taken away, in
+/// any time zone, stays a real time.
+///
+/// # Errors
+/// [`Error::InvalidValue`] naming `field` and the time.
+pub fn check_instant(field: &str, at: Instant) -> Result<Instant> {
+    if (EARLIEST_YEAR..=LATEST_YEAR).contains(&at.year()) {
+        Ok(at)
+    } else {
+        Err(Error::invalid(
+            field,
+            at.to_rfc3339(),
+            format!("a time in the years {EARLIEST_YEAR} to {LATEST_YEAR}"),
+        ))
+    }
+}
+
+/// `day`, when it lies in the years [`EARLIEST_YEAR`] to [`LATEST_YEAR`].
+///
+/// # Errors
+/// [`Error::InvalidValue`] naming `field` and the day.
+pub fn check_day(field: &str, day: NaiveDate) -> Result<NaiveDate> {
+    if (EARLIEST_YEAR..=LATEST_YEAR).contains(&day.year()) {
+        Ok(day)
+    } else {
+        Err(Error::invalid(
+            field,
+            day,
+            format!("a day in the years {EARLIEST_YEAR} to {LATEST_YEAR}"),
+        ))
+    }
+}
+
+/// Unix seconds `seconds` as an instant in the years [`EARLIEST_YEAR`] to
+/// [`LATEST_YEAR`].
+///
+/// # Errors
+/// [`Error::InvalidValue`] naming `field` and the number.
+pub fn instant_from_unix(field: &str, seconds: i64) -> Result<Instant> {
+    DateTime::from_timestamp(seconds, 0)
+        .and_then(|t| check_instant(field, t).ok())
+        .ok_or_else(|| {
+            Error::invalid(
+                field,
+                seconds,
+                format!("Unix seconds of a time in the years {EARLIEST_YEAR} to {LATEST_YEAR}"),
+            )
+        })
 }
 
 /// The forms [`parse_instant`] accepts, for error messages and the README.

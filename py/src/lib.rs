@@ -96,7 +96,7 @@ fn err(e: &Error) -> PyErr {
     let message = e.to_string();
     let py_err = match e {
         Error::Id(_) => InvalidIdentityDocument::new_err(message),
-        Error::InvalidValue { .. } => InvalidValue::new_err(message),
+        Error::InvalidValue { .. } => invalid_value(message),
         Error::Duplicate { .. } => DuplicateRecord::new_err(message),
         Error::NotFound { .. } => RecordNotFound::new_err(message),
         Error::InvalidTransition { .. } => InvalidTransition::new_err(message),
@@ -151,6 +151,13 @@ fn err(e: &Error) -> PyErr {
     .map_or_else(|e| e, |()| py_err)
 }
 
+/// An `InvalidValue` raised by the conversion itself, with its `code` like
+/// every other error of the package.
+fn invalid_value(message: impl Into<String>) -> PyErr {
+    let e = InvalidValue::new_err(message.into());
+    Python::attach(|py| e.value(py).setattr("code", "invalid_value")).map_or_else(|e| e, |()| e)
+}
+
 fn ok<T>(r: precinct::Result<T>) -> PyResult<T> {
     r.map_err(|e| err(&e))
 }
@@ -185,7 +192,7 @@ fn from_py<T: serde::de::DeserializeOwned>(
         },
     )?;
     let plain = convert(obj.py(), "to_core")?.call1((obj, localize))?;
-    depythonize(&plain).map_err(|e| InvalidValue::new_err(format!("{what}: {e}")))
+    depythonize(&plain).map_err(|e| invalid_value(format!("{what}: {e}")))
 }
 
 /// A command dict as a core command; a document failing its checks raises
@@ -208,22 +215,26 @@ fn records<'py, T: serde::Serialize>(py: Python<'py>, rows: &[T]) -> PyResult<Bo
 
 /// A moment: an aware `datetime`, a naive one (read in `zone`), ISO text or Unix seconds.
 fn instant(obj: &Bound<'_, PyAny>, zone: Zone) -> PyResult<Instant> {
-    if let Ok(t) = obj.extract::<DateTime<FixedOffset>>() {
-        return Ok(t.with_timezone(&Utc));
-    }
-    if let Ok(t) = obj.extract::<NaiveDateTime>() {
-        return Ok(zone.instant(t));
-    }
-    if let Ok(s) = obj.extract::<i64>() {
-        return DateTime::from_timestamp(s, 0)
-            .ok_or_else(|| InvalidValue::new_err(format!("Unix seconds {s} are out of range")));
-    }
-    if let Ok(text) = obj.extract::<String>() {
-        return ok(precinct::parse_instant(&text, zone));
-    }
-    Err(PyTypeError::new_err(
-        "expected a datetime, an ISO 8601 string or Unix seconds",
-    ))
+    let at = if let Ok(t) = obj.extract::<DateTime<FixedOffset>>() {
+        t.with_timezone(&Utc)
+    } else if let Ok(t) = obj.extract::<NaiveDateTime>() {
+        zone.instant(t)
+    } else if obj.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(invalid_value(
+            "time `bool` is invalid, expected a datetime, an ISO 8601 string or Unix seconds",
+        ));
+    } else if let Ok(s) = obj.extract::<i64>() {
+        ok(precinct::instant_from_unix("time", s))?
+    } else if let Ok(text) = obj.extract::<String>() {
+        ok(precinct::parse_instant(&text, zone))?
+    } else {
+        return Err(invalid_value(format!(
+            "time `{}` is invalid, expected a datetime, an ISO 8601 string or whole Unix seconds",
+            obj.repr()
+                .map_or_else(|_| "?".to_string(), |r| r.to_string())
+        )));
+    };
+    ok(precinct::check_instant("time", at))
 }
 
 fn seconds(obj: &Bound<'_, PyAny>, zone: Zone) -> PyResult<i64> {
@@ -339,10 +350,10 @@ impl Visits {
 
     fn window(start: &Bound<'_, PyAny>, end: &Bound<'_, PyAny>) -> PyResult<precinct::Window> {
         let zone = Policy::default().zone();
-        Ok(precinct::Window {
-            start: seconds(start, zone)?,
-            end: seconds(end, zone)?,
-        })
+        ok(precinct::Window::new(
+            seconds(start, zone)?,
+            seconds(end, zone)?,
+        ))
     }
 }
 
@@ -368,8 +379,21 @@ impl Visits {
             let text = |a: &Bound<'_, PyAny>| -> PyResult<Vec<String>> {
                 a.try_iter()?
                     .map(|x| {
+                        // Text, or whole numbers written as text; never
+                        // None or a float shown as text ("None", "1.0").
                         let x = x?;
-                        x.extract::<String>().or_else(|_| Ok(x.str()?.to_string()))
+                        if let Ok(text) = x.extract::<String>() {
+                            return Ok(text);
+                        }
+                        if !x.is_instance_of::<pyo3::types::PyBool>() {
+                            if let Ok(n) = x.extract::<i64>() {
+                                return Ok(n.to_string());
+                            }
+                        }
+                        Err(invalid_value(format!(
+                            "id `{}` is invalid, expected a str or an int",
+                            x.repr().map_or_else(|_| "?".to_string(), |r| r.to_string())
+                        )))
                     })
                     .collect()
             };
@@ -442,6 +466,7 @@ impl Visits {
         min_overlap: i64,
     ) -> PyResult<Bound<'py, PyAny>> {
         let window = Visits::window(start, end)?;
+        let min_overlap = ok(precinct::min_overlap(min_overlap))?;
         let rows = match self.person_number(person)? {
             Some(p) => {
                 let id = self.inner.persons().name(p).to_string();
@@ -480,6 +505,7 @@ impl Visits {
         min_overlap: i64,
     ) -> PyResult<Bound<'py, PyAny>> {
         let window = Visits::window(start, end)?;
+        let min_overlap = ok(precinct::min_overlap(min_overlap))?;
         let ring = match self.person_number(person)? {
             Some(p) => {
                 let id = self.inner.persons().name(p).to_string();
@@ -501,7 +527,12 @@ impl Visits {
         min_overlap: i64,
         edges: bool,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let start = seconds(day_start, Policy::default().zone())?;
+        let start = ok(precinct::Window::day(seconds(
+            day_start,
+            Policy::default().zone(),
+        )?))?
+        .start;
+        let min_overlap = ok(precinct::min_overlap(min_overlap))?;
         let graph = py.detach(|| precinct::day_graph(&self.inner, start, min_overlap, edges));
         let out = PyDict::new(py);
         out.set_item("edges", graph.edges)?;
@@ -532,8 +563,7 @@ impl Visits {
 
     #[staticmethod]
     fn _from_json(data: &[u8]) -> PyResult<Visits> {
-        let inner =
-            serde_json::from_slice(data).map_err(|e| InvalidValue::new_err(e.to_string()))?;
+        let inner = serde_json::from_slice(data).map_err(|e| invalid_value(e.to_string()))?;
         Ok(Visits::new(inner))
     }
 }
@@ -557,6 +587,7 @@ fn trace_columns<'py>(
     min_overlap: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let window = Visits::window(window_start, window_end)?;
+    let min_overlap = ok(precinct::min_overlap(min_overlap))?;
     let (persons, places) = (person.as_slice()?, place.as_slice()?);
     let (starts, ends) = (start.as_slice()?, end.as_slice()?);
     let rows = ok(py.detach(|| {
@@ -681,9 +712,9 @@ impl StationKey {
     /// The key from a 32-byte secret seed.
     #[new]
     fn new(seed: &[u8]) -> PyResult<StationKey> {
-        let seed: [u8; 32] = seed.try_into().map_err(|_| {
-            InvalidValue::new_err(format!("key seed of {} bytes, expected 32", seed.len()))
-        })?;
+        let seed: [u8; 32] = seed
+            .try_into()
+            .map_err(|_| invalid_value(format!("key seed of {} bytes, expected 32", seed.len())))?;
         Ok(StationKey {
             inner: precinct::StationKey::from_seed(seed),
         })
@@ -922,7 +953,7 @@ impl Book {
             (None, Some(s), None) => precinct::Subject::Pass(s),
             (None, None, Some(s)) => precinct::Subject::Stay(s.into()),
             _ => {
-                return Err(InvalidValue::new_err(
+                return Err(invalid_value(
                     "give exactly one of person, pass_serial or stay",
                 ))
             }

@@ -85,7 +85,7 @@ def test_bad_columns_raise_value_errors():
     with pytest.raises(precinct.DataImportError) as e:
         precinct.Visits.from_csv("person_id,place_id,start,end\na,m,2020-01-01 10:00,yesterday\n")
     assert (e.value.line, e.value.column) == (2, "end")
-    with pytest.raises(TypeError):
+    with pytest.raises(precinct.InvalidValue):
         visits_of([["a", "m", 0, 5]]).trace("a", object(), 5)
 
 

@@ -24,6 +24,10 @@
 //! | `verify_migrant` | verification (a day) |
 //! | `migrant_arrives` | arrival, start (days) |
 //!
+//! Every date and time of a command, and the entry's own time, must also
+//! lie in the years 1 to 9999 ([`crate::check_instant`]), `set_risk_level`'s
+//! `from` included: periods of the policy are added to them.
+//!
 //! The others carry no date of their own (they happen at the entry's time)
 //! or only dates that may lie ahead (`set_risk_level`'s `from`).
 
@@ -33,7 +37,9 @@ use super::Command;
 use crate::error::{Error, Result};
 use crate::id::IdDocument;
 use crate::policy::Policy;
-use crate::time::{local_day, render_instant, DateOrTime, Instant};
+use crate::time::{
+    check_day, check_instant, instant_from_unix, local_day, render_instant, DateOrTime, Instant,
+};
 
 /// The first date of `command` that lies after the entry's time `at`.
 ///
@@ -44,10 +50,14 @@ use crate::time::{local_day, render_instant, DateOrTime, Instant};
     reason = "one short arm per command, so that a new command must be decided here"
 )]
 pub(crate) fn check_dates(command: &Command, at: Instant, policy: &Policy) -> Result<()> {
+    // Every time and day first within the years the library keeps, so that
+    // nothing below or in the registries can step off the calendar.
+    check_instant("time of the entry", at)?;
     let zone = policy.zone();
     let today = local_day(at, zone);
     let entry = render_instant(at, zone);
     let day = |record: String, what: &str, d: NaiveDate| -> Result<()> {
+        check_day(what.trim_end_matches(" on"), d)?;
         if d > today {
             return Err(Error::Implausible {
                 record,
@@ -57,6 +67,7 @@ pub(crate) fn check_dates(command: &Command, at: Instant, policy: &Policy) -> Re
         Ok(())
     };
     let time = |record: String, what: &str, t: Instant| -> Result<()> {
+        check_instant(what.trim_end_matches(" at"), t)?;
         if t > at {
             return Err(Error::Implausible {
                 record,
@@ -141,10 +152,7 @@ pub(crate) fn check_dates(command: &Command, at: Instant, policy: &Policy) -> Re
         Command::RecordVisits { visits } => {
             for v in visits {
                 let record = || format!("visit of `{}` at `{}`", v.person, v.place);
-                let moment = |secs: i64| {
-                    chrono::DateTime::from_timestamp(secs, 0)
-                        .ok_or_else(|| Error::invalid("visit time", secs, "a Unix time in seconds"))
-                };
+                let moment = |secs: i64| instant_from_unix("visit time", secs);
                 time(record(), "start at", moment(v.start)?)?;
                 time(record(), "end at", moment(v.end)?)?;
             }
@@ -220,6 +228,10 @@ pub(crate) fn check_dates(command: &Command, at: Instant, policy: &Policy) -> Re
                 day(format!("migrant worker `{person}`"), "start of work on", *s)?;
             }
         }
+        // May lie ahead, but not off the calendar.
+        Command::SetRiskLevel { from, .. } => {
+            check_instant("risk level from", *from)?;
+        }
         // No date of their own, or only ones that may lie ahead.
         Command::MergePersons { .. }
         | Command::AddHousehold { .. }
@@ -229,7 +241,6 @@ pub(crate) fn check_dates(command: &Command, at: Instant, policy: &Policy) -> Re
         | Command::AssignLeader { .. }
         | Command::AssignCadre { .. }
         | Command::AssignPartyMember { .. }
-        | Command::SetRiskLevel { .. }
         | Command::TransferToCentralized { .. }
         | Command::ReleaseOrder { .. }
         | Command::ConvertToCase { .. }

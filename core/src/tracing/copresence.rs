@@ -21,8 +21,59 @@ pub struct Window {
 }
 
 impl Window {
+    /// The window `[start, end)` of Unix seconds, checked once for every
+    /// query: both ends are times in the years 1 to 9999 and `end` is not
+    /// before `start`.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidValue`] naming the end that is wrong.
+    pub fn new(start: i64, end: i64) -> crate::Result<Window> {
+        crate::time::instant_from_unix("window start", start)?;
+        crate::time::instant_from_unix("window end", end)?;
+        if end < start {
+            return Err(crate::Error::invalid(
+                "window end",
+                end,
+                format!("Unix seconds not before the window start {start}"),
+            ));
+        }
+        Ok(Window { start, end })
+    }
+
+    /// The day `[day_start, day_start + 86400)`, as [`day_graph`] reads it.
+    ///
+    /// # Errors
+    /// As [`Window::new`].
+    pub fn day(day_start: i64) -> crate::Result<Window> {
+        crate::time::instant_from_unix("day start", day_start)?;
+        Window::new(day_start, day_start + 86_400)
+    }
+
     fn admits(self, start: i64, end: i64) -> bool {
         start < self.end && end > self.start
+    }
+}
+
+/// The longest minimum overlap of a query: a year, as
+/// [`crate::MAX_POLICY_SECONDS`].
+pub const MAX_MIN_OVERLAP_SECONDS: i64 = crate::policy::MAX_POLICY_SECONDS as i64;
+
+/// `seconds` as the minimum overlap of a co-presence query ([`trace`],
+/// [`second_ring`], [`day_graph`], [`trace_columns`]): at least one second
+/// (two visits must share time to be a contact) and at most a year. The
+/// bindings check every query's parameter here, so that all queries agree.
+///
+/// # Errors
+/// [`crate::Error::InvalidValue`] naming the value.
+pub fn min_overlap(seconds: i64) -> crate::Result<i64> {
+    if (1..=MAX_MIN_OVERLAP_SECONDS).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(crate::Error::invalid(
+            "min_overlap",
+            seconds,
+            format!("from 1 to {MAX_MIN_OVERLAP_SECONDS} seconds"),
+        ))
     }
 }
 
@@ -86,7 +137,11 @@ pub(crate) fn for_each_pair(
     // A pair shares at least one second, whatever the policy says.
     let min_overlap = min_overlap.max(1);
     let base = visits.base();
-    let (a, b) = (window.start - base, window.end - base);
+    // Saturating: a window past the ends of time is the whole of it.
+    let (a, b) = (
+        window.start.saturating_sub(base),
+        window.end.saturating_sub(base),
+    );
     let rows = visits.rows();
     for &row in visits.rows_of_person(who) {
         let row = row as usize;
@@ -345,8 +400,11 @@ pub fn second_ring(visits: &Visits, person: &str, window: Window, min_overlap: i
     places.sort_unstable();
     places.dedup();
 
-    let (base, m) = (visits.base(), min_overlap);
-    let (a, b) = (window.start - base, window.end - base);
+    let (base, m) = (visits.base(), min_overlap.max(1));
+    let (a, b) = (
+        window.start.saturating_sub(base),
+        window.end.saturating_sub(base),
+    );
     let admitted = |r: &Row| i64::from(r.start) < b && i64::from(r.end) > a;
     let mut found: Vec<u32> = Vec::new();
     let mut ring_rows: Vec<Row> = Vec::new();
@@ -416,12 +474,15 @@ pub struct DayGraph {
     reason = "the names of the definitions: visits [s, e), the day [a, b), min overlap m"
 )]
 pub fn day_graph(visits: &Visits, day_start: i64, min_overlap: i64, with_edges: bool) -> DayGraph {
-    let (base, m) = (visits.base(), min_overlap);
-    let (a, b) = (day_start - base, day_start + 86_400 - base);
+    // At least one shared second, as `trace` counts (a negative minimum
+    // would pair visits that never met); saturating at the ends of time.
+    let (base, m) = (visits.base(), min_overlap.max(1));
+    let day_end = day_start.saturating_add(86_400);
+    let (a, b) = (day_start.saturating_sub(base), day_end.saturating_sub(base));
     let mut pairs: Vec<u64> = Vec::new();
     let mut active: Vec<Row> = Vec::new();
     for place in 0..visits.places().len() as u32 {
-        let rows = &visits.rows()[visits.rows_near(place, day_start, day_start + 86_400)];
+        let rows = &visits.rows()[visits.rows_near(place, day_start, day_end)];
         active.clear();
         for v in rows {
             let (s, e) = (i64::from(v.start), i64::from(v.end));

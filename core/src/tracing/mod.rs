@@ -15,5 +15,8 @@ pub use contacts::{
     ContactRecord, Evidence, ExposureWindow, FollowUp, InterviewContact, SecondRingContact,
     TraceInputs,
 };
-pub use copresence::{day_graph, second_ring, trace, trace_columns, DayGraph, TraceRow, Window};
+pub use copresence::{
+    day_graph, min_overlap, second_ring, trace, trace_columns, DayGraph, TraceRow, Window,
+    MAX_MIN_OVERLAP_SECONDS,
+};
 pub use visits::{Interner, Visit, Visits, VisitsBuilder};

@@ -536,8 +536,11 @@ impl Visits {
             self.place_offsets[p as usize + 1] as usize,
         );
         let seg = &self.rows[lo..hi];
-        let earliest = from - self.base - i64::from(self.place_max_len[p as usize]);
-        let until = to - self.base;
+        // Saturating: bounds past the ends of time reach every row.
+        let earliest = from
+            .saturating_sub(self.base)
+            .saturating_sub(i64::from(self.place_max_len[p as usize]));
+        let until = to.saturating_sub(self.base);
         let a = seg.partition_point(|r| i64::from(r.start) < earliest);
         let b = seg.partition_point(|r| i64::from(r.start) < until);
         lo + a..lo + b.max(a)
