@@ -15,5 +15,8 @@ pub use contacts::{
     ContactRecord, Evidence, ExposureWindow, FollowUp, InterviewContact, SecondRingContact,
     TraceInputs,
 };
-pub use copresence::{day_graph, second_ring, trace, trace_columns, DayGraph, TraceRow, Window};
+pub use copresence::{
+    day_graph, day_graph_with_budget, second_ring, trace, trace_columns, DayGraph, TraceRow,
+    Window, DEFAULT_BUDGET_BYTES,
+};
 pub use visits::{Interner, Visit, Visits, VisitsBuilder};
