@@ -69,6 +69,10 @@ pub struct TraceRow {
 /// the index and are taken as one with their number, so many copies of one
 /// visit cost one. Otherwise the time is the person's distinct rows times
 /// the distinct rows near each of them; memory is constant.
+#[expect(
+    clippy::many_single_char_names,
+    reason = "the names of the definitions: visits [s, e), the window [a, b), min overlap m"
+)]
 pub(crate) fn for_each_pair(
     visits: &Visits,
     who: u32,
@@ -132,6 +136,10 @@ pub(crate) fn for_each_pair(
 /// person's presences rather than their pairs: at each place, the person's
 /// rows are merged into the stretches where a pair can start (see
 /// [`Sweep`]), and each stretch looks once at the rows near it.
+#[expect(
+    clippy::many_single_char_names,
+    reason = "the names of the definitions: visits [s, e), the window [a, b), min overlap m"
+)]
 pub(crate) fn contact_persons(
     visits: &Visits,
     who: u32,
@@ -582,7 +590,10 @@ impl PairBuffer {
         PairBuffer {
             pairs: Vec::new(),
             cap,
-            next_compaction: Self::FIRST_COMPACTION.min(cap),
+            // The sweep finds each pair about once per place: duplicates
+            // come from pairs met at several places, rarely worth a sort
+            // before half the room is used.
+            next_compaction: (cap / 2).max(Self::FIRST_COMPACTION).min(cap),
             #[cfg(test)]
             most_held: 0,
         }
@@ -660,6 +671,10 @@ impl Sweep {
 
     /// The merged reaches of `rows` (one place's, sorted by start) that are
     /// at least `m` long and intersect `[a, b)`.
+    #[expect(
+        clippy::many_single_char_names,
+        reason = "the names of the definitions: visits [s, e), the window [a, b), min overlap m"
+    )]
     fn load(&mut self, rows: &[Row], a: i64, b: i64, m: i64) {
         self.generation += 1;
         let generation = self.generation;
