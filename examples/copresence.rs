@@ -181,6 +181,7 @@ fn run(data: &Path, repeat: usize, csv: bool) -> precinct::Result<()> {
         second_ring(&visits, &median, window, MIN_OVERLAP)
     });
     let (t_graph, graph) = timed(repeat, || day_graph(&visits, day, MIN_OVERLAP, false));
+    let graph = graph?;
     // One trace with no index at all: a scan of the columns.
     let hub_id: i64 = hub.parse().unwrap_or_default();
     let (t_scan, scan) = timed(repeat, || {

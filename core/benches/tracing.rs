@@ -57,7 +57,7 @@ fn queries(c: &mut Criterion) {
         b.iter(|| second_ring(&v, black_box(&median), window, 900));
     });
     g.bench_function("day graph", |b| {
-        b.iter(|| day_graph(&v, black_box(last_day), 900, false));
+        b.iter(|| day_graph(&v, black_box(last_day), 900, false).unwrap());
     });
     g.finish();
 }

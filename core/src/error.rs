@@ -179,6 +179,17 @@ pub enum Error {
         /// The journal's file.
         journal: String,
     },
+    /// A query's answer would need more memory than its budget. Nothing was
+    /// allocated for it: narrow the query or raise the budget.
+    #[error("{what} needs about {needed} bytes, over the budget of {budget} bytes")]
+    TooLarge {
+        /// What was asked, e.g. `day graph of 2020-01-26` (with its size).
+        what: String,
+        /// Bytes the answer needs, at least.
+        needed: u64,
+        /// The budget, in bytes.
+        budget: u64,
+    },
     /// Reading or writing a file failed.
     #[error("{path}: {reason}")]
     Io {
@@ -204,6 +215,7 @@ impl Error {
             Error::Csv { .. } => "csv",
             Error::JournalDamaged { .. } => "journal_damaged",
             Error::JournalLocked { .. } => "journal_locked",
+            Error::TooLarge { .. } => "too_large",
             Error::Io { .. } => "io",
         }
     }

@@ -387,5 +387,5 @@ fn query_parameters_are_checked_once_for_every_query() {
     };
     assert!(trace(&v, "a", w, -100).is_empty());
     assert!(second_ring(&v, "a", w, -100).is_empty());
-    assert_eq!(day_graph(&v, 0, -100, false).edges, 0);
+    assert_eq!(day_graph(&v, 0, -100, false).unwrap().edges, 0);
 }

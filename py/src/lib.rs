@@ -86,6 +86,12 @@ create_exception!(
 );
 create_exception!(
     precinct,
+    TooLarge,
+    PrecinctError,
+    "A query's answer would need more memory than its budget: `needed`, `budget` in bytes."
+);
+create_exception!(
+    precinct,
     StorageError,
     PrecinctError,
     "Reading or writing a file failed."
@@ -106,6 +112,7 @@ fn err(e: &Error) -> PyErr {
         Error::JournalDamaged { .. } => JournalDamaged::new_err(message),
         Error::JournalLocked { .. } => JournalLocked::new_err(message),
         Error::Io { .. } => StorageError::new_err(message),
+        Error::TooLarge { .. } => TooLarge::new_err(message),
         _ => PrecinctError::new_err(message),
     };
     Python::attach(|py| {
@@ -136,6 +143,15 @@ fn err(e: &Error) -> PyErr {
             }
             Error::JournalLocked { journal } => {
                 fields.push(("journal", journal.into_pyobject(py)?.into_any()));
+            }
+            Error::TooLarge {
+                what,
+                needed,
+                budget,
+            } => {
+                fields.push(("what", what.into_pyobject(py)?.into_any()));
+                fields.push(("needed", needed.into_pyobject(py)?.into_any()));
+                fields.push(("budget", budget.into_pyobject(py)?.into_any()));
             }
             Error::Io { path, reason } => {
                 fields.push(("path", path.into_pyobject(py)?.into_any()));
@@ -518,14 +534,16 @@ impl Visits {
         table(d, &[])
     }
 
-    /// The co-presence graph of the day starting at `day_start`.
-    #[pyo3(signature = (day_start, *, min_overlap = 900, edges = false))]
+    /// The co-presence graph of the day starting at `day_start`. Raises
+    /// `TooLarge` when it would take more than `budget` bytes (1 GiB unless given).
+    #[pyo3(signature = (day_start, *, min_overlap = 900, edges = false, budget = None))]
     fn day_graph<'py>(
         &self,
         py: Python<'py>,
         day_start: &Bound<'py, PyAny>,
         min_overlap: i64,
         edges: bool,
+        budget: Option<u64>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let start = ok(precinct::Window::day(seconds(
             day_start,
@@ -533,7 +551,10 @@ impl Visits {
         )?))?
         .start;
         let min_overlap = ok(precinct::min_overlap(min_overlap))?;
-        let graph = py.detach(|| precinct::day_graph(&self.inner, start, min_overlap, edges));
+        let budget = budget.unwrap_or(precinct::DEFAULT_BUDGET_BYTES);
+        let graph = ok(py.detach(|| {
+            precinct::day_graph_with_budget(&self.inner, start, min_overlap, edges, budget)
+        }))?;
         let out = PyDict::new(py);
         out.set_item("edges", graph.edges)?;
         out.set_item("max_degree", graph.max_degree)?;
@@ -1181,6 +1202,7 @@ fn _precinct(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("JournalDamaged", py.get_type::<JournalDamaged>())?;
     m.add("JournalLocked", py.get_type::<JournalLocked>())?;
     m.add("StorageError", py.get_type::<StorageError>())?;
+    m.add("TooLarge", py.get_type::<TooLarge>())?;
     m.add_class::<Visits>()?;
     m.add_class::<Book>()?;
     m.add_class::<StationKey>()?;

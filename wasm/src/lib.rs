@@ -23,7 +23,7 @@ export type Moment = Date | string | number;
 export interface PrecinctError extends Error {
   name: "InvalidIdentityDocument" | "InvalidValue" | "DuplicateRecord" | "RecordNotFound"
     | "InvalidTransition" | "NotEligible" | "ImplausibleRecord" | "DataImportError"
-    | "JournalDamaged" | "JournalLocked" | "StorageError" | "PrecinctError";
+    | "JournalDamaged" | "JournalLocked" | "StorageError" | "TooLarge" | "PrecinctError";
   /** Stable, machine-readable kind, as in the Rust and Python layers. */
   code: string;
   /** For JournalDamaged: the sequence number where the chain breaks. */
@@ -96,6 +96,7 @@ fn js_err(e: &Error) -> JsValue {
         Error::JournalDamaged { .. } => "JournalDamaged",
         Error::JournalLocked { .. } => "JournalLocked",
         Error::Io { .. } => "StorageError",
+        Error::TooLarge { .. } => "TooLarge",
         _ => "PrecinctError",
     };
     let error = js_sys::Error::new(&e.to_string());
@@ -460,12 +461,12 @@ impl Visits {
         min_overlap: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let start = instant(&day_start, default_zone())?.timestamp();
-        let g = precinct::day_graph(
+        let g = ok(precinct::day_graph(
             &self.inner,
             start,
             min_overlap.map_or(900, |m| m as i64),
             false,
-        );
+        ))?;
         to_js(&DayGraphOut {
             edges: g.edges,
             max_degree: g.max_degree,

@@ -9,7 +9,7 @@ use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 
 use super::copresence::Window;
-use super::presence::{exposures, PresenceRule};
+use super::presence::{exposed_persons, exposures, PresenceRule};
 use super::visits::Visits;
 use crate::error::{Error, Result};
 use crate::household::Residents;
@@ -265,7 +265,9 @@ fn at(secs: i64) -> Instant {
 /// per place, the stretches that counted.
 ///
 /// # Errors
-/// [`Error::InvalidValue`] when a case's exposure window is empty.
+/// [`Error::InvalidValue`] when a case's exposure window is empty;
+/// [`Error::TooLarge`] under the pairwise rule when a case's pairs of rows
+/// would take more than [`DEFAULT_BUDGET_BYTES`](crate::DEFAULT_BUDGET_BYTES).
 pub fn close_contacts(
     cases: &[Case],
     inputs: TraceInputs<'_>,
@@ -304,7 +306,7 @@ pub fn close_contacts(
         };
         let visits = inputs.visits;
         if let Some(who) = visits.persons().get(case.person.as_str()) {
-            for c in exposures(visits, who, window_of(w), rule) {
+            for c in exposures(visits, who, window_of(w), rule)? {
                 let person = PersonId::from(visits.persons().name(c.person));
                 if case_persons.contains(&person) {
                     continue;
@@ -408,9 +410,9 @@ pub fn second_ring_contacts(
         let mut reached: BTreeSet<PersonId> = BTreeSet::new();
         if let Some(who) = inputs.visits.persons().get(contact.person.as_str()) {
             reached.extend(
-                exposures(inputs.visits, who, qw, rule)
+                exposed_persons(inputs.visits, who, qw, rule)
                     .into_iter()
-                    .map(|c| PersonId::from(inputs.visits.persons().name(c.person))),
+                    .map(|p| PersonId::from(inputs.visits.persons().name(p))),
             );
         }
         if let (Some(r), true) = (inputs.residents, inputs.policy.coresidents_are_contacts) {

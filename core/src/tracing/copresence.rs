@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::visits::{Row, Visits};
+use crate::error::{Error, Result};
 
 /// A query window `[start, end)` in Unix seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,20 +98,9 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-/// Contact of the traced person with one other person at one place.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlaceContact {
-    /// The other person (number in [`Visits::persons`]).
-    pub person: u32,
-    /// The place (number in [`Visits::places`]).
-    pub place: u32,
-    /// Sum of the overlaps of every contact pair there.
-    pub overlap: i64,
-    /// Earliest `max(start)` of those pairs.
-    pub first_contact: i64,
-    /// Latest `min(end)` of those pairs: the last moment of exposure.
-    pub last_contact: i64,
-}
+/// The default memory budget of a query, in bytes: what its answer and
+/// scratch may take beyond the index (1 GiB).
+pub const DEFAULT_BUDGET_BYTES: u64 = 1 << 30;
 
 /// One row of a trace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,15 +114,22 @@ pub struct TraceRow {
     pub first_contact: i64,
 }
 
-/// Call `f(person, place, overlap, first, last)` for every contact pair of
-/// person number `who` in `window`. Touches only the person's visits and, at
-/// each of their places, the rows that can overlap them.
+/// Call `f(person, place, overlap, first, last, count)` for the contact
+/// pairs of person number `who` in `window`: `count` identical pairs at
+/// once. Identical rows (same person, place, start and end) come in runs in
+/// the index and are taken as one with their number, so many copies of one
+/// visit cost one. Otherwise the time is the person's distinct rows times
+/// the distinct rows near each of them; memory is constant.
+#[expect(
+    clippy::many_single_char_names,
+    reason = "the names of the definitions: visits [s, e), the window [a, b), min overlap m"
+)]
 pub(crate) fn for_each_pair(
     visits: &Visits,
     who: u32,
     window: Window,
     min_overlap: i64,
-    mut f: impl FnMut(u32, u32, i64, i64, i64),
+    mut f: impl FnMut(u32, u32, i64, i64, i64, u64),
 ) {
     // A pair shares at least one second, whatever the policy says.
     let min_overlap = min_overlap.max(1);
@@ -143,64 +140,109 @@ pub(crate) fn for_each_pair(
         window.end.saturating_sub(base),
     );
     let rows = visits.rows();
-    for &row in visits.rows_of_person(who) {
-        let row = row as usize;
+    let own = visits.rows_of_person(who);
+    let mut i = 0;
+    while i < own.len() {
+        let row = own[i] as usize;
+        let place = visits.place_of(row);
+        // Rows are sorted by (place, start, end, person): copies of this
+        // one follow it at the same place.
+        let place_end = visits.place_range(place).end;
+        let copies = 1 + own[i + 1..]
+            .iter()
+            .enumerate()
+            .take_while(|&(k, &r)| {
+                r as usize == row + 1 + k
+                    && (r as usize) < place_end
+                    && rows[r as usize] == rows[row]
+            })
+            .count();
+        i += copies;
         let (cs, ce) = (i64::from(rows[row].start), i64::from(rows[row].end));
         if !(cs < b && ce > a) || ce - cs < min_overlap {
             continue;
         }
-        let place = visits.place_of(row);
-        let near = visits.rows_near(place, cs + base, ce + base);
-        for other in &rows[near] {
+        let near = &rows[visits.rows_near(place, cs + base, ce + base)];
+        let mut j = 0;
+        while j < near.len() {
+            let other = near[j];
+            let run = 1 + near[j + 1..].iter().take_while(|r| **r == other).count();
+            j += run;
             let (vs, ve) = (i64::from(other.start), i64::from(other.end));
             let first = cs.max(vs);
             let last = ce.min(ve);
             if last - first < min_overlap || other.person == who || !(vs < b && ve > a) {
                 continue;
             }
-            f(other.person, place, last - first, first + base, last + base);
+            f(
+                other.person,
+                place,
+                last - first,
+                first + base,
+                last + base,
+                copies as u64 * run as u64,
+            );
         }
     }
 }
 
-/// Every contact pair of person number `who` in `window`, aggregated per
-/// (other person, place), sorted by person then place. Touches only the
-/// person's visits and, at each of their places, the rows that can overlap.
-pub(crate) fn contacts_by_place(
+/// The persons in a contact pair with person number `who` in `window`,
+/// sorted and distinct, in memory for the persons and time for the
+/// person's presences rather than their pairs: at each place, the person's
+/// rows are merged into the stretches where a pair can start (see
+/// [`Sweep`]), and each stretch looks once at the rows near it.
+#[expect(
+    clippy::many_single_char_names,
+    reason = "the names of the definitions: visits [s, e), the window [a, b), min overlap m"
+)]
+pub(crate) fn contact_persons(
     visits: &Visits,
     who: u32,
     window: Window,
     min_overlap: i64,
-) -> Vec<PlaceContact> {
-    let mut pairs: Vec<PlaceContact> = Vec::new();
-    for_each_pair(
-        visits,
-        who,
-        window,
-        min_overlap,
-        |person, place, overlap, first, last| {
-            pairs.push(PlaceContact {
-                person,
-                place,
-                overlap,
-                first_contact: first,
-                last_contact: last,
-            });
-        },
-    );
-    pairs.sort_unstable_by_key(|c| (c.person, c.place));
-    let mut out: Vec<PlaceContact> = Vec::new();
-    for c in pairs {
-        match out.last_mut() {
-            Some(e) if e.person == c.person && e.place == c.place => {
-                e.overlap += c.overlap;
-                e.first_contact = e.first_contact.min(c.first_contact);
-                e.last_contact = e.last_contact.max(c.last_contact);
+) -> Vec<u32> {
+    let m = min_overlap.max(1);
+    let base = visits.base();
+    // Saturating: a window may reach the ends of time.
+    let (a, b) = (window.start.saturating_sub(base), window.end.saturating_sub(base));
+    let rows = visits.rows();
+    let mut seen = vec![false; visits.persons().len()];
+    let mut found: Vec<u32> = Vec::new();
+    let mut look = |place: u32, (x, y): (i64, i64)| {
+        // Rows whose reach [s, e - m] meets [x, y]: they start by y and end
+        // from x + m on.
+        for row in visits.rows_near(place, x + m - 1 + base, y + 1 + base) {
+            let r = rows[row];
+            let (s, e) = (i64::from(r.start), i64::from(r.end));
+            let meets = s <= y && e - m >= x && e - s >= m;
+            if meets && s < b && e > a && r.person != who && !seen[r.person as usize] {
+                seen[r.person as usize] = true;
+                found.push(r.person);
             }
-            _ => out.push(c),
         }
+    };
+    let mut current: Option<(u32, i64, i64)> = None;
+    for &row in visits.rows_of_person(who) {
+        let row = row as usize;
+        let (s, e) = (i64::from(rows[row].start), i64::from(rows[row].end));
+        if !(s < b && e > a) || e - s < m {
+            continue;
+        }
+        let place = visits.place_of(row);
+        current = match current {
+            Some((p, x, y)) if p == place && s <= y => Some((p, x, y.max(e - m))),
+            Some((p, x, y)) => {
+                look(p, (x, y));
+                Some((place, s, e - m))
+            }
+            None => Some((place, s, e - m)),
+        };
     }
-    out
+    if let Some((p, x, y)) = current {
+        look(p, (x, y));
+    }
+    found.sort_unstable();
+    found
 }
 
 /// Trace(C, W): one row per person with at least one contact pair with `person`
@@ -239,7 +281,7 @@ pub fn trace(visits: &Visits, person: &str, window: Window, min_overlap: i64) ->
             who,
             window,
             min_overlap,
-            |p, _place, overlap, start, _end| {
+            |p, _place, overlap, start, _end, count| {
                 let slot = &mut slots[p as usize];
                 if slot.call != call {
                     *slot = Slot {
@@ -249,7 +291,9 @@ pub fn trace(visits: &Visits, person: &str, window: Window, min_overlap: i64) ->
                     };
                     met.push(p);
                 }
-                slot.total += overlap;
+                // Saturates only past 292 billion years of overlap.
+                let sum = i64::try_from(count).map_or(i64::MAX, |c| c.saturating_mul(overlap));
+                slot.total = slot.total.saturating_add(sum);
                 slot.first = slot.first.min(start);
             },
         );
@@ -383,7 +427,7 @@ pub fn second_ring(visits: &Visits, person: &str, window: Window, min_overlap: i
     let Some(who) = visits.persons().get(person) else {
         return Vec::new();
     };
-    let ring1: Vec<u32> = dedup_persons(contacts_by_place(visits, who, window, min_overlap));
+    let ring1 = contact_persons(visits, who, window, min_overlap);
     // 1: the traced person or ring 1; 2: found in ring 2.
     let mut mark = vec![0u8; visits.persons().len()];
     mark[who as usize] = 1;
@@ -445,12 +489,6 @@ pub fn second_ring(visits: &Visits, person: &str, window: Window, min_overlap: i
     found
 }
 
-fn dedup_persons(contacts: Vec<PlaceContact>) -> Vec<u32> {
-    let mut persons: Vec<u32> = contacts.into_iter().map(|c| c.person).collect();
-    persons.dedup();
-    persons
-}
-
 /// The co-presence graph of one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayGraph {
@@ -466,44 +504,74 @@ pub struct DayGraph {
     pub edge_list: Option<Vec<(u32, u32)>>,
 }
 
+/// The graph with an edge for every contact pair in `[day_start, day_start + 86400)`,
+/// within [`DEFAULT_BUDGET_BYTES`]; see [`day_graph_with_budget`].
+///
+/// # Errors
+/// As [`day_graph_with_budget`].
+pub fn day_graph(
+    visits: &Visits,
+    day_start: i64,
+    min_overlap: i64,
+    with_edges: bool,
+) -> Result<DayGraph> {
+    day_graph_with_budget(
+        visits,
+        day_start,
+        min_overlap,
+        with_edges,
+        DEFAULT_BUDGET_BYTES,
+    )
+}
+
 /// The graph with an edge for every contact pair in `[day_start, day_start + 86400)`.
-/// A sweep per place: the work grows with the visits and the pairs, not
-/// with the square of the visits.
-#[expect(
-    clippy::many_single_char_names,
-    reason = "the names of the definitions: visits [s, e), the day [a, b), min overlap m"
-)]
-pub fn day_graph(visits: &Visits, day_start: i64, min_overlap: i64, with_edges: bool) -> DayGraph {
-    // At least one shared second, as `trace` counts (a negative minimum
-    // would pair visits that never met); saturating at the ends of time.
-    let (base, m) = (visits.base(), min_overlap.max(1));
+///
+/// A sweep per place over each person's stretches there (see [`Sweep`]):
+/// each pair of persons is found about once per place, however many visits
+/// they made, so memory follows the distinct pairs, and time the visits
+/// plus the pairs found.
+///
+/// # Errors
+/// [`Error::TooLarge`] when the edges (and the working room to find them)
+/// would take more than `budget` bytes; nothing that large is allocated.
+pub fn day_graph_with_budget(
+    visits: &Visits,
+    day_start: i64,
+    min_overlap: i64,
+    with_edges: bool,
+    budget: u64,
+) -> Result<DayGraph> {
+    let base = visits.base();
     let day_end = day_start.saturating_add(86_400);
     let (a, b) = (day_start.saturating_sub(base), day_end.saturating_sub(base));
-    let mut pairs: Vec<u64> = Vec::new();
-    let mut active: Vec<Row> = Vec::new();
+    let n_persons = visits.persons().len();
+    // Per person: sweep slots (16), then offsets, fill, seen and degree (16).
+    let fixed = n_persons as u64 * 32;
+    let per_pair: u64 = if with_edges { 20 } else { 12 };
+    let what = || format!("the day graph of {day_start}");
+    let too_large = |needed: u64| Error::TooLarge {
+        what: what(),
+        needed,
+        budget,
+    };
+    if fixed > budget {
+        return Err(too_large(fixed));
+    }
+    let cap = usize::try_from((budget - fixed) / per_pair).unwrap_or(usize::MAX);
+    let mut pairs = PairBuffer::new(cap);
+    let mut sweep = Sweep::new(n_persons);
     for place in 0..visits.places().len() as u32 {
         let rows = &visits.rows()[visits.rows_near(place, day_start, day_end)];
-        active.clear();
-        for v in rows {
-            let (s, e) = (i64::from(v.start), i64::from(v.end));
-            if !(s < b && e > a) || e - s < m {
-                continue;
-            }
-            // Visits that cannot reach min_overlap past this start never can
-            // again (later rows start no earlier); every one left pairs with v.
-            active.retain(|w| i64::from(w.end) - s >= m);
-            for w in &active {
-                if w.person != v.person {
-                    let (x, y) = (w.person.min(v.person), w.person.max(v.person));
-                    pairs.push(u64::from(x) << 32 | u64::from(y));
-                }
-            }
-            active.push(*v);
-        }
+        sweep.load(rows, a, b, min_overlap.max(1));
+        sweep
+            .pairs(|x, y| pairs.push(x, y))
+            .map_err(|held| too_large(fixed + held as u64 * per_pair))?;
     }
+    #[cfg(test)]
+    MOST_PAIRS_HELD.set(pairs.most_held);
+    let pairs = pairs.into_pairs();
     // Group the pairs by their first person with one counting-sort pass,
     // then drop repeated neighbours with a marker: no global sort.
-    let n_persons = visits.persons().len();
     let mut offsets = vec![0u32; n_persons + 1];
     for &pair in &pairs {
         offsets[(pair >> 32) as usize + 1] += 1;
@@ -546,12 +614,195 @@ pub fn day_graph(visits: &Visits, day_start: i64, min_overlap: i64, with_edges: 
         .then(|| degree.iter().position(|&d| d == max_degree))
         .flatten()
         .map(|p| p as u32);
-    DayGraph {
+    Ok(DayGraph {
         edges,
         max_degree: max_degree as usize,
         max_degree_person,
         edge_list,
+    })
+}
+
+#[cfg(test)]
+thread_local! {
+    /// The most pairs the last day graph held at once.
+    static MOST_PAIRS_HELD: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Pairs of persons as found, `min << 32 | max`, held within `cap` entries:
+/// when full, sorted and deduplicated in place, so it holds the distinct
+/// pairs plus room to find more.
+struct PairBuffer {
+    pairs: Vec<u64>,
+    cap: usize,
+    /// Compact when this many are held.
+    next_compaction: usize,
+    #[cfg(test)]
+    most_held: usize,
+}
+
+impl PairBuffer {
+    /// Compaction costs a sort: not before this many pairs, so that the
+    /// usual day is grouped by the counting sort alone.
+    const FIRST_COMPACTION: usize = 1 << 20;
+
+    fn new(cap: usize) -> PairBuffer {
+        PairBuffer {
+            pairs: Vec::new(),
+            cap,
+            // The sweep finds each pair about once per place: duplicates
+            // come from pairs met at several places, rarely worth a sort
+            // before half the room is used.
+            next_compaction: (cap / 2).max(Self::FIRST_COMPACTION).min(cap),
+            #[cfg(test)]
+            most_held: 0,
+        }
     }
+
+    /// Add the pair `{x, y}`; `Err(held)` when the distinct pairs fill
+    /// seven eighths of the room (`held` counts them plus the eighth the
+    /// search needs to go on).
+    fn push(&mut self, x: u32, y: u32) -> std::result::Result<(), usize> {
+        if self.pairs.len() >= self.next_compaction {
+            self.pairs.sort_unstable();
+            self.pairs.dedup();
+            let held = self.pairs.len();
+            if held >= self.cap - self.cap / 8 {
+                return Err(held + self.cap / 8 + 1);
+            }
+            self.next_compaction = (2 * held)
+                .clamp(Self::FIRST_COMPACTION, usize::MAX)
+                .min(self.cap);
+            // Room for exactly what may be held, not a doubling past it.
+            self.pairs.reserve_exact(self.next_compaction - held);
+        }
+        self.pairs
+            .push(u64::from(x.min(y)) << 32 | u64::from(x.max(y)));
+        #[cfg(test)]
+        {
+            self.most_held = self.most_held.max(self.pairs.len());
+        }
+        Ok(())
+    }
+
+    fn into_pairs(self) -> Vec<u64> {
+        self.pairs
+    }
+}
+
+/// The stretches of each person at one place, and a sweep that pairs them.
+///
+/// Two rows (long enough, in the window) overlap by at least `m` seconds
+/// exactly when their *reaches*, the closed intervals `[start, end - m]` of
+/// times where such an overlap can begin, meet. A person's reaches at a
+/// place that meet merge into one stretch without changing which persons
+/// they meet, so a person's stretches there are disjoint, sorted, and at
+/// most one is open at a time: many visits of one person at one place,
+/// simultaneous or chained, are one stretch.
+///
+/// The sweep takes stretches by start. A stretch meets every open stretch;
+/// it visits only those opened since its person's previous stretch there
+/// (the older ones met that one already), skipping closed ones in a
+/// union-find, so each person meets each other stretch at most once. Time:
+/// the rows, a heap per stretch, and the pairs found; scratch: the persons.
+struct Sweep {
+    /// The merged reaches `(start, end, person)`, sorted by start.
+    reach: Vec<(i64, i64, u32)>,
+    /// Per person: `(generation, index into reach)`, current when the
+    /// generation is.
+    slot: Vec<(u64, u32)>,
+    generation: u64,
+    /// `next[k]`: the first stretch at or after `k` not yet closed.
+    next: Vec<u32>,
+    /// Open stretches by end, earliest first.
+    open: std::collections::BinaryHeap<std::cmp::Reverse<(i64, u32)>>,
+}
+
+impl Sweep {
+    fn new(persons: usize) -> Sweep {
+        Sweep {
+            reach: Vec::new(),
+            slot: vec![(0, 0); persons],
+            generation: 0,
+            next: Vec::new(),
+            open: std::collections::BinaryHeap::new(),
+        }
+    }
+
+    /// The merged reaches of `rows` (one place's, sorted by start) that are
+    /// at least `m` long and intersect `[a, b)`.
+    #[expect(
+        clippy::many_single_char_names,
+        reason = "the names of the definitions: visits [s, e), the window [a, b), min overlap m"
+    )]
+    fn load(&mut self, rows: &[Row], a: i64, b: i64, m: i64) {
+        self.generation += 1;
+        let generation = self.generation;
+        self.reach.clear();
+        for r in rows {
+            let (s, e) = (i64::from(r.start), i64::from(r.end));
+            if !(s < b && e > a) || e - s < m {
+                continue;
+            }
+            let slot = &mut self.slot[r.person as usize];
+            if slot.0 == generation {
+                let current = &mut self.reach[slot.1 as usize];
+                if s <= current.1 {
+                    current.1 = current.1.max(e - m);
+                    continue;
+                }
+            }
+            *slot = (generation, self.reach.len() as u32);
+            self.reach.push((s, e - m, r.person));
+        }
+    }
+
+    /// Call `meet(x, y)` for the persons of every two stretches that meet,
+    /// at least once for each pair of persons and at most once for each
+    /// stretch and person. Stops at the first error.
+    fn pairs<E>(
+        &mut self,
+        mut meet: impl FnMut(u32, u32) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        self.generation += 1;
+        let generation = self.generation;
+        let n = self.reach.len();
+        self.next.clear();
+        self.next.extend(0..=n as u32);
+        self.open.clear();
+        for j in 0..n {
+            let (start, end, person) = self.reach[j];
+            while let Some(&std::cmp::Reverse((e, k))) = self.open.peek() {
+                if e >= start {
+                    break;
+                }
+                self.open.pop();
+                self.next[k as usize] = k + 1;
+            }
+            let slot = self.slot[person as usize];
+            let mut k = if slot.0 == generation { slot.1 + 1 } else { 0 };
+            loop {
+                k = find(&mut self.next, k);
+                if k as usize >= j {
+                    break;
+                }
+                meet(person, self.reach[k as usize].2)?;
+                k += 1;
+            }
+            self.slot[person as usize] = (generation, j as u32);
+            self.open.push(std::cmp::Reverse((end, j as u32)));
+        }
+        Ok(())
+    }
+}
+
+/// The first index at or after `k` that `next` leaves in place (path halving).
+fn find(next: &mut [u32], mut k: u32) -> u32 {
+    while next[k as usize] != k {
+        let up = next[next[k as usize] as usize];
+        next[k as usize] = up;
+        k = up;
+    }
+    k
 }
 
 #[cfg(test)]
@@ -625,8 +876,17 @@ mod tests {
         rows.into_values().collect()
     }
 
+    /// Spread rows, or crowded ones: few persons, places, starts and
+    /// lengths, so that rows repeat, chain and cover each other.
     fn visits_strategy() -> impl Strategy<Value = Vec<(u32, u32, i64, i64)>> {
-        prop::collection::vec((0u32..8, 0u32..3, 0i64..6000, 0i64..3000), 0..40)
+        let spread = prop::collection::vec((0u32..8, 0u32..3, 0i64..6000, 0i64..3000), 0..40);
+        let crowded =
+            prop::collection::vec((0u32..3, 0u32..2, 0i64..8, 0i64..4), 0..60).prop_map(|v| {
+                v.into_iter()
+                    .map(|(p, l, s, d)| (p, l, s * 700, d * 600))
+                    .collect()
+            });
+        prop_oneof![spread, crowded]
             .prop_map(|v| v.into_iter().map(|(p, l, s, d)| (p, l, s, s + d)).collect())
     }
 
@@ -668,13 +928,145 @@ mod tests {
                 want.insert(if x < y { (x, y) } else { (y, x) });
             }
             let index = build(&v);
-            let g = day_graph(&index, day, m, true);
+            let g = day_graph(&index, day, m, true).unwrap();
             prop_assert_eq!(g.edges, want.len());
             let edges: Vec<(String, String)> = g.edge_list.unwrap().into_iter()
                 .map(|(a, b)| (index.persons().name(a).to_string(), index.persons().name(b).to_string()))
                 .collect();
             prop_assert_eq!(edges, want.into_iter().collect::<Vec<_>>());
         }
+    }
+
+    /// 2020-01-26 09:00 UTC.
+    const T0: i64 = 1_580_029_200;
+
+    /// Two persons with `n` simultaneous visits each at one place.
+    fn crowded_pair(n: usize) -> Visits {
+        let persons: Vec<&str> = (0..2 * n).map(|i| if i < n { "a" } else { "b" }).collect();
+        Visits::from_columns(
+            &persons,
+            &vec!["m"; 2 * n],
+            &vec![T0; 2 * n],
+            &vec![T0 + 3600; 2 * n],
+        )
+        .unwrap()
+    }
+
+    /// A hub with `n` chained visits 2 s apart, 1,000 s each, and 1,000
+    /// others 80 s apart, 950 s each: every other meets the hub for 950 s,
+    /// no two others meet for 900 s.
+    fn hub(n: usize) -> Visits {
+        let (mut persons, mut starts, mut ends) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..n as i64 {
+            persons.push("hub".to_string());
+            starts.push(T0 + 2 * i);
+            ends.push(T0 + 2 * i + 1000);
+        }
+        for j in 0..1000 {
+            persons.push(format!("o{j:04}"));
+            starts.push(T0 + 80 * j);
+            ends.push(T0 + 80 * j + 950);
+        }
+        Visits::from_columns(&persons, &vec!["m"; persons.len()], &starts, &ends).unwrap()
+    }
+
+    const TWO_DAYS: Window = Window {
+        start: T0 - 86_400,
+        end: T0 + 86_400,
+    };
+
+    #[test]
+    fn many_simultaneous_visits_cost_one_pair() {
+        let v = crowded_pair(10_000);
+        let g = day_graph(&v, T0 - 3600, 900, true).unwrap();
+        assert_eq!((g.edges, g.edge_list), (1, Some(vec![(0, 1)])));
+        // Each person's 10,000 visits are one stretch: one pair found, not 10^8.
+        assert_eq!(MOST_PAIRS_HELD.get(), 1);
+        let rows = trace(&v, "a", TWO_DAYS, 900);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].total_overlap, 10_000 * 10_000 * 3600);
+        // The identical visits are taken as one run on each side.
+        let mut calls = 0;
+        for_each_pair(&v, 0, TWO_DAYS, 900, |_, _, _, _, _, n| {
+            calls += 1;
+            assert_eq!(n, 100_000_000);
+        });
+        assert_eq!(calls, 1);
+        assert_eq!(contact_persons(&v, 0, TWO_DAYS, 900), [1]);
+        assert!(second_ring(&v, "a", TWO_DAYS, 900).is_empty());
+    }
+
+    #[test]
+    fn a_hub_with_many_visits_costs_its_contacts() {
+        let v = hub(50_000);
+        let hub_number = v.persons().get("hub").unwrap();
+        let g = day_graph(&v, T0, 900, false).unwrap();
+        assert_eq!(
+            (g.edges, g.max_degree, g.max_degree_person),
+            (1000, 1000, Some(hub_number))
+        );
+        // The hub's chained visits are one stretch, each other's one: a
+        // thousand pairs found, not the half million pairs of visits.
+        assert_eq!(MOST_PAIRS_HELD.get(), 1000);
+        let others: Vec<u32> = (0..1000)
+            .map(|j| v.persons().get(&format!("o{j:04}")).unwrap())
+            .collect();
+        assert_eq!(contact_persons(&v, hub_number, TWO_DAYS, 900), others);
+        assert!(second_ring(&v, "hub", TWO_DAYS, 900).is_empty());
+        assert_eq!(second_ring(&v, "o0000", TWO_DAYS, 900).len(), 999);
+    }
+
+    #[test]
+    fn a_graph_over_its_budget_is_a_typed_error() {
+        // 100 persons together for an hour: 4,950 edges.
+        let persons: Vec<String> = (0..100).map(|i| format!("p{i}")).collect();
+        let v = Visits::from_columns(
+            &persons,
+            &vec!["m"; 100],
+            &vec![T0; 100],
+            &vec![T0 + 3600; 100],
+        )
+        .unwrap();
+        let g = day_graph_with_budget(&v, T0, 900, true, 1 << 20).unwrap();
+        assert_eq!(g.edges, 4950);
+        let persons = v.persons().len() as u64;
+        let budget = persons * 32 + 50 * 20;
+        let e = day_graph_with_budget(&v, T0, 900, true, budget).unwrap_err();
+        assert_eq!(e.code(), "too_large");
+        let Error::TooLarge {
+            needed, budget: b, ..
+        } = &e
+        else {
+            panic!("{e:?}");
+        };
+        assert!(*needed > *b && *b == budget, "{e}");
+        assert!(e.to_string().starts_with("the day graph of "), "{e}");
+        // Too little for the persons alone: refused before the sweep.
+        assert!(matches!(
+            day_graph_with_budget(&v, T0, 900, false, 10),
+            Err(Error::TooLarge { needed, .. }) if needed == persons * 32
+        ));
+    }
+
+    #[test]
+    fn pair_buffer_compacts_and_stops_at_its_room() {
+        let mut b = PairBuffer::new(16);
+        // The same pair again and again fits in any room.
+        for _ in 0..1000 {
+            b.push(3, 1).unwrap();
+        }
+        assert!(b.most_held <= 16);
+        // Distinct pairs fill seven eighths of the room, then stop.
+        let mut stopped = None;
+        for y in 10..100 {
+            if let Err(held) = b.push(0, y) {
+                stopped = Some((y, held));
+                break;
+            }
+        }
+        let (y, held) = stopped.unwrap();
+        assert!(b.most_held <= 16 && y < 30, "{y} {}", b.most_held);
+        assert!(held > 16);
     }
 
     #[test]
@@ -749,7 +1141,7 @@ mod tests {
             900
         )
         .is_empty());
-        let g = day_graph(&v, 0, 900, false);
+        let g = day_graph(&v, 0, 900, false).unwrap();
         assert_eq!(
             (g.edges, g.max_degree, g.max_degree_person),
             (2, 2, v.persons().get("p1"))

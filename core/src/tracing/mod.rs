@@ -16,7 +16,7 @@ pub use contacts::{
     TraceInputs,
 };
 pub use copresence::{
-    day_graph, min_overlap, second_ring, trace, trace_columns, DayGraph, TraceRow, Window,
-    MAX_MIN_OVERLAP_SECONDS,
+    day_graph, day_graph_with_budget, min_overlap, second_ring, trace, trace_columns, DayGraph,
+    TraceRow, Window, DEFAULT_BUDGET_BYTES, MAX_MIN_OVERLAP_SECONDS,
 };
 pub use visits::{Interner, Visit, Visits, VisitsBuilder};

@@ -15,8 +15,9 @@
 //! The work follows the traced person: their rows, and at each of their
 //! presences the rows that start or end within the gap of it.
 
-use super::copresence::{for_each_pair, Window};
+use super::copresence::{contact_persons, for_each_pair, Window, DEFAULT_BUDGET_BYTES};
 use super::visits::Visits;
+use crate::error::{Error, Result};
 use crate::policy::{ExposureRule, Policy};
 
 /// The parts of a [`Policy`] that judge co-presence, in seconds.
@@ -71,12 +72,45 @@ impl PlaceExposure {
 }
 
 /// Version 0.1's judgement: every pair of rows overlapping at least `min`,
-/// the pairs' overlaps as stretches, per (person, place).
-fn pairwise_exposures(visits: &Visits, who: u32, window: Window, min: i64) -> Vec<PlaceExposure> {
-    let mut pairs: Vec<(u32, u32, i64, i64)> = Vec::new();
-    for_each_pair(visits, who, window, min, |person, place, _, first, last| {
-        pairs.push((person, place, first, last));
+/// the pairs' overlaps as stretches, per (person, place). The answer has a
+/// stretch for every pair of rows, so it is counted before it is built.
+fn pairwise_exposures(
+    visits: &Visits,
+    who: u32,
+    window: Window,
+    min: i64,
+) -> Result<Vec<PlaceExposure>> {
+    let mut count = 0u64;
+    for_each_pair(visits, who, window, min, |_, _, _, _, _, n| {
+        count = count.saturating_add(n);
     });
+    // Each pair is held twice while sorted: (person, place, first, last)
+    // and its stretch.
+    let needed = count.saturating_mul(40);
+    if needed > DEFAULT_BUDGET_BYTES {
+        return Err(Error::TooLarge {
+            what: format!(
+                "the {count} pairs of visits of `{}` under the pairwise rule",
+                visits.persons().name(who)
+            ),
+            needed,
+            budget: DEFAULT_BUDGET_BYTES,
+        });
+    }
+    let mut pairs: Vec<(u32, u32, i64, i64)> = Vec::new();
+    for_each_pair(
+        visits,
+        who,
+        window,
+        min,
+        |person, place, _, first, last, n| {
+            // Checked above: the copies fit in the budget.
+            pairs.extend(std::iter::repeat_n(
+                (person, place, first, last),
+                n as usize,
+            ));
+        },
+    );
     pairs.sort_unstable();
     let mut out: Vec<PlaceExposure> = Vec::new();
     for (person, place, first, last) in pairs {
@@ -89,7 +123,7 @@ fn pairwise_exposures(visits: &Visits, who: u32, window: Window, min: i64) -> Ve
             }),
         }
     }
-    out
+    Ok(out)
 }
 
 /// Merge `(start, end)` intervals sorted by start into presences: an
@@ -109,18 +143,52 @@ fn merge(sorted: impl IntoIterator<Item = (i64, i64)>, gap: i64, out: &mut Vec<(
     out.extend(cur);
 }
 
+/// The persons with stretches of co-presence with person number `who` in
+/// `window` that count under `rule`, sorted and distinct. Under the
+/// pairwise rule without listing the pairs.
+pub(crate) fn exposed_persons(
+    visits: &Visits,
+    who: u32,
+    window: Window,
+    rule: PresenceRule,
+) -> Vec<u32> {
+    if rule.pairwise {
+        return contact_persons(visits, who, window, rule.min);
+    }
+    let mut persons: Vec<u32> = presence_exposures(visits, who, window, rule)
+        .into_iter()
+        .map(|e| e.person)
+        .collect();
+    persons.dedup();
+    persons
+}
+
 /// The stretches of co-presence of person number `who` with everyone else in
 /// `window` that count under `rule`, one entry per (person, place), sorted by
 /// person then place.
+///
+/// # Errors
+/// [`Error::TooLarge`] under the pairwise rule when the pairs of rows, each
+/// a stretch, would take more than [`DEFAULT_BUDGET_BYTES`]. The presence
+/// rules hold at most a stretch per two presences that meet.
 pub(crate) fn exposures(
     visits: &Visits,
     who: u32,
     window: Window,
     rule: PresenceRule,
-) -> Vec<PlaceExposure> {
+) -> Result<Vec<PlaceExposure>> {
     if rule.pairwise {
         return pairwise_exposures(visits, who, window, rule.min);
     }
+    Ok(presence_exposures(visits, who, window, rule))
+}
+
+fn presence_exposures(
+    visits: &Visits,
+    who: u32,
+    window: Window,
+    rule: PresenceRule,
+) -> Vec<PlaceExposure> {
     let gap = rule.gap.max(0);
     // The traced person's presences, per place, clipped to the window.
     let mut own: Vec<(u32, i64, i64)> = visits
@@ -375,6 +443,7 @@ mod tests {
             let got: BTreeMap<(u32, u32), Vec<(i64, i64)>> = match index.persons().get(&who.to_string()) {
                 None => BTreeMap::new(),
                 Some(q) => exposures(&index, q, w, rule)
+                    .unwrap()
                     .into_iter()
                     .map(|e| ((number(index.persons().name(e.person)), number(index.places().name(e.place))), e.stretches))
                     .collect(),

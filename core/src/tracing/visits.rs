@@ -547,8 +547,7 @@ impl Visits {
     }
 
     /// Rows at place number `p`.
-    #[cfg(test)]
-    pub(crate) fn rows_at_place(&self, p: u32) -> std::ops::Range<usize> {
+    pub(crate) fn place_range(&self, p: u32) -> std::ops::Range<usize> {
         self.place_offsets[p as usize] as usize..self.place_offsets[p as usize + 1] as usize
     }
 
@@ -632,7 +631,7 @@ mod tests {
         let a = v.persons().get("a").unwrap();
         assert_eq!(v.rows_of_person(a).len(), 2);
         let x = v.places().get("x").unwrap();
-        assert_eq!(v.rows_at_place(x).len(), 2);
+        assert_eq!(v.place_range(x).len(), 2);
         assert_eq!(v.place_of(2), v.places().get("y").unwrap());
         assert_eq!(v.rows_near(x, 29, 40).len(), 2); // the longest visit (25 s) reaches back to 4
         assert_eq!(v.rows_near(x, 31, 40).len(), 1); // b starts too early to reach 31

@@ -22,7 +22,7 @@ __version__: str
 __all__ = [
     "PrecinctError", "InvalidIdentityDocument", "InvalidValue", "DuplicateRecord", "RecordNotFound",
     "InvalidTransition", "NotEligible", "ImplausibleRecord", "DataImportError", "JournalDamaged",
-    "JournalLocked", "StorageError", "Visits", "Book", "StationKey", "policy", "preset_names",
+    "JournalLocked", "StorageError", "TooLarge", "Visits", "Book", "StationKey", "policy", "preset_names",
     "validate_document", "resident_id", "mask_id_number", "mask_phone", "mask_name", "pseudonym",
     "verify_token", "trace_columns", "read_cases", "chains", "write_cases", "read_residents",
     "read_resumption", "__version__",
@@ -57,6 +57,11 @@ class StorageError(PrecinctError):
     path: str
     reason: str
 
+class TooLarge(PrecinctError):
+    what: str
+    needed: int
+    budget: int
+
 @final
 class Visits:
     @staticmethod
@@ -73,7 +78,7 @@ class Visits:
     def places(self) -> int: ...
     def trace(self, person: Union[int, str], start: _Moment, end: _Moment, *, min_overlap: int = 900) -> Table: ...
     def second_ring(self, person: Union[int, str], start: _Moment, end: _Moment, *, min_overlap: int = 900) -> Table: ...
-    def day_graph(self, day_start: _Moment, *, min_overlap: int = 900, edges: bool = False) -> Dict[str, Any]: ...
+    def day_graph(self, day_start: _Moment, *, min_overlap: int = 900, edges: bool = False, budget: Optional[int] = None) -> Dict[str, Any]: ...
     def __reduce__(self) -> Tuple[Any, Tuple[bytes]]: ...
     @staticmethod
     def _from_json(data: bytes) -> Visits: ...
