@@ -2049,3 +2049,86 @@ fn a_journal_of_version_0_1_replays_under_the_rules_it_was_judged_by() {
         }
     );
 }
+
+#[test]
+fn lines_of_format_1_replay_under_the_rules_they_were_written_under() {
+    // Written by precinct 0.1 (format 1), by hand: a birth after the entry
+    // (not checked then), a pass left valid by a home-isolation order and
+    // revoked by hand (orders did not revoke then), a contact isolated with
+    // no order (none was made then), and a merge after which the duplicate's
+    // id kept its own records.
+    let mut policy = serde_json::to_value(Policy::default()).unwrap();
+    let fields = policy.as_object_mut().unwrap();
+    for f in [
+        "exposure_rule",
+        "presence_gap_seconds",
+        "cumulative_period_seconds",
+    ] {
+        fields.remove(f);
+    }
+    fields.insert("zone".into(), serde_json::json!(28_800));
+    let header = format!(r#"{{"seq":0,"v":1,"start":{{"policy":{policy}}}}}"#);
+    let events = [
+        r#"{"seq":1,"v":1,"prev":"PREV","at":"2020-02-05T01:00:00Z","by":"d","cmd":{"type":"register_person","person":{"id":"P1","name":"王一","document":{"kind":"resident","number":"110105202405011233"},"household":null,"phone":null,"has_smartphone":false}}}"#,
+        r#"{"seq":2,"v":1,"prev":"PREV","at":"2020-02-05T01:00:00Z","by":"d","cmd":{"type":"register_person","person":{"id":"P2","name":"王二","document":{"kind":"resident","number":"110105198001011238"},"household":null,"phone":null,"has_smartphone":false}}}"#,
+        r#"{"seq":3,"v":1,"prev":"PREV","at":"2020-02-05T01:00:00Z","by":"d","cmd":{"type":"issue_pass","application":{"holder":"P2","kind":"county","enterprise":null,"scope":"town"}},"out":{"kind":"pass_issued","serial":1}}"#,
+        r#"{"seq":4,"v":1,"prev":"PREV","at":"2020-02-06T01:00:00Z","by":"d","cmd":{"type":"order_home_isolation","order":"O1","person":"P2","arrived":"2020-02-06T00:00:00Z","reason":"returnee"},"out":{"kind":"order_ends","end":"2020-02-20T00:00:00Z"}}"#,
+        r#"{"seq":5,"v":1,"prev":"PREV","at":"2020-02-06T02:00:00Z","by":"d","cmd":{"type":"revoke_pass","serial":1}}"#,
+    ];
+    let (mut text, mut prev) = seal(&header, "");
+    for e in events {
+        let (line, hash) = seal(e, &prev);
+        text.push_str(&line);
+        prev = hash;
+    }
+    let book = Book::open_text(&text).unwrap();
+    assert_eq!(book.recovery().events, 5);
+    let pass = book.station().passes.pass(1).unwrap();
+    assert_eq!(
+        pass.revoked_at.unwrap().to_rfc3339(),
+        "2020-02-06T02:00:00+00:00"
+    );
+    assert!(pass.revoked_by_order.is_none());
+
+    // Today the same kinds of entries are judged by today's rules, and
+    // written as format 2: a birth after the entry is implausible, an order
+    // revokes its person's pass. The mixed journal reopens to the same book.
+    let mut today = Book::open_text(&text).unwrap();
+    let at = "2020-02-07T01:00:00Z".parse().unwrap();
+    let person = |id: &str, number: &str| {
+        Command::from_json(&serde_json::json!({"type": "register_person", "person": {
+            "id": id, "name": "王三", "document": {"kind": "resident", "number": number},
+            "household": null, "phone": null, "has_smartphone": false}}))
+        .unwrap()
+    };
+    let refused = today.execute("d", at, person("P3", "110105202405011233"));
+    assert_eq!(refused.unwrap_err().code(), "implausible");
+    today
+        .execute("d", at, person("P3", "11010519491231002X"))
+        .unwrap();
+    let issue = serde_json::json!({"type": "issue_pass", "application":
+        {"holder": "P3", "kind": "county", "enterprise": null, "scope": "town"}});
+    today
+        .execute("d", at, Command::from_json(&issue).unwrap())
+        .unwrap();
+    let order = serde_json::json!({"type": "order_home_isolation", "order": "O3", "person": "P3",
+        "arrived": "2020-02-07T00:00:00Z", "reason": "returnee"});
+    today
+        .execute("d", at, Command::from_json(&order).unwrap())
+        .unwrap();
+    let last = today
+        .journal_text()
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    assert!(last.contains(r#""v":2"#), "{last}");
+    let reopened = Book::open_text(today.journal_text().unwrap()).unwrap();
+    assert_eq!(reopened.station(), today.station());
+    let revoked = reopened.station().passes.pass(2).unwrap();
+    assert_eq!(
+        revoked.revoked_by_order.as_ref().map(|o| o.as_str()),
+        Some("O3")
+    );
+}

@@ -424,7 +424,7 @@ fn every_damage_kind_gives_its_verdict() {
 
     let mut newer_header = l.clone();
     newer_header[0] = reseal(&l[0], |f| {
-        f.insert("v".into(), Value::from(2));
+        f.insert("v".into(), Value::from(precinct::FORMAT_VERSION + 1));
     });
     relink(&mut newer_header, 0);
     case(
@@ -434,7 +434,7 @@ fn every_damage_kind_gives_its_verdict() {
     );
     let mut newer_event = l.clone();
     newer_event[3] = reseal(&l[3], |f| {
-        f.insert("v".into(), Value::from(2));
+        f.insert("v".into(), Value::from(precinct::FORMAT_VERSION + 1));
     });
     relink(&mut newer_event, 3);
     case(

@@ -421,11 +421,39 @@ fn ordered(
     order: &OrderId,
     provisional: Option<&OrderId>,
     at: Instant,
+    rules: Rules,
 ) {
     if let Some(p) = provisional.filter(|p| *p != order) {
         st.quarantine.withdraw_provisional(p);
     }
-    st.passes.revoke_for_order(person, order, at);
+    // Version 0.1 left passes valid under an order.
+    if rules == Rules::Current {
+        st.passes.revoke_for_order(person, order, at);
+    }
+}
+
+/// The rules a command is judged by. Each journal line replays under the
+/// rules of the format version it was written in, so that a journal keeps
+/// opening after precinct learns better rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rules {
+    /// Format version 1 (precinct 0.1): no check of a command's dates against
+    /// its entry, orders left passes valid, isolating a contact made no
+    /// order, a merge moved the residents' records only.
+    Version1,
+    /// Today's rules (format version 2 on).
+    Current,
+}
+
+impl Rules {
+    /// The rules of a journal line of format version `v`.
+    pub(crate) fn of_format(v: u32) -> Rules {
+        if v < 2 {
+            Rules::Version1
+        } else {
+            Rules::Current
+        }
+    }
 }
 
 /// Isolate a close contact: record it in the contact log and put the contact
@@ -591,20 +619,45 @@ impl Command {
             .unwrap_or_default()
     }
 
-    /// Validate against `station` and apply; on error `station` is unchanged.
+    /// Validate against `station` and apply under today's rules; on error
+    /// `station` is unchanged.
+    pub(crate) fn apply(&self, station: &mut Station, at: Instant) -> Result<Outcome> {
+        self.apply_under(station, at, Rules::Current)
+    }
+
+    /// Validate against `station` and apply under `rules`: a journal line
+    /// replays under the rules of the format version it was written in.
     #[expect(
         clippy::too_many_lines,
         reason = "one short arm per command; splitting by area would add a second dispatch"
     )]
-    pub(crate) fn apply(&self, station: &mut Station, at: Instant) -> Result<Outcome> {
+    pub(crate) fn apply_under(
+        &self,
+        station: &mut Station,
+        at: Instant,
+        rules: Rules,
+    ) -> Result<Outcome> {
         let policy = station.policy.clone();
-        super::plausible::check_dates(self, at, &policy)?;
+        super::plausible::check_dates(self, at, &policy, rules)?;
         let st = station;
-        // Facts about a person recorded after a merge follow the person kept.
-        let who = |st: &Station, p: &PersonId| st.residents.resolve(p);
+        let current = rules == Rules::Current;
+        // Facts about a person recorded after a merge follow the person kept
+        // (version 0.1 kept them under the id given).
+        let who = |st: &Station, p: &PersonId| {
+            if current {
+                st.residents.resolve(p)
+            } else {
+                p.clone()
+            }
+        };
         match self {
             Command::RegisterPerson { person } => st.residents.register_person(person.clone())?,
-            Command::MergePersons { keep, duplicate } => st.merge_persons(keep, duplicate)?,
+            Command::MergePersons { keep, duplicate } if current => {
+                st.merge_persons(keep, duplicate)?;
+            }
+            Command::MergePersons { keep, duplicate } => {
+                st.residents.merge_persons(keep, duplicate)?;
+            }
             Command::AddHousehold { household } => st.residents.add_household(household.clone())?,
             Command::SetLandlord {
                 household,
@@ -700,7 +753,7 @@ impl Command {
                         &policy,
                     )?
                     .end;
-                ordered(st, &person, order, provisional.as_ref(), at);
+                ordered(st, &person, order, provisional.as_ref(), at, rules);
                 return Ok(Outcome::OrderEnds { end });
             }
             Command::OrderObservation {
@@ -724,7 +777,7 @@ impl Command {
                         &policy,
                     )?
                     .end;
-                ordered(st, &person, order, provisional.as_ref(), at);
+                ordered(st, &person, order, provisional.as_ref(), at, rules);
                 return Ok(Outcome::OrderEnds { end });
             }
             Command::TransferToCentralized { order } => {
@@ -785,7 +838,11 @@ impl Command {
                 person,
                 order,
                 kind,
-            } => return isolate_contact(st, &who(st, person), order.as_ref(), *kind, at),
+            } if current => {
+                return isolate_contact(st, &who(st, person), order.as_ref(), *kind, at)
+            }
+            // Version 0.1 recorded the time only, with no order.
+            Command::IsolateContact { person, .. } => st.contacts.isolate(person, at, &policy)?,
             Command::IssuePass { application } => {
                 let ctx = EligibilityContext {
                     residents: &st.residents,

@@ -17,7 +17,11 @@
 //! Versioning: a field added to a command is optional (`Option` or
 //! `#[serde(default)]`), so older lines still read without a version bump.
 //! A change old lines cannot satisfy (a rename, a removal) raises
-//! [`FORMAT_VERSION`] and converts older lines where they are read.
+//! [`FORMAT_VERSION`] and converts older lines where they are read. So does
+//! a change of the rules a command is judged by: version 2 checks a
+//! command's dates against its entry, lets orders revoke passes, makes
+//! isolating a contact an order and merges a person whole; lines of version
+//! 1 replay under version 1's rules, so old journals keep opening.
 
 use std::fs::File;
 use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
@@ -32,8 +36,9 @@ use crate::ids::StaffId;
 use crate::station::Station;
 use crate::time::Instant;
 
-/// The journal format this version writes, and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The journal format this version writes, and the newest it reads
+/// (version 1: precinct 0.1).
+pub const FORMAT_VERSION: u32 = 2;
 
 // `,"hash":"` + 64 hex digits + `"}`.
 const HASH_FIELD: &str = ",\"hash\":\"";

@@ -41,6 +41,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use command::Rules;
 pub use command::{Command, Outcome, Subject};
 pub use export::{AnalyticExport, ExportedPerson};
 use journal::{encode, LineOut, Position, Reader, Store};
@@ -723,7 +724,7 @@ fn replay<R: std::io::BufRead>(input: R, name: &str) -> Result<(Station, Positio
             continue; // the reader refuses event lines without them
         };
         let outcome = command
-            .apply(&mut station, at)
+            .apply_under(&mut station, at, Rules::of_format(line.v))
             .map_err(|e| reader.damaged(line.seq, format!("replaying it fails: {e}")))?;
         let recorded = in_current_order(line.out);
         if outcome != recorded {

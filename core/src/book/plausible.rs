@@ -33,6 +33,7 @@
 
 use chrono::NaiveDate;
 
+use super::command::Rules;
 use super::Command;
 use crate::error::{Error, Result};
 use crate::id::IdDocument;
@@ -49,7 +50,15 @@ use crate::time::{
     clippy::too_many_lines,
     reason = "one short arm per command, so that a new command must be decided here"
 )]
-pub(crate) fn check_dates(command: &Command, at: Instant, policy: &Policy) -> Result<()> {
+pub(crate) fn check_dates(
+    command: &Command,
+    at: Instant,
+    policy: &Policy,
+    rules: Rules,
+) -> Result<()> {
+    // Version 0.1 did not compare a command's dates with its entry: its
+    // journals replay as they were accepted (the calendar range still holds).
+    let bounded = rules == Rules::Current;
     // Every time and day first within the years the library keeps, so that
     // nothing below or in the registries can step off the calendar.
     check_instant("time of the entry", at)?;
@@ -58,7 +67,7 @@ pub(crate) fn check_dates(command: &Command, at: Instant, policy: &Policy) -> Re
     let entry = render_instant(at, zone);
     let day = |record: String, what: &str, d: NaiveDate| -> Result<()> {
         check_day(what.trim_end_matches(" on"), d)?;
-        if d > today {
+        if bounded && d > today {
             return Err(Error::Implausible {
                 record,
                 reason: format!("{what} {d} is after the entry's day {today}"),
@@ -68,7 +77,7 @@ pub(crate) fn check_dates(command: &Command, at: Instant, policy: &Policy) -> Re
     };
     let time = |record: String, what: &str, t: Instant| -> Result<()> {
         check_instant(what.trim_end_matches(" at"), t)?;
-        if t > at {
+        if bounded && t > at {
             return Err(Error::Implausible {
                 record,
                 reason: format!(

@@ -204,7 +204,10 @@ pub(crate) fn contact_persons(
     let m = min_overlap.max(1);
     let base = visits.base();
     // Saturating: a window may reach the ends of time.
-    let (a, b) = (window.start.saturating_sub(base), window.end.saturating_sub(base));
+    let (a, b) = (
+        window.start.saturating_sub(base),
+        window.end.saturating_sub(base),
+    );
     let rows = visits.rows();
     let mut seen = vec![false; visits.persons().len()];
     let mut found: Vec<u32> = Vec::new();
