@@ -4,7 +4,7 @@
 //! here builds a new value and returns it only when every row was good.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 
 use crate::error::{Error, Result};
 use crate::household::{Household, Person, Residents};
@@ -33,23 +33,120 @@ struct Row<'a> {
     columns: &'a HashMap<String, usize>,
 }
 
-/// The input with the line ends the CSV reader counts: `\n`, or `\r` read
-/// as `\n` in a file whose lines end with a bare `\r`.
+/// The input as the CSV reader should count its lines: every line end
+/// outside quotes (`\r\n`, `\n` or a bare `\r`, as Windows, Unix and classic
+/// Mac OS write them) becomes one `\n`, and an empty line becomes a line of
+/// one space. The CSV reader counts lines by `\n` and skips empty lines
+/// without counting them; this way its line numbers are the physical lines
+/// of the file, and a blank line is a record of blanks, which [`Table::rows`]
+/// skips. Decided byte by byte as the input streams, so a pipe delivering
+/// a file in pieces reads as the whole file does. Quoted fields keep their
+/// bytes.
 struct LineEnds<R> {
-    input: BufReader<R>,
-    bare_cr: bool,
+    input: R,
+    chunk: Vec<u8>,
+    out: Vec<u8>,
+    at: usize,
+    quoted: bool,
+    /// A `\r` was read last: the line ended; a `\n` next belongs to it.
+    after_cr: bool,
+    /// Nothing has been written on the current line yet.
+    line_start: bool,
+}
+
+impl<R: Read> LineEnds<R> {
+    fn new(input: R) -> Self {
+        LineEnds {
+            input,
+            chunk: vec![0; 1 << 16],
+            out: Vec::with_capacity(1 << 16),
+            at: 0,
+            quoted: false,
+            after_cr: false,
+            line_start: true,
+        }
+    }
+
+    fn end_line(&mut self) {
+        if self.line_start {
+            self.out.push(b' ');
+        }
+        self.out.push(b'\n');
+        self.line_start = true;
+    }
+
+    fn text(&mut self, bytes: &[u8]) {
+        if !bytes.is_empty() {
+            self.out.extend_from_slice(bytes);
+            self.line_start = false;
+        }
+    }
+
+    /// Convert the next chunk of input into `out`; false at its end.
+    fn fill(&mut self) -> std::io::Result<bool> {
+        self.out.clear();
+        self.at = 0;
+        let n = loop {
+            match self.input.read(&mut self.chunk) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        };
+        if n == 0 {
+            return Ok(false);
+        }
+        let chunk = std::mem::take(&mut self.chunk);
+        let mut rest = &chunk[..n];
+        while let Some(&first) = rest.first() {
+            if std::mem::take(&mut self.after_cr) && first == b'\n' {
+                rest = &rest[1..];
+                continue;
+            }
+            if self.quoted {
+                // Inside quotes only the closing quote matters.
+                let Some(k) = memchr::memchr(b'"', rest) else {
+                    self.text(rest);
+                    break;
+                };
+                self.text(&rest[..=k]);
+                self.quoted = false;
+                rest = &rest[k + 1..];
+                continue;
+            }
+            let Some(k) = memchr::memchr3(b'"', b'\r', b'\n', rest) else {
+                self.text(rest);
+                break;
+            };
+            self.text(&rest[..k]);
+            match rest[k] {
+                b'"' => {
+                    self.text(b"\"");
+                    self.quoted = true;
+                }
+                b'\r' => {
+                    self.end_line();
+                    self.after_cr = true;
+                }
+                _ => self.end_line(),
+            }
+            rest = &rest[k + 1..];
+        }
+        self.chunk = chunk;
+        Ok(true)
+    }
 }
 
 impl<R: Read> Read for LineEnds<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.input.read(buf)?;
-        if self.bare_cr {
-            for b in &mut buf[..n] {
-                if *b == b'\r' {
-                    *b = b'\n';
-                }
+        while self.at == self.out.len() {
+            if !self.fill()? {
+                return Ok(0);
             }
         }
+        let n = buf.len().min(self.out.len() - self.at);
+        buf[..n].copy_from_slice(&self.out[self.at..self.at + n]);
+        self.at += n;
         Ok(n)
     }
 }
@@ -60,31 +157,46 @@ fn header_key(header: &str) -> String {
     header.trim_start_matches('\u{feff}').trim().to_lowercase()
 }
 
+/// The position of the column named `name`, matched as headers are (see
+/// [`header_key`]), so a caller may name `CaseID` or `caseid` alike.
+fn position(columns: &HashMap<String, usize>, name: &str) -> Option<usize> {
+    columns
+        .get(name)
+        .or_else(|| columns.get(&header_key(name)))
+        .copied()
+}
+
 impl<R: Read> Table<R> {
     fn open(file: &'static str, input: R, required: &[&str]) -> Result<Self> {
-        let mut input = BufReader::with_capacity(1 << 16, input);
-        // Lines end at `\n`, so that the reader's line numbers are the
-        // physical ones in CRLF files too (with CRLF as terminator they lag by
-        // one); the `\r` left at the end of a last field is trimmed with the
-        // rest of its spaces. A file whose lines end with a bare `\r`
-        // (classic Mac OS) has each `\r` read as `\n`.
-        let head = input.fill_buf().map_err(|e| Error::Csv {
-            file,
-            line: 1,
-            column: String::new(),
-            reason: e.to_string(),
-        })?;
-        let bare_cr = head.contains(&b'\r') && !head.contains(&b'\n');
         let mut reader = csv::ReaderBuilder::new()
             // Fields are trimmed where they are read: trimming whole records
             // copies every one of them.
             .flexible(true)
+            .has_headers(false)
             .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(LineEnds { input, bare_cr });
-        let headers = reader
-            .headers()
-            .map_err(|e| csv_error(file, 1, "", &e))?
-            .clone();
+            .from_reader(LineEnds::new(input));
+        // The header is the first line that holds something.
+        let mut headers = csv::StringRecord::new();
+        loop {
+            let line = reader.position().line();
+            match reader.read_record(&mut headers) {
+                Ok(true) if headers.iter().all(|h| h.trim().is_empty()) => {}
+                Ok(true) => break,
+                Ok(false) => {
+                    return Err(Error::Csv {
+                        file,
+                        line,
+                        column: String::new(),
+                        reason: format!(
+                            "the file has no header line; expected one naming the columns {}",
+                            required.join(",")
+                        ),
+                    })
+                }
+                Err(e) => return Err(csv_error(file, line, "", &e)),
+            }
+        }
+        let header_line = headers.position().map_or(1, csv::Position::line);
         let mut columns: HashMap<String, usize> = HashMap::new();
         for (i, h) in headers.iter().enumerate() {
             let key = header_key(h);
@@ -95,7 +207,7 @@ impl<R: Read> Table<R> {
             if let Some(first) = columns.insert(key.clone(), i) {
                 return Err(Error::Csv {
                     file,
-                    line: 1,
+                    line: header_line,
                     column: key,
                     reason: format!(
                         "the header names this column twice (columns {} and {}); each column must be named once",
@@ -105,10 +217,10 @@ impl<R: Read> Table<R> {
                 });
             }
         }
-        if let Some(missing) = required.iter().find(|c| !columns.contains_key(**c)) {
+        if let Some(missing) = required.iter().find(|c| position(&columns, c).is_none()) {
             return Err(Error::Csv {
                 file,
-                line: 1,
+                line: header_line,
                 column: (*missing).to_string(),
                 reason: format!(
                     "the header has no `{missing}` column; required: {}",
@@ -127,7 +239,7 @@ impl<R: Read> Table<R> {
     /// The position of a required column (checked present by `open`), so
     /// that hot loops skip the lookup by name.
     fn index(&self, column: &str) -> usize {
-        self.columns.get(column).copied().unwrap_or(usize::MAX)
+        position(&self.columns, column).unwrap_or(usize::MAX)
     }
 
     fn rows(&mut self, mut f: impl FnMut(&Row<'_>) -> Result<()>) -> Result<()> {
@@ -166,9 +278,8 @@ fn csv_error(file: &'static str, line: u64, column: &str, e: &csv::Error) -> Err
 
 impl Row<'_> {
     fn get(&self, column: &str) -> &str {
-        self.columns
-            .get(column)
-            .and_then(|&i| self.record.get(i))
+        position(self.columns, column)
+            .and_then(|i| self.record.get(i))
             .map_or("", str::trim)
     }
 
@@ -776,7 +887,7 @@ pub fn read_line_list(
     let mut list = LineList::default();
     let mut named = |c: &Option<String>| -> Option<String> {
         let c = c.as_ref()?;
-        if t.columns.contains_key(c.as_str()) {
+        if position(&t.columns, c).is_some() {
             Some(c.clone())
         } else {
             list.problems.push(DataProblem::MissingColumn {
@@ -1069,6 +1180,60 @@ mod tests {
         assert!(
             e.starts_with("enterprises line 3, column `workforce`"),
             "{e}"
+        );
+    }
+
+    /// Input delivered a few bytes at a time, as a pipe or a decompressor may.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn blank_lines_and_pieces_of_input_keep_the_physical_lines() {
+        let p = Policy::default();
+        let rows = "a,m,1579827600,1579827700\n\n\n\nb,m,noon,1579827700\n";
+        for end in ["\n", "\r\n", "\r"] {
+            let csv = format!("person_id,place_id,start,end\n{rows}").replace('\n', end);
+            for piece in [1, 2, 3, 7, 1 << 16] {
+                let e = read_visits(Trickle(csv.as_bytes(), piece), &p)
+                    .unwrap_err()
+                    .to_string();
+                assert!(
+                    e.starts_with("visits line 6, column `start`"),
+                    "{end:?} in pieces of {piece}: {e}"
+                );
+            }
+        }
+        // Blank lines before the header are skipped and counted.
+        let e = read_visits(
+            "\n\r\nperson_id,place_id,start,end\na,m,noon,1\n".as_bytes(),
+            &p,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("visits line 4, column `start`"), "{e}");
+        let e = read_visits("person_id,place_id,start\n".as_bytes(), &p).unwrap_err();
+        assert!(
+            e.to_string().starts_with("visits line 1, column `end`"),
+            "{e}"
+        );
+        let e = read_visits("\n\n".as_bytes(), &p).unwrap_err().to_string();
+        assert!(e.contains("no header line"), "{e}");
+        // Inside quotes, line ends and blank lines are the field's own.
+        let csv = "case_id,person_id,onset,confirmed,infected_by\r\n\"C\r\n\r\n1\",p,,2020-01-26,\r\nC2,q,,noon,\r\n";
+        let e = read_cases(csv.as_bytes(), &p).unwrap_err().to_string();
+        assert!(e.starts_with("cases line 5, column `confirmed`"), "{e}");
+        let ok = "case_id,person_id,onset,confirmed,infected_by\n\"C\r\n\n1\",p,,2020-01-26,\n";
+        assert_eq!(
+            read_cases(ok.as_bytes(), &p).unwrap()[0].id.as_str(),
+            "C\r\n\n1"
         );
     }
 

@@ -2128,7 +2128,60 @@ fn lines_of_format_1_replay_under_the_rules_they_were_written_under() {
     assert_eq!(reopened.station(), today.station());
     let revoked = reopened.station().passes.pass(2).unwrap();
     assert_eq!(
-        revoked.revoked_by_order.as_ref().map(|o| o.as_str()),
+        revoked
+            .revoked_by_order
+            .as_ref()
+            .map(precinct::OrderId::as_str),
         Some("O3")
     );
+}
+
+#[test]
+fn a_merge_joins_an_order_of_one_record_and_a_pass_of_the_other() {
+    // Either way round, the merged person is under an order and their pass
+    // is revoked by it, as if they had been one record all along.
+    let person = |id: &str, number: &str| {
+        Command::from_json(&serde_json::json!({"type": "register_person", "person": {
+            "id": id, "name": "王秀英", "document": {"kind": "resident", "number": number},
+            "household": null, "phone": null, "has_smartphone": false}}))
+        .unwrap()
+    };
+    for (with_order, with_pass, keep, duplicate) in [("K", "D", "K", "D"), ("D", "K", "K", "D")] {
+        let mut book = Book::in_memory(Policy::default()).unwrap();
+        let when = at("2020-02-05 09:00");
+        book.execute("d", when, person("K", "11010519491231002X"))
+            .unwrap();
+        book.execute("d", when, person("D", "110101199003078670"))
+            .unwrap();
+        let issue = serde_json::json!({"type": "issue_pass", "application":
+            {"holder": with_pass, "kind": "county", "enterprise": null, "scope": "town"}});
+        book.execute("d", when, Command::from_json(&issue).unwrap())
+            .unwrap();
+        let order = serde_json::json!({"type": "order_home_isolation", "order": "O1",
+            "person": with_order, "arrived": "2020-02-05T00:00:00Z", "reason": "returnee"});
+        let later = at("2020-02-06 09:00");
+        book.execute("d", later, Command::from_json(&order).unwrap())
+            .unwrap();
+        assert!(book.station().passes.revocation_list().serials.is_empty());
+        let merged = at("2020-02-07 09:00");
+        book.execute(
+            "d",
+            merged,
+            Command::MergePersons {
+                keep: keep.into(),
+                duplicate: duplicate.into(),
+            },
+        )
+        .unwrap();
+        let pass = book.station().passes.pass(1).unwrap();
+        assert_eq!(pass.revoked_at, Some(merged), "order on {with_order}");
+        assert_eq!(
+            pass.revoked_by_order
+                .as_ref()
+                .map(precinct::OrderId::as_str),
+            Some("O1")
+        );
+        let reopened = Book::open_text(book.journal_text().unwrap()).unwrap();
+        assert_eq!(reopened.station(), book.station());
+    }
 }

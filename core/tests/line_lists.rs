@@ -65,10 +65,14 @@ fn ds4c_patient_info_as_it_is() {
             (2984, "confirmed_date", Some("6011000053")),
         ]
     );
-    // Saved by a Windows spreadsheet, the same rows are on the same lines.
+    // The file's lines end with CRLF; with LF or a bare CR (older Mac
+    // spreadsheets), the same rows are on the same lines.
     let text = std::fs::read_to_string(Path::new(SHARED).join("ds4c/PatientInfo.csv")).unwrap();
-    let crlf = read_line_list(text.replace('\n', "\r\n").as_bytes(), &columns, &policy).unwrap();
-    assert_eq!(crlf.problems, list.problems);
+    let lf = text.replace("\r\n", "\n");
+    for ends in [lf.clone(), lf.replace('\n', "\r"), lf.replace('\n', "\r\n")] {
+        let again = read_line_list(ends.as_bytes(), &columns, &policy).unwrap();
+        assert_eq!(again.problems, list.problems);
+    }
     let r = list.chains(&policy);
     assert_eq!(r.cases, 3388);
     assert_eq!(r.edges, 820);
@@ -159,4 +163,42 @@ fn mers_2015_line_list_with_its_contacts() {
         .map(|s| ((s.infector.to_string(), s.infectee.to_string()), s.days))
         .collect();
     assert_eq!(ours, ecdc);
+}
+
+#[test]
+fn column_names_are_matched_as_headers_are() {
+    // The Singapore file's headers are `CaseID` and `Related cases`; a user
+    // naming them exactly, or in another case, reads the same links.
+    let path = "singapore_tianjin_2020/COVID-19_Singapore_data_revised.csv";
+    let policy = Policy::default();
+    let mut links = Vec::new();
+    for (id, related) in [
+        ("CaseID", "Related cases"),
+        ("caseid", "related cases"),
+        (" CASEID ", "Related Cases"),
+    ] {
+        let Some(file) = shared(path) else {
+            return;
+        };
+        let columns = LineListColumns {
+            id: id.into(),
+            infected_by: Some(related.into()),
+            onset: Some("date_onset_symptoms".into()),
+            confirmed: Some("date_confirmation".into()),
+            ..LineListColumns::default()
+        };
+        let list = read_line_list(file, &columns, &policy).unwrap();
+        assert!(
+            !list
+                .problems
+                .iter()
+                .any(|p| matches!(p, DataProblem::MissingColumn { .. })),
+            "{id} / {related}: {:?}",
+            list.problems.first()
+        );
+        let r = list.chains(&policy);
+        assert_eq!(r.cases, 93, "{id}");
+        links.push(r.edges);
+    }
+    assert_eq!(links, [102, 102, 102]);
 }

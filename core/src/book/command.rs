@@ -654,6 +654,18 @@ impl Command {
             Command::RegisterPerson { person } => st.residents.register_person(person.clone())?,
             Command::MergePersons { keep, duplicate } if current => {
                 st.merge_persons(keep, duplicate)?;
+                // The records now together may hold a pass of one and an
+                // order of the other: the order revokes the pass, as it
+                // would have had they been one record all along.
+                let kept = st.residents.resolve(keep);
+                let order = st
+                    .quarantine
+                    .isolation_of(&kept, at)
+                    .filter(|o| o.status == OrderStatus::Active)
+                    .map(|o| o.id.clone());
+                if let Some(order) = order {
+                    st.passes.revoke_for_order(&kept, &order, at);
+                }
             }
             Command::MergePersons { keep, duplicate } => {
                 st.residents.merge_persons(keep, duplicate)?;
