@@ -130,7 +130,11 @@ fn list<T>(
     let items: Vec<JsValue> = if let Some(array) = value.dyn_ref::<js_sys::Array>() {
         array.iter().collect()
     } else if let Some(numbers) = value.dyn_ref::<js_sys::Float64Array>() {
-        numbers.to_vec().into_iter().map(JsValue::from_f64).collect()
+        numbers
+            .to_vec()
+            .into_iter()
+            .map(JsValue::from_f64)
+            .collect()
     } else {
         return Err(invalid(what, shown(value), "an array"));
     };

@@ -130,7 +130,8 @@ struct ResidentIdInfo {
 pub fn resident_id(
     #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let id = precinct::ResidentId::parse(&text(&number, "resident id")?).map_err(|e| js_err(&Error::Id(e)))?;
+    let id = precinct::ResidentId::parse(&text(&number, "resident id")?)
+        .map_err(|e| js_err(&Error::Id(e)))?;
     to_js(&ResidentIdInfo {
         number: id.as_str().to_string(),
         birth_date: id.birth_date(),
@@ -190,15 +191,18 @@ pub fn verify_token(
     #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
     #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "string")] public_key: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Moment")] at: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "number[] | Float64Array | null")] revoked: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "number[] | Float64Array | null")]
+    revoked: Option<JsValue>,
     #[wasm_bindgen(unchecked_optional_param_type = "string | null")] document: Option<JsValue>,
     #[wasm_bindgen(unchecked_optional_param_type = "string | null")] nationality: Option<JsValue>,
-    #[wasm_bindgen(js_name = holderKey, unchecked_optional_param_type = "string | null")] holder_key: Option<
-        JsValue,
-    >,
+    #[wasm_bindgen(js_name = holderKey, unchecked_optional_param_type = "string | null")]
+    holder_key: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let token = text(&token, "token")?;
-    let key = ok(precinct::PublicKey::parse(&text(&public_key, "public key")?))?;
+    let key = ok(precinct::PublicKey::parse(&text(
+        &public_key,
+        "public key",
+    )?))?;
     let at = moment(&at, "at", default_zone())?;
     let serials = match revoked.as_ref().and_then(convert::given) {
         Some(list) => list_of_serials(list, "revoked")?,
@@ -253,10 +257,15 @@ impl Drop for StationKey {
 
 /// The station key a JS value is, or `InvalidValue`.
 fn station_key(value: &JsValue) -> Result<precinct::StationKey, JsValue> {
-    let not_a_key = || invalid("key", "a value that is not a live StationKey", "a StationKey");
-    let is_key = KEY_PROTOTYPE.with(|proto| {
-        value.is_object() && js_sys::Object::get_prototype_of(value) == *proto
-    });
+    let not_a_key = || {
+        invalid(
+            "key",
+            "a value that is not a live StationKey",
+            "a StationKey",
+        )
+    };
+    let is_key = KEY_PROTOTYPE
+        .with(|proto| value.is_object() && js_sys::Object::get_prototype_of(value) == *proto);
     if !is_key {
         return Err(not_a_key());
     }
@@ -275,9 +284,10 @@ impl StationKey {
         #[wasm_bindgen(unchecked_param_type = "Uint8Array")] seed: JsValue,
     ) -> Result<StationKey, JsValue> {
         let seed = convert::bytes(&seed, "key seed")?;
-        let seed: [u8; 32] = seed.as_slice().try_into().map_err(|_| {
-            invalid("key seed", format!("{} bytes", seed.len()), "32 bytes")
-        })?;
+        let seed: [u8; 32] = seed
+            .as_slice()
+            .try_into()
+            .map_err(|_| invalid("key seed", format!("{} bytes", seed.len()), "32 bytes"))?;
         let inner = precinct::StationKey::from_seed(seed);
         let handle = NEXT_HANDLE.get();
         NEXT_HANDLE.set(handle.wrapping_add(1).max(1));
@@ -391,10 +401,13 @@ impl Visits {
             .iter()
             .map(|r| -> Result<_, JsValue> {
                 Ok(TraceRowOut {
-                person_id: self.inner.persons().name(r.person),
-                total_overlap: r.total_overlap,
-                first_contact: ok(precinct::instant_from_unix("first contact", r.first_contact))?,
-            })
+                    person_id: self.inner.persons().name(r.person),
+                    total_overlap: r.total_overlap,
+                    first_contact: ok(precinct::instant_from_unix(
+                        "first contact",
+                        r.first_contact,
+                    ))?,
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         to_js(&out)
@@ -519,7 +532,10 @@ impl Book {
                 return ok(precinct::check_day(what, d));
             }
         }
-        Ok(precinct::local_day(moment(v, what, self.zone())?, self.zone()))
+        Ok(precinct::local_day(
+            moment(v, what, self.zone())?,
+            self.zone(),
+        ))
     }
 
     /// Validate, journal and apply a command; throws the error of its kind
@@ -541,6 +557,8 @@ impl Book {
     /// The journal's text.
     #[wasm_bindgen(getter, js_name = journalText)]
     pub fn journal_text(&self) -> String {
+        // Every Book of this package keeps its journal in memory (inMemory,
+        // openText, demo), so the text is always there.
         self.inner.journal_text().unwrap_or_default().to_string()
     }
 
@@ -590,7 +608,12 @@ impl Book {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Moment")] as_of: JsValue,
     ) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.station().report(moment(&as_of, "as of", self.zone())?))
+        to_js(
+            &self
+                .inner
+                .station()
+                .report(moment(&as_of, "as of", self.zone())?),
+        )
     }
 
     /// The summary report as text.
@@ -671,7 +694,12 @@ impl Book {
         #[wasm_bindgen(unchecked_optional_param_type = "string[] | null")] cases: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let ids: Option<Vec<precinct::CaseId>> = match cases.as_ref().and_then(convert::given) {
-            Some(list) => Some(list_of_text(list, "cases")?.into_iter().map(Into::into).collect()),
+            Some(list) => Some(
+                list_of_text(list, "cases")?
+                    .into_iter()
+                    .map(Into::into)
+                    .collect(),
+            ),
             None => None,
         };
         to_js(&ok(self.inner.station().close_contacts_of(ids.as_deref()))?)
