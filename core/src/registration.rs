@@ -389,17 +389,20 @@ impl Registrations {
     }
 
     /// Services by kind and channel for the days `from` to `to` inclusive (policy zone).
+    ///
+    /// Sums are `u64`: each entry holds up to `u32::MAX` services, and a
+    /// ledger would need 2^32 entries (over 100 GB) before a sum could wrap.
     pub fn service_counts(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         policy: &Policy,
-    ) -> BTreeMap<(ServiceKind, Channel), u32> {
+    ) -> BTreeMap<(ServiceKind, Channel), u64> {
         let mut out = BTreeMap::new();
         for e in &self.ledger {
             let day = local_day(e.at, policy.zone());
             if from <= day && day <= to {
-                *out.entry((e.kind, e.channel)).or_default() += e.count;
+                *out.entry((e.kind, e.channel)).or_default() += u64::from(e.count);
             }
         }
         out
@@ -463,6 +466,26 @@ mod tests {
             counts[&(ServiceKind::ForeignerRegistration, Channel::Video)],
             1
         );
+    }
+
+    #[test]
+    fn service_counts_near_u32_max_sum_without_wrapping() {
+        let p = Policy::default();
+        let mut r = Registrations::default();
+        let kind = ServiceKind::ExitEntry;
+        for day in ["2020-02-20 10:00", "2020-02-21 10:00", "2020-02-21 11:00"] {
+            r.record_service(kind, Channel::Window, t(day), u32::MAX)
+                .unwrap();
+        }
+        r.record_service(kind, Channel::Video, t("2020-02-21 12:00"), u32::MAX - 1)
+            .unwrap();
+        let counts = r.service_counts(
+            "2020-02-20".parse().unwrap(),
+            "2020-02-21".parse().unwrap(),
+            &p,
+        );
+        assert_eq!(counts[&(kind, Channel::Window)], 3 * u64::from(u32::MAX));
+        assert_eq!(counts[&(kind, Channel::Video)], u64::from(u32::MAX) - 1);
     }
 
     #[test]

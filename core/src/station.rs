@@ -111,7 +111,7 @@ pub struct StationReport {
     /// Certificates whose paper copy is held at the station.
     pub papers_held: usize,
     /// Services by kind and channel, all time.
-    pub services: BTreeMap<String, u32>,
+    pub services: BTreeMap<String, u64>,
     /// Resumption figures of the whole town on the day.
     pub resumption: Option<RateRow>,
 }
@@ -135,7 +135,7 @@ pub struct ServiceCount {
     /// Through which channel.
     pub channel: Channel,
     /// How many.
-    pub count: u32,
+    pub count: u64,
 }
 
 impl Station {

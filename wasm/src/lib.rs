@@ -7,13 +7,25 @@
 // which), and wasm-bindgen hands arguments over by value.
 #![allow(clippy::missing_errors_doc, clippy::needless_pass_by_value)]
 
-use chrono::{DateTime, NaiveDate};
+mod convert;
+mod errors;
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
 use precinct::Zone;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use precinct::{Error, Instant, Policy};
+
+use convert::{
+    flag, from_js, integer, list_of_serials, list_of_text, moment, optional_integer,
+    optional_serial, optional_text, text, to_js,
+};
+use errors::{invalid, js_err, ok};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -82,130 +94,12 @@ export interface Subject { person?: string; passSerial?: number; stay?: string }
 export interface StationReport { asOf: string; policy: string; persons: number; households: number; cases: number; [figure: string]: unknown }
 "#;
 
-/// A core error as a JS `Error` with `name` and `code` (and `seq` for damage).
-fn js_err(e: &Error) -> JsValue {
-    let name = match e {
-        Error::Id(_) => "InvalidIdentityDocument",
-        Error::InvalidValue { .. } => "InvalidValue",
-        Error::Duplicate { .. } => "DuplicateRecord",
-        Error::NotFound { .. } => "RecordNotFound",
-        Error::InvalidTransition { .. } => "InvalidTransition",
-        Error::NotEligible { .. } => "NotEligible",
-        Error::Implausible { .. } => "ImplausibleRecord",
-        Error::Csv { .. } => "DataImportError",
-        Error::JournalDamaged { .. } => "JournalDamaged",
-        Error::JournalLocked { .. } => "JournalLocked",
-        Error::Io { .. } => "StorageError",
-        Error::TooLarge { .. } => "TooLarge",
-        _ => "PrecinctError",
-    };
-    let error = js_sys::Error::new(&e.to_string());
-    error.set_name(name);
-    let set = |key: &str, value: JsValue| js_sys::Reflect::set(&error, &key.into(), &value);
-    // Setting a property on a fresh Error cannot fail.
-    let _ = set("code", e.code().into());
-    if let Error::JournalDamaged { seq, .. } = e {
-        let _ = set("seq", JsValue::from_f64(*seq as f64));
-    }
-    error.into()
-}
-
-fn invalid(what: &str, reason: impl std::fmt::Display) -> JsValue {
-    js_err(&Error::InvalidValue {
-        field: what.into(),
-        value: reason.to_string(),
-        expected: format!("a valid {what}"),
-    })
-}
-
-fn ok<T>(r: precinct::Result<T>) -> Result<T, JsValue> {
-    r.map_err(|e| js_err(&e))
-}
-
-fn camel(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let mut upper = false;
-    for c in key.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn snake(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 4);
-    for c in key.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Rename every object key, at any depth.
-fn rekey(v: Value, f: fn(&str) -> String) -> Value {
-    match v {
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (f(&k), rekey(v, f))).collect())
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(|v| rekey(v, f)).collect()),
-        other => other,
-    }
-}
-
-/// A core value as a plain JS object with camelCase fields.
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let json = serde_json::to_value(value).map_err(|e| invalid("result", e))?;
-    rekey(json, camel)
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| invalid("result", e))
-}
-
-/// A plain JS object (camelCase, `Date`s allowed) as a core value.
-fn from_js<T: serde::de::DeserializeOwned>(what: &str, value: &JsValue) -> Result<T, JsValue> {
-    // JSON.stringify turns Dates into ISO strings, as the core reads them.
-    let text: String = js_sys::JSON::stringify(value)
-        .map_err(|_| invalid(what, "it cannot be written as JSON"))?
-        .into();
-    let json: Value = serde_json::from_str(&text).map_err(|e| invalid(what, e))?;
-    serde_json::from_value(rekey(json, snake)).map_err(|e| invalid(what, e))
-}
-
-/// A moment: a `Date`, an ISO string (naive ones in `zone`) or Unix seconds.
-fn instant(value: &JsValue, zone: Zone) -> Result<Instant, JsValue> {
-    if let Some(date) = value.dyn_ref::<js_sys::Date>() {
-        let ms = date.get_time();
-        if ms.is_nan() {
-            return Err(invalid("time", "Invalid Date"));
-        }
-        return DateTime::from_timestamp_millis(ms as i64).ok_or_else(|| invalid("time", ms));
-    }
-    if let Some(text) = value.as_string() {
-        return ok(precinct::parse_instant(&text, zone));
-    }
-    if let Some(seconds) = value.as_f64() {
-        return DateTime::from_timestamp(seconds as i64, 0).ok_or_else(|| invalid("time", seconds));
-    }
-    Err(invalid(
-        "time",
-        "expected a Date, an ISO 8601 string or Unix seconds",
-    ))
-}
-
 fn default_zone() -> Zone {
     Policy::default().zone()
 }
 
-fn policy_named(name: Option<String>) -> Result<Policy, JsValue> {
+fn policy_named(name: &JsValue) -> Result<Policy, JsValue> {
+    let name = optional_text(name, "policy")?;
     ok(Policy::preset(name.as_deref().unwrap_or("nhc-2020")))
 }
 
@@ -213,8 +107,14 @@ fn policy_named(name: Option<String>) -> Result<Policy, JsValue> {
 /// `credit_code`, `mobile`) and return its canonical form; throws an
 /// `InvalidIdentityDocument` saying exactly what is wrong.
 #[wasm_bindgen(js_name = validateDocument)]
-pub fn validate_document(kind: &str, text: &str) -> Result<String, JsValue> {
-    ok(precinct::validate_document(kind, text))
+pub fn validate_document(
+    #[wasm_bindgen(unchecked_param_type = "string")] kind: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
+) -> Result<String, JsValue> {
+    ok(precinct::validate_document(
+        &text(&kind, "document kind")?,
+        &text(&number, "document")?,
+    ))
 }
 
 #[derive(Serialize)]
@@ -227,8 +127,11 @@ struct ResidentIdInfo {
 
 /// What a resident id number says: birth date, sex, region code.
 #[wasm_bindgen(js_name = residentId, unchecked_return_type = "ResidentIdInfo")]
-pub fn resident_id(number: &str) -> Result<JsValue, JsValue> {
-    let id = precinct::ResidentId::parse(number).map_err(|e| js_err(&Error::Id(e)))?;
+pub fn resident_id(
+    #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
+) -> Result<JsValue, JsValue> {
+    let id = precinct::ResidentId::parse(&text(&number, "resident id")?)
+        .map_err(|e| js_err(&Error::Id(e)))?;
     to_js(&ResidentIdInfo {
         number: id.as_str().to_string(),
         birth_date: id.birth_date(),
@@ -240,10 +143,13 @@ pub fn resident_id(number: &str) -> Result<JsValue, JsValue> {
 /// Read enterprises and resumption reports CSVs: `{enterprises, reports}`,
 /// ready for `add_enterprise` and `file_enterprise_report` commands.
 #[wasm_bindgen(js_name = readResumption, unchecked_return_type = "{ enterprises: Record<string, unknown>[]; reports: Record<string, unknown>[] }")]
-pub fn read_resumption(enterprises: &str, reports: &str) -> Result<JsValue, JsValue> {
+pub fn read_resumption(
+    #[wasm_bindgen(unchecked_param_type = "string")] enterprises: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] reports: JsValue,
+) -> Result<JsValue, JsValue> {
     let r = ok(precinct::read_resumption(
-        enterprises.as_bytes(),
-        reports.as_bytes(),
+        text(&enterprises, "enterprises CSV")?.as_bytes(),
+        text(&reports, "reports CSV")?.as_bytes(),
     ))?;
     to_js(&serde_json::json!({
         "enterprises": r.enterprises().collect::<Vec<_>>(),
@@ -262,14 +168,18 @@ pub fn preset_names() -> Vec<String> {
 
 /// A policy preset: its rules, source and effective date.
 #[wasm_bindgen(unchecked_return_type = "Policy")]
-pub fn policy(name: &str) -> Result<JsValue, JsValue> {
-    to_js(&ok(Policy::preset(name))?)
+pub fn policy(
+    #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+) -> Result<JsValue, JsValue> {
+    to_js(&ok(Policy::preset(&text(&name, "policy")?))?)
 }
 
 /// A name masked for display (`王**`).
 #[wasm_bindgen(js_name = maskName)]
-pub fn mask_name(name: &str) -> String {
-    precinct::mask_name(name)
+pub fn mask_name(
+    #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+) -> Result<String, JsValue> {
+    Ok(precinct::mask_name(&text(&name, "name")?))
 }
 
 /// Verify a pass token offline with the station's public key and the
@@ -278,30 +188,41 @@ pub fn mask_name(name: &str) -> String {
 /// station's holder key, also check the pass was issued to that document.
 #[wasm_bindgen(js_name = verifyToken, unchecked_return_type = "Verdict")]
 pub fn verify_token(
-    token: &str,
-    public_key: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "string")] public_key: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Moment")] at: JsValue,
-    revoked: Option<Vec<f64>>,
-    document: Option<String>,
-    nationality: Option<String>,
-    #[wasm_bindgen(js_name = holderKey)] holder_key: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "number[] | Float64Array | null")]
+    revoked: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | null")] document: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | null")] nationality: Option<JsValue>,
+    #[wasm_bindgen(js_name = holderKey, unchecked_optional_param_type = "string | null")]
+    holder_key: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let key = ok(precinct::PublicKey::parse(public_key))?;
+    let token = text(&token, "token")?;
+    let key = ok(precinct::PublicKey::parse(&text(
+        &public_key,
+        "public key",
+    )?))?;
+    let at = moment(&at, "at", default_zone())?;
+    let serials = match revoked.as_ref().and_then(convert::given) {
+        Some(list) => list_of_serials(list, "revoked")?,
+        None => Vec::new(),
+    };
+    let optional = |v: Option<JsValue>, what| optional_text(&v.unwrap_or_default(), what);
+    let document = optional(document, "document")?;
+    let nationality = optional(nationality, "nationality")?;
+    let holder_key = optional(holder_key, "holder key")?;
     let shown = ok(document
         .map(|d| precinct::ShownDocument::parse(&d, nationality.as_deref(), holder_key.as_deref()))
         .transpose())?;
     let list = precinct::RevocationList {
-        serials: revoked
-            .unwrap_or_default()
-            .into_iter()
-            .map(|s| s as u64)
-            .collect(),
+        serials: serials.into_iter().collect(),
     };
     to_js(&precinct::verify_token(
-        token,
+        &token,
         &key,
         &list,
-        instant(&at, default_zone())?,
+        at,
         shown.as_ref(),
     ))
 }
@@ -310,19 +231,74 @@ pub fn verify_token(
 #[wasm_bindgen]
 pub struct StationKey {
     inner: precinct::StationKey,
+    /// Its number in [`KEYS`].
+    handle: u32,
+}
+
+// A method cannot take `&StationKey` from an arbitrary JS value without
+// wasm-bindgen's class check, which throws an `Error` with no `code`, and
+// taking it from a `JsValue` would take it away from its JS object. So each
+// live key is also kept here under its handle, and `Book.token` finds it
+// from a `JsValue` that has `StationKey.prototype` as its prototype.
+thread_local! {
+    static KEYS: RefCell<BTreeMap<u32, precinct::StationKey>> = const { RefCell::new(BTreeMap::new()) };
+    static NEXT_HANDLE: Cell<u32> = const { Cell::new(1) };
+    static KEY_PROTOTYPE: js_sys::Object = js_sys::Object::get_prototype_of(
+        // Handle 0 is never registered: this key only shows the prototype.
+        &JsValue::from(StationKey { inner: precinct::StationKey::from_seed([0; 32]), handle: 0 }),
+    );
+}
+
+impl Drop for StationKey {
+    fn drop(&mut self) {
+        KEYS.with_borrow_mut(|keys| keys.remove(&self.handle));
+    }
+}
+
+/// The station key a JS value is, or `InvalidValue`.
+fn station_key(value: &JsValue) -> Result<precinct::StationKey, JsValue> {
+    let not_a_key = || {
+        invalid(
+            "key",
+            "a value that is not a live StationKey",
+            "a StationKey",
+        )
+    };
+    let is_key = KEY_PROTOTYPE
+        .with(|proto| value.is_object() && js_sys::Object::get_prototype_of(value) == *proto);
+    if !is_key {
+        return Err(not_a_key());
+    }
+    // The getter throws for a key already freed; that is caught here.
+    let handle = js_sys::Reflect::get(value, &"keyHandle".into()).map_err(|_| not_a_key())?;
+    let handle = u32::try_from(integer(&handle, "key")?).map_err(|_| not_a_key())?;
+    KEYS.with_borrow(|keys| keys.get(&handle).cloned())
+        .ok_or_else(not_a_key)
 }
 
 #[wasm_bindgen]
 impl StationKey {
     /// The key from a 32-byte secret seed.
     #[wasm_bindgen(constructor)]
-    pub fn new(seed: &[u8]) -> Result<StationKey, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] seed: JsValue,
+    ) -> Result<StationKey, JsValue> {
+        let seed = convert::bytes(&seed, "key seed")?;
         let seed: [u8; 32] = seed
+            .as_slice()
             .try_into()
-            .map_err(|_| invalid("key seed", format!("{} bytes, expected 32", seed.len())))?;
-        Ok(StationKey {
-            inner: precinct::StationKey::from_seed(seed),
-        })
+            .map_err(|_| invalid("key seed", format!("{} bytes", seed.len()), "32 bytes"))?;
+        let inner = precinct::StationKey::from_seed(seed);
+        let handle = NEXT_HANDLE.get();
+        NEXT_HANDLE.set(handle.wrapping_add(1).max(1));
+        KEYS.with_borrow_mut(|keys| keys.insert(handle, inner.clone()));
+        Ok(StationKey { inner, handle })
+    }
+
+    /// Which live key this is, for `Book.token` (not part of the API).
+    #[wasm_bindgen(getter, js_name = keyHandle, skip_typescript)]
+    pub fn key_handle(&self) -> u32 {
+        self.handle
     }
 
     /// The public key checkpoints hold (43 characters of base64url).
@@ -367,11 +343,14 @@ struct DayGraphOut<'a> {
     max_degree_person: Option<&'a str>,
 }
 
-fn seconds_of(v: &Value, zone: Zone) -> Result<i64, JsValue> {
+fn seconds_of(what: &str, v: &Value, zone: Zone) -> Result<i64, JsValue> {
+    // Seconds as in `Visits.from_columns` of the other layers: any whole
+    // number; the queries' windows are what the core checks.
+    let expected = "whole Unix seconds, a Date or an ISO 8601 string";
     match v {
-        Value::Number(n) => n.as_i64().ok_or_else(|| invalid("time", n)),
+        Value::Number(n) => n.as_i64().ok_or_else(|| invalid(what, n, expected)),
         Value::String(s) => Ok(ok(precinct::parse_instant(s, zone))?.timestamp()),
-        other => Err(invalid("time", other)),
+        other => Err(invalid(what, other, expected)),
     }
 }
 
@@ -389,8 +368,8 @@ impl Visits {
             ok(b.push(
                 &r.person,
                 &r.place,
-                seconds_of(&r.start, zone)?,
-                seconds_of(&r.end, zone)?,
+                seconds_of("visit start", &r.start, zone)?,
+                seconds_of("visit end", &r.end, zone)?,
             ))?;
         }
         Ok(Visits {
@@ -408,26 +387,29 @@ impl Visits {
     #[wasm_bindgen(unchecked_return_type = "TraceRow[]")]
     pub fn trace(
         &self,
-        person: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] person: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Moment")] start: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Moment")] end: JsValue,
-        min_overlap: Option<f64>,
+        #[wasm_bindgen(js_name = minOverlap, unchecked_optional_param_type = "number | null")]
+        min_overlap: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
+        let person = text(&person, "person")?;
         let window = window(&start, &end)?;
-        let rows = precinct::trace(
-            &self.inner,
-            person,
-            window,
-            min_overlap.map_or(900, |m| m as i64),
-        );
-        let out: Vec<TraceRowOut<'_>> = rows
+        let min_overlap = min_overlap_of(min_overlap)?;
+        let rows = precinct::trace(&self.inner, &person, window, min_overlap);
+        let out = rows
             .iter()
-            .map(|r| TraceRowOut {
-                person_id: self.inner.persons().name(r.person),
-                total_overlap: r.total_overlap,
-                first_contact: DateTime::from_timestamp(r.first_contact, 0).unwrap_or_default(),
+            .map(|r| -> Result<_, JsValue> {
+                Ok(TraceRowOut {
+                    person_id: self.inner.persons().name(r.person),
+                    total_overlap: r.total_overlap,
+                    first_contact: ok(precinct::instant_from_unix(
+                        "first contact",
+                        r.first_contact,
+                    ))?,
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>, _>>()?;
         to_js(&out)
     }
 
@@ -435,18 +417,16 @@ impl Visits {
     #[wasm_bindgen(js_name = secondRing)]
     pub fn second_ring(
         &self,
-        person: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] person: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Moment")] start: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Moment")] end: JsValue,
-        min_overlap: Option<f64>,
+        #[wasm_bindgen(js_name = minOverlap, unchecked_optional_param_type = "number | null")]
+        min_overlap: Option<JsValue>,
     ) -> Result<Vec<String>, JsValue> {
+        let person = text(&person, "person")?;
         let window = window(&start, &end)?;
-        let ring = precinct::second_ring(
-            &self.inner,
-            person,
-            window,
-            min_overlap.map_or(900, |m| m as i64),
-        );
+        let min_overlap = min_overlap_of(min_overlap)?;
+        let ring = precinct::second_ring(&self.inner, &person, window, min_overlap);
         Ok(ring
             .into_iter()
             .map(|p| self.inner.persons().name(p).to_string())
@@ -458,15 +438,13 @@ impl Visits {
     pub fn day_graph(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Moment")] day_start: JsValue,
-        min_overlap: Option<f64>,
+        #[wasm_bindgen(js_name = minOverlap, unchecked_optional_param_type = "number | null")]
+        min_overlap: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let start = instant(&day_start, default_zone())?.timestamp();
-        let g = ok(precinct::day_graph(
-            &self.inner,
-            start,
-            min_overlap.map_or(900, |m| m as i64),
-            false,
-        ))?;
+        let day = moment(&day_start, "day start", default_zone())?.timestamp();
+        let start = ok(precinct::Window::day(day))?.start;
+        let min_overlap = min_overlap_of(min_overlap)?;
+        let g = ok(precinct::day_graph(&self.inner, start, min_overlap, false))?;
         to_js(&DayGraphOut {
             edges: g.edges,
             max_degree: g.max_degree,
@@ -477,10 +455,16 @@ impl Visits {
 
 fn window(start: &JsValue, end: &JsValue) -> Result<precinct::Window, JsValue> {
     let zone = default_zone();
-    Ok(precinct::Window {
-        start: instant(start, zone)?.timestamp(),
-        end: instant(end, zone)?.timestamp(),
-    })
+    ok(precinct::Window::new(
+        moment(start, "window start", zone)?.timestamp(),
+        moment(end, "window end", zone)?.timestamp(),
+    ))
+}
+
+/// The minimum overlap of a query, 900 seconds unless given, checked by the core.
+fn min_overlap_of(value: Option<JsValue>) -> Result<i64, JsValue> {
+    let seconds = optional_integer(&value.unwrap_or_default(), "min_overlap")?;
+    ok(precinct::min_overlap(seconds.unwrap_or(900)))
 }
 
 /// The station's record book, its journal kept in a string (store it in
@@ -501,29 +485,38 @@ struct SubjectIn {
 impl Book {
     /// A new station under a policy preset (default `nhc-2020`).
     #[wasm_bindgen(js_name = inMemory)]
-    pub fn in_memory(policy: Option<String>) -> Result<Book, JsValue> {
+    pub fn in_memory(
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] policy: Option<JsValue>,
+    ) -> Result<Book, JsValue> {
         Ok(Book {
-            inner: ok(precinct::Book::in_memory(policy_named(policy)?))?,
+            inner: ok(precinct::Book::in_memory(policy_named(
+                &policy.unwrap_or_default(),
+            )?))?,
         })
     }
 
     /// Replay a journal held as text; a torn last line is dropped, other
     /// damage throws `JournalDamaged` with its `seq`.
     #[wasm_bindgen(js_name = openText)]
-    pub fn open_text(text: &str) -> Result<Book, JsValue> {
+    pub fn open_text(
+        #[wasm_bindgen(unchecked_param_type = "string")] journal: JsValue,
+    ) -> Result<Book, JsValue> {
         Ok(Book {
-            inner: ok(precinct::Book::open_text(text))?,
+            inner: ok(precinct::Book::open_text(&text(&journal, "journal")?))?,
         })
     }
 
     /// The demo town's story (the small town unless `small` is false).
-    pub fn demo(seed: Option<f64>, small: Option<bool>) -> Result<Book, JsValue> {
-        let size = if small.unwrap_or(true) {
+    pub fn demo(
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] seed: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "boolean | null")] small: Option<JsValue>,
+    ) -> Result<Book, JsValue> {
+        let seed = optional_serial(&seed.unwrap_or_default(), "seed")?.unwrap_or(2020);
+        let size = if flag(&small.unwrap_or_default(), "small", true)? {
             precinct::demo::DemoSize::SMALL
         } else {
             precinct::demo::DemoSize::TOWN
         };
-        let seed = seed.map_or(2020, |s| s as u64);
         Ok(Book {
             inner: ok(precinct::demo::demo_book(seed, size))?,
         })
@@ -533,13 +526,16 @@ impl Book {
         self.inner.policy().zone()
     }
 
-    fn day(&self, v: &JsValue) -> Result<NaiveDate, JsValue> {
+    fn day(&self, v: &JsValue, what: &str) -> Result<NaiveDate, JsValue> {
         if let Some(text) = v.as_string() {
             if let Ok(d) = text.parse::<NaiveDate>() {
-                return Ok(d);
+                return ok(precinct::check_day(what, d));
             }
         }
-        Ok(precinct::local_day(instant(v, self.zone())?, self.zone()))
+        Ok(precinct::local_day(
+            moment(v, what, self.zone())?,
+            self.zone(),
+        ))
     }
 
     /// Validate, journal and apply a command; throws the error of its kind
@@ -548,18 +544,21 @@ impl Book {
     pub fn execute(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
-        by: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] by: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Moment")] at: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let at = instant(&at, self.zone())?;
+        let by = text(&by, "by")?;
+        let at = moment(&at, "at", self.zone())?;
         let json: Value = from_js("command", &command)?;
         let command = ok(precinct::Command::from_json(&json))?;
-        to_js(&ok(self.inner.execute(by, at, command))?)
+        to_js(&ok(self.inner.execute(by.as_str(), at, command))?)
     }
 
     /// The journal's text.
     #[wasm_bindgen(getter, js_name = journalText)]
     pub fn journal_text(&self) -> String {
+        // Every Book of this package keeps its journal in memory (inMemory,
+        // openText, demo), so the text is always there.
         self.inner.journal_text().unwrap_or_default().to_string()
     }
 
@@ -595,7 +594,8 @@ impl Book {
             _ => {
                 return Err(invalid(
                     "subject",
-                    "give exactly one of person, passSerial or stay",
+                    "an object with more or fewer than one subject",
+                    "exactly one of person, passSerial or stay",
                 ))
             }
         };
@@ -608,7 +608,12 @@ impl Book {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Moment")] as_of: JsValue,
     ) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.station().report(instant(&as_of, self.zone())?))
+        to_js(
+            &self
+                .inner
+                .station()
+                .report(moment(&as_of, "as of", self.zone())?),
+        )
     }
 
     /// The summary report as text.
@@ -620,7 +625,7 @@ impl Book {
         Ok(self
             .inner
             .station()
-            .report(instant(&as_of, self.zone())?)
+            .report(moment(&as_of, "as of", self.zone())?)
             .to_string())
     }
 
@@ -630,10 +635,11 @@ impl Book {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Moment")] start: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Moment")] end: JsValue,
-        by: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] by: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
+        let by = optional_text(&by.unwrap_or_default(), "by")?;
         let by: precinct::GroupBy = ok(by.as_deref().unwrap_or("all").parse())?;
-        let (from, to) = (self.day(&start)?, self.day(&end)?);
+        let (from, to) = (self.day(&start, "start")?, self.day(&end, "end")?);
         to_js(&self.inner.station().resumption.daily_series(from, to, by))
     }
 
@@ -651,7 +657,7 @@ impl Book {
         #[wasm_bindgen(unchecked_param_type = "Moment")] start: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Moment")] end: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let (from, to) = (self.day(&start)?, self.day(&end)?);
+        let (from, to) = (self.day(&start, "start")?, self.day(&end, "end")?);
         let rows = self.inner.station().service_counts(from, to);
         to_js(&rows)
     }
@@ -665,13 +671,17 @@ impl Book {
         let st = self.inner.station();
         to_js(
             &st.registrations
-                .overdue(instant(&as_of, self.zone())?, &st.policy),
+                .overdue(moment(&as_of, "as of", self.zone())?, &st.policy),
         )
     }
 
     /// The registration deadline of a stay (ISO string).
     #[wasm_bindgen(js_name = registrationDeadline)]
-    pub fn registration_deadline(&self, stay: &str) -> Result<String, JsValue> {
+    pub fn registration_deadline(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] stay: JsValue,
+    ) -> Result<String, JsValue> {
+        let stay = text(&stay, "stay")?;
         let st = self.inner.station();
         let s = ok(st.registrations.stay(&stay.into()))?;
         Ok(precinct::Registrations::deadline(s, &st.policy).to_rfc3339())
@@ -679,15 +689,31 @@ impl Book {
 
     /// Close contacts of these cases (all when omitted), with evidence.
     #[wasm_bindgen(js_name = closeContacts, unchecked_return_type = "CloseContact[]")]
-    pub fn close_contacts(&self, cases: Option<Vec<String>>) -> Result<JsValue, JsValue> {
-        let ids: Option<Vec<precinct::CaseId>> =
-            cases.map(|ids| ids.into_iter().map(Into::into).collect());
+    pub fn close_contacts(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "string[] | null")] cases: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let ids: Option<Vec<precinct::CaseId>> = match cases.as_ref().and_then(convert::given) {
+            Some(list) => Some(
+                list_of_text(list, "cases")?
+                    .into_iter()
+                    .map(Into::into)
+                    .collect(),
+            ),
+            None => None,
+        };
         to_js(&ok(self.inner.station().close_contacts_of(ids.as_deref()))?)
     }
 
     /// The token of pass `serial` for its QR code, signed with `key`.
-    pub fn token(&self, serial: f64, key: &StationKey) -> Result<String, JsValue> {
-        ok(self.inner.station().passes.token(serial as u64, &key.inner))
+    pub fn token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] serial: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StationKey")] key: JsValue,
+    ) -> Result<String, JsValue> {
+        let serial = convert::serial(&serial, "serial")?;
+        let key = station_key(&key)?;
+        ok(self.inner.station().passes.token(serial, &key))
     }
 
     /// Serials of revoked passes, for checkpoints to download.
@@ -716,17 +742,5 @@ impl Book {
         Visits {
             inner: self.inner.station().visits.clone(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_convert_both_ways() {
-        assert_eq!(camel("workers_on_site"), "workersOnSite");
-        assert_eq!(snake("workersOnSite"), "workers_on_site");
-        assert_eq!(snake(&camel("has_smartphone")), "has_smartphone");
     }
 }

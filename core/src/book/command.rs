@@ -612,6 +612,10 @@ impl Command {
     }
 
     /// The command's name as written in the journal, e.g. `revoke_pass`.
+    ///
+    /// Only a label (for listings and tests): serialising a command cannot
+    /// fail (its maps have string keys) and always writes `type`, so the
+    /// empty default is never reached and nothing is journaled from it.
     pub fn name(&self) -> String {
         serde_json::to_value(self)
             .ok()
@@ -886,6 +890,9 @@ impl Command {
                     })?
                 } else {
                     let residents = &st.residents;
+                    // No person on record for the pass's holder means no
+                    // document to match: the verdict is then a holder
+                    // mismatch (denied), so nothing is let through or lost.
                     let holder = |p: &crate::pass::Pass| {
                         residents
                             .person(&p.holder)

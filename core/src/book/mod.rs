@@ -716,7 +716,11 @@ fn read_lines<R: std::io::BufRead>(
 fn replay<R: std::io::BufRead>(input: R, name: &str) -> Result<(Station, Position)> {
     let mut reader = Reader::new(input, name);
     let mut station = match reader.next_line()? {
-        Some(header) => *header.start.unwrap_or_default(),
+        // The reader refuses a first line without `start`; should that ever
+        // change, a header without its station is damage, never an empty book.
+        Some(header) => *header
+            .start
+            .ok_or_else(|| reader.damaged(header.seq, "the first line is not a header"))?,
         None => return Err(reader.damaged(0, "it has no header line")),
     };
     while let Some(line) = reader.next_line()? {
