@@ -202,24 +202,27 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
         b'-' => (-1, &text[1..]),
         _ => return None,
     };
+    // `HH`, `HHMM`, `HH:MM`, or `HH:MM:SS` (the local mean time of a zone
+    // before 1900 has seconds, and is written so that it reads back).
     let digits: String = rest.chars().filter(|c| *c != ':').collect();
     let colons = rest.matches(':').count();
-    if !digits.bytes().all(|b| b.is_ascii_digit())
-        || !(digits.len() == 2 || digits.len() == 4)
-        || colons > 1
-        || (colons == 1 && rest.find(':') != Some(2))
-    {
+    let well_placed = match colons {
+        0 => digits.len() == 2 || digits.len() == 4,
+        1 => rest.len() == 5 && rest.find(':') == Some(2),
+        2 => rest.len() == 8 && &rest[2..3] == ":" && &rest[5..6] == ":",
+        _ => false,
+    };
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || !well_placed {
         return None;
     }
-    let hours: i32 = digits[..2].parse().ok()?;
-    let minutes: i32 = digits
-        .get(2..)
-        .filter(|m| !m.is_empty())
-        .map_or(Some(0), |m| m.parse().ok())?;
-    if hours > 23 || minutes > 59 {
+    let part = |r: std::ops::Range<usize>| -> Option<i32> {
+        digits.get(r).filter(|p| !p.is_empty()).map_or(Some(0), |p| p.parse().ok())
+    };
+    let (hours, minutes, seconds) = (part(0..2)?, part(2..4)?, part(4..6)?);
+    if hours > 23 || minutes > 59 || seconds > 59 {
         return None;
     }
-    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60 + seconds))
 }
 
 /// A half-open interval of time `[start, end)`.
@@ -710,8 +713,14 @@ impl DateOrTime {
 
 /// Render an instant as ISO 8601 in `zone`, with the offset in force then.
 pub fn render_instant(at: Instant, zone: Zone) -> String {
-    zone.local(at)
-        .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+    let local = zone.local(at);
+    if local.offset().local_minus_utc() % 60 == 0 {
+        local.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+    } else {
+        // An offset with seconds (local mean time, before 1900) is written
+        // whole, so that the text reads back as the same instant.
+        local.format("%Y-%m-%dT%H:%M:%S%.f%::z").to_string()
+    }
 }
 
 #[cfg(test)]
@@ -745,6 +754,7 @@ mod tests {
             "2020-01-24 09:00:00.000+08",
             "2020-01-24T09:00:00,000000000+08:00",
             "2020-01-23T20:00:00-05:00",
+            "2020-01-24 09:00+08:00:00",
             "2020-01-24 09:00:00",
             "2020-01-24T09:00",
             " 2020-01-24 09:00 ",
@@ -767,7 +777,8 @@ mod tests {
             "2020-01-24 25:00",
             "2020-02-30 09:00",
             "2020-01-24 09:00+8",
-            "2020-01-24 09:00+08:00:00",
+            "2020-01-24 09:00+08:00:0",
+            "2020-01-24 09:00+08:0000",
             "2020-01-24 09:00 Asia/Shanghai",
             "2020-01-24 09:00:00.1234567890+08",
             "24/01/2020 09:00",
