@@ -945,18 +945,26 @@ pub fn read_line_list(
         let by = infected_by.as_ref().map(|c| columns.ids(r, c));
         if let Some(&k) = index.get(&id) {
             let first = &mut cases[k];
+            let first_line = first.line;
             for (column, ours, theirs) in [
-                (&onset_column, first.onset, onset),
-                (&confirmed_column, first.confirmed, confirmed),
+                (&onset_column, &mut first.onset, onset),
+                (&confirmed_column, &mut first.confirmed, confirmed),
             ] {
-                if let (Some(column), true) = (column, ours != theirs) {
-                    problems.push(DataProblem::ConflictingValue {
-                        file: LINE_LIST.into(),
-                        line: r.line,
-                        column: column.clone(),
-                        case: id.clone(),
-                        first_line: first.line,
-                    });
+                match (*ours, theirs) {
+                    // A value the earlier rows lacked is taken from this one.
+                    (None, Some(value)) => *ours = Some(value),
+                    (Some(a), Some(b)) if a != b => {
+                        if let Some(column) = column {
+                            problems.push(DataProblem::ConflictingValue {
+                                file: LINE_LIST.into(),
+                                line: r.line,
+                                column: column.clone(),
+                                case: id.clone(),
+                                first_line,
+                            });
+                        }
+                    }
+                    _ => {}
                 }
             }
             for b in by.into_iter().flatten() {
@@ -1404,6 +1412,33 @@ F,NA,2020-01-29,\"NA;E\",R writes NA for not known
         let mut si: Vec<i64> = r.serial_intervals.iter().map(|s| s.days).collect();
         si.sort_unstable();
         assert_eq!(si, [2, 4]);
+    }
+
+    #[test]
+    fn a_later_row_fills_what_an_earlier_row_of_the_case_lacked() {
+        let p = Policy::default();
+        let csv = "case_id,infected_by,onset,confirmed\nA,,,\nA,X,2020-01-05,2020-01-06\nA,Y,2020-01-04,\n";
+        let list = read_line_list(csv.as_bytes(), &LineListColumns::default(), &p).unwrap();
+        let a = &list.cases[0];
+        assert_eq!(
+            a.onset.map(|d| d.render(p.zone())).as_deref(),
+            Some("2020-01-05")
+        );
+        assert_eq!(
+            a.confirmed.map(|d| d.render(p.zone())).as_deref(),
+            Some("2020-01-06")
+        );
+        assert_eq!(a.infected_by, [CaseId::from("X"), CaseId::from("Y")]);
+        // Each row without a confirmation is a problem; so is the third
+        // row's other onset (the first value found is kept).
+        let shown: Vec<String> = list.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 3, "{shown:?}");
+        assert!(shown[0].contains("line 2, column `confirmed`"), "{shown:?}");
+        assert!(shown[1].contains("line 4, column `confirmed`"), "{shown:?}");
+        assert!(
+            shown[2].contains("line 4, column `onset`: case `A` has another value"),
+            "{shown:?}"
+        );
     }
 
     #[test]

@@ -216,7 +216,10 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
         return None;
     }
     let part = |r: std::ops::Range<usize>| -> Option<i32> {
-        digits.get(r).filter(|p| !p.is_empty()).map_or(Some(0), |p| p.parse().ok())
+        digits
+            .get(r)
+            .filter(|p| !p.is_empty())
+            .map_or(Some(0), |p| p.parse().ok())
     };
     let (hours, minutes, seconds) = (part(0..2)?, part(2..4)?, part(4..6)?);
     if hours > 23 || minutes > 59 || seconds > 59 {

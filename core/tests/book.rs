@@ -2185,3 +2185,33 @@ fn a_merge_joins_an_order_of_one_record_and_a_pass_of_the_other() {
         assert_eq!(reopened.station(), book.station());
     }
 }
+
+#[test]
+fn tracing_a_case_again_does_not_count_its_contacts_twice() {
+    let mut book = Book::in_memory(Policy::default()).unwrap();
+    let when = at("2020-01-27 09:00");
+    let visits = serde_json::json!({"type": "record_visits", "visits": [
+        {"person": "case", "place": "m", "start": 1_579_827_600, "end": 1_579_831_200},
+        {"person": "ann", "place": "m", "start": 1_579_827_600, "end": 1_579_831_200}]});
+    book.execute("d", when, Command::from_json(&visits).unwrap())
+        .unwrap();
+    let case = serde_json::json!({"type": "confirm_case", "case": {"id": "C1", "person": "case",
+        "onset": "2020-01-23", "confirmed": "2020-01-26"}});
+    book.execute("d", when, Command::from_json(&case).unwrap())
+        .unwrap();
+    for _ in 0..3 {
+        book.execute(
+            "d",
+            when,
+            Command::FindContacts {
+                cases: vec!["C1".into()],
+            },
+        )
+        .unwrap();
+    }
+    let log = book.station().contacts.records();
+    let ann: Vec<_> = log.filter(|r| r.contact.person.as_str() == "ann").collect();
+    assert_eq!(ann.len(), 1);
+    assert_eq!(ann[0].contact.overlap_seconds, 3600);
+    assert_eq!(ann[0].contact.evidence.len(), 1);
+}

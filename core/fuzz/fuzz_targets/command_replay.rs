@@ -42,6 +42,10 @@ fuzz_target!(|data: &[u8]| {
             let again = Book::open_text(&text).expect("an acknowledged command replays");
             assert_eq!(again.station(), book.station());
         }
-        Err(_) => assert_eq!(*book.station(), before, "a refused command changed the book"),
+        Err(_) => assert_eq!(
+            *book.station(),
+            before,
+            "a refused command changed the book"
+        ),
     }
 });

@@ -28,7 +28,8 @@ fuzz_target!(|data: &[u8]| {
             let _ = precinct::read_resumption(a, b);
         }
         _ => {
-            if let Ok(mut list) = precinct::read_line_list(a, &LineListColumns::default(), &policy) {
+            if let Ok(mut list) = precinct::read_line_list(a, &LineListColumns::default(), &policy)
+            {
                 let _ = list.add_contacts(b, &LineListColumns::default());
                 let _ = list.chains(&policy);
             }

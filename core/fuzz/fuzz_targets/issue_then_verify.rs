@@ -38,8 +38,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let key = StationKey::from_seed([7; 32]);
     let passes = &book.station().passes;
-    let token = passes.token(serial, &key).expect("an issued pass has a token");
-    let verdict = precinct::verify_token(&token, &key.public(), &passes.revocation_list(), at, None);
+    let token = passes
+        .token(serial, &key)
+        .expect("an issued pass has a token");
+    let verdict =
+        precinct::verify_token(&token, &key.public(), &passes.revocation_list(), at, None);
     assert!(verdict.allowed, "{verdict:?}");
     let claims = verdict.claims.expect("an allowed token has claims");
     let pass = passes.pass(serial).expect("the pass exists");
@@ -51,8 +54,20 @@ fuzz_target!(|data: &[u8]| {
         holder_key: key.holder_key(),
     };
     let revoked = passes.revocation_list();
-    let own = precinct::verify_token(&token, &key.public(), &revoked, at, Some(&shown("11010519491231002X")));
+    let own = precinct::verify_token(
+        &token,
+        &key.public(),
+        &revoked,
+        at,
+        Some(&shown("11010519491231002X")),
+    );
     assert!(own.allowed, "{own:?}");
-    let other = precinct::verify_token(&token, &key.public(), &revoked, at, Some(&shown("110101199003078670")));
+    let other = precinct::verify_token(
+        &token,
+        &key.public(),
+        &revoked,
+        at,
+        Some(&shown("110101199003078670")),
+    );
     assert!(!other.allowed, "{other:?}");
 });

@@ -12,8 +12,16 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(rest) else {
         return;
     };
-    let zones = ["Asia/Shanghai", "Europe/Berlin", "America/Santiago", "+05:45", "UTC"];
-    let zone: Zone = zones[usize::from(z) % zones.len()].parse().unwrap_or_default();
+    let zones = [
+        "Asia/Shanghai",
+        "Europe/Berlin",
+        "America/Santiago",
+        "+05:45",
+        "UTC",
+    ];
+    let zone: Zone = zones[usize::from(z) % zones.len()]
+        .parse()
+        .unwrap_or_default();
     let _ = Zone::parse(text);
     let _ = parse_date(text);
     let _ = DateOrTime::parse(text, zone);

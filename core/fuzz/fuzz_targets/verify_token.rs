@@ -12,5 +12,8 @@ fuzz_target!(|data: &[u8]| {
     let key = StationKey::from_seed([7; 32]).public();
     let at = chrono::DateTime::from_timestamp(1_580_860_800, 0).unwrap_or_default();
     let verdict = verify_token(token, &key, &RevocationList::default(), at, None);
-    assert!(!verdict.allowed, "a token the station never signed was allowed: {token:?}");
+    assert!(
+        !verdict.allowed,
+        "a token the station never signed was allowed: {token:?}"
+    );
 });

@@ -499,14 +499,27 @@ impl fmt::Display for FollowUp {
 
 impl ContactLog {
     /// Add traced contacts; a person already in the log gains the new cases
-    /// and evidence.
+    /// and evidence. Evidence already in the log (a trace run again) is not
+    /// added, nor counted in the overlap, twice.
     pub fn add(&mut self, contacts: Vec<CloseContact>) {
         for c in contacts {
             match self.records.get_mut(&c.person) {
                 Some(r) => {
                     r.contact.cases.extend(c.cases);
-                    r.contact.evidence.extend(c.evidence);
-                    r.contact.overlap_seconds += c.overlap_seconds;
+                    // Evidence found again (the same trace run twice) is
+                    // counted once: only new co-presence adds to the total.
+                    for ev in c.evidence {
+                        if r.contact.evidence.contains(&ev) {
+                            continue;
+                        }
+                        if let Evidence::CoPresence {
+                            overlap_seconds, ..
+                        } = ev
+                        {
+                            r.contact.overlap_seconds += overlap_seconds;
+                        }
+                        r.contact.evidence.push(ev);
+                    }
                     r.contact.first_contact = r.contact.first_contact.min(c.first_contact);
                     r.contact.last_exposure = r.contact.last_exposure.max(c.last_exposure);
                 }
