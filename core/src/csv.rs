@@ -950,21 +950,16 @@ pub fn read_line_list(
                 (&onset_column, &mut first.onset, onset),
                 (&confirmed_column, &mut first.confirmed, confirmed),
             ] {
-                match (*ours, theirs) {
-                    // A value the earlier rows lacked is taken from this one.
-                    (None, Some(value)) => *ours = Some(value),
-                    (Some(a), Some(b)) if a != b => {
-                        if let Some(column) = column {
-                            problems.push(DataProblem::ConflictingValue {
-                                file: LINE_LIST.into(),
-                                line: r.line,
-                                column: column.clone(),
-                                case: id.clone(),
-                                first_line,
-                            });
-                        }
+                if !fill_in(ours, theirs) {
+                    if let Some(column) = column {
+                        problems.push(DataProblem::ConflictingValue {
+                            file: LINE_LIST.into(),
+                            line: r.line,
+                            column: column.clone(),
+                            case: id.clone(),
+                            first_line,
+                        });
                     }
-                    _ => {}
                 }
             }
             for b in by.into_iter().flatten() {
@@ -985,6 +980,19 @@ pub fn read_line_list(
         Ok(())
     })?;
     Ok(list)
+}
+
+/// Take `theirs` where `ours` is missing; false when both are known and
+/// differ (the first value found is kept).
+fn fill_in(ours: &mut Option<DateOrTime>, theirs: Option<DateOrTime>) -> bool {
+    match (*ours, theirs) {
+        (None, Some(value)) => {
+            *ours = Some(value);
+            true
+        }
+        (Some(a), Some(b)) => a == b,
+        (_, None) => true,
+    }
 }
 
 impl LineListColumns {
