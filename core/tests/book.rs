@@ -1846,8 +1846,13 @@ fn merging_two_contacts_and_two_workers_combines_their_records() {
     assert_eq!(st.contacts.len(), 1);
     let r = st.contacts.get(&"P2".into()).unwrap();
     assert_eq!(r.notified_at, Some(at("2020-02-04 20:00")));
-    // P2's interview evidence was found by both traces, P3's by the second.
-    assert_eq!(r.contact.evidence.len(), 3);
+    // Both records were named for the same dinner (3 Feb, 18:00), and the
+    // first trace ran again with the second: one person, one piece of
+    // evidence, counted once.
+    assert_eq!(r.contact.evidence.len(), 1);
+    assert!(
+        matches!(&r.contact.evidence[0], precinct::Evidence::Interview { note, .. } if note == "dinner")
+    );
     assert_eq!(r.contact.cases.len(), 1);
     let w = st.resumption.migrant(&"P2".into()).unwrap();
     assert_eq!(w.verification.as_ref().unwrap().bureau, "Nanbu County PSB");
