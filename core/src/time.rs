@@ -204,6 +204,9 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
     };
     // `HH`, `HHMM`, `HH:MM`, or `HH:MM:SS` (the local mean time of a zone
     // before 1900 has seconds, and is written so that it reads back).
+    if !rest.is_ascii() {
+        return None;
+    }
     let digits: String = rest.chars().filter(|c| *c != ':').collect();
     let colons = rest.matches(':').count();
     let well_placed = match colons {
@@ -782,6 +785,7 @@ mod tests {
             "2020-01-24 09:00+8",
             "2020-01-24 09:00+08:00:0",
             "2020-01-24 09:00+08:0000",
+            "2020-01-24 09:00:00.3+]0\u{b6}:00:",
             "2020-01-24 09:00 Asia/Shanghai",
             "2020-01-24 09:00:00.1234567890+08",
             "24/01/2020 09:00",
