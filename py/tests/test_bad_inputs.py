@@ -111,7 +111,7 @@ NO_ARGUMENTS = {
     "preset_names", "Book.passes_per_day", "Book.revocation_list", "Book.export_csv",
     "Book.records", "Book.chains", "Book.visits", "Book.snapshot", "Book.policy",
     "Book.recovery", "Book.seq", "Book.head", "Book.journal_text", "Visits.persons",
-    "Visits.places", "Visits.index_bytes", "StationKey.public_key",
+    "Visits.places", "Visits.index_bytes", "StationKey.public_key", "StationKey.holder_key",
 }
 
 
