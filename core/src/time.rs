@@ -404,10 +404,7 @@ pub const TIME_FORMS: &str = "an ISO 8601 time like 2020-01-24T09:00:00+08:00, 2
 pub fn parse_instant(text: &str, zone: Zone) -> Result<Instant> {
     let text = text.trim();
     match parse_iso(text) {
-        Some((local, Some(offset))) => Ok(local.checked_sub_offset(offset).map_or_else(
-            || Utc.from_utc_datetime(&local),
-            |t| Utc.from_utc_datetime(&t),
-        )),
+        Some((local, Some(offset))) => Ok(Zone::Fixed(offset).instant(local)),
         Some((local, None)) => Ok(zone.instant(local)),
         None => Err(Error::invalid("time", text, not_a(text, TIME_FORMS))),
     }
