@@ -2099,28 +2099,23 @@ fn lines_of_format_1_replay_under_the_rules_they_were_written_under() {
     // written as format 2: a birth after the entry is implausible, an order
     // revokes its person's pass. The mixed journal reopens to the same book.
     let mut today = Book::open_text(&text).unwrap();
-    let at = "2020-02-07T01:00:00Z".parse().unwrap();
-    let person = |id: &str, number: &str| {
-        Command::from_json(&serde_json::json!({"type": "register_person", "person": {
-            "id": id, "name": "王三", "document": {"kind": "resident", "number": number},
-            "household": null, "phone": null, "has_smartphone": false}}))
-        .unwrap()
+    let when = "2020-02-07 09:00";
+    let future = Command::RegisterPerson {
+        person: loner("P3", "110105202405011233", false),
     };
-    let refused = today.execute("d", at, person("P3", "110105202405011233"));
-    assert_eq!(refused.unwrap_err().code(), "implausible");
-    today
-        .execute("d", at, person("P3", "11010519491231002X"))
-        .unwrap();
-    let issue = serde_json::json!({"type": "issue_pass", "application":
-        {"holder": "P3", "kind": "county", "enterprise": null, "scope": "town"}});
-    today
-        .execute("d", at, Command::from_json(&issue).unwrap())
-        .unwrap();
-    let order = serde_json::json!({"type": "order_home_isolation", "order": "O3", "person": "P3",
-        "arrived": "2020-02-07T00:00:00Z", "reason": "returnee"});
-    today
-        .execute("d", at, Command::from_json(&order).unwrap())
-        .unwrap();
+    assert_eq!(code(run(&mut today, when, future)), "implausible");
+    let p3 = Command::RegisterPerson {
+        person: loner("P3", "11010519491231002X", false),
+    };
+    ok(&mut today, when, p3);
+    ok(&mut today, when, county("P3", "town"));
+    let order = Command::OrderHomeIsolation {
+        order: "O3".into(),
+        person: "P3".into(),
+        arrived: at("2020-02-07 08:00"),
+        reason: "returnee".into(),
+    };
+    ok(&mut today, when, order);
     let last = today
         .journal_text()
         .unwrap()
@@ -2145,41 +2140,36 @@ fn lines_of_format_1_replay_under_the_rules_they_were_written_under() {
 fn a_merge_joins_an_order_of_one_record_and_a_pass_of_the_other() {
     // Either way round, the merged person is under an order and their pass
     // is revoked by it, as if they had been one record all along.
-    let person = |id: &str, number: &str| {
-        Command::from_json(&serde_json::json!({"type": "register_person", "person": {
-            "id": id, "name": "王秀英", "document": {"kind": "resident", "number": number},
-            "household": null, "phone": null, "has_smartphone": false}}))
-        .unwrap()
-    };
     for (with_order, with_pass, keep, duplicate) in [("K", "D", "K", "D"), ("D", "K", "K", "D")] {
         let mut book = Book::in_memory(Policy::default()).unwrap();
-        let when = at("2020-02-05 09:00");
-        book.execute("d", when, person("K", "11010519491231002X"))
-            .unwrap();
-        book.execute("d", when, person("D", "110101199003078670"))
-            .unwrap();
-        let issue = serde_json::json!({"type": "issue_pass", "application":
-            {"holder": with_pass, "kind": "county", "enterprise": null, "scope": "town"}});
-        book.execute("d", when, Command::from_json(&issue).unwrap())
-            .unwrap();
-        let order = serde_json::json!({"type": "order_home_isolation", "order": "O1",
-            "person": with_order, "arrived": "2020-02-05T00:00:00Z", "reason": "returnee"});
-        let later = at("2020-02-06 09:00");
-        book.execute("d", later, Command::from_json(&order).unwrap())
-            .unwrap();
-        assert!(book.station().passes.revocation_list().serials.is_empty());
-        let merged = at("2020-02-07 09:00");
-        book.execute(
-            "d",
-            merged,
-            Command::MergePersons {
-                keep: keep.into(),
-                duplicate: duplicate.into(),
-            },
-        )
-        .unwrap();
+        for (id, number) in [("K", "11010519491231002X"), ("D", "110101199003078670")] {
+            let person = loner(id, number, false);
+            ok(
+                &mut book,
+                "2020-02-05 09:00",
+                Command::RegisterPerson { person },
+            );
+        }
+        ok(&mut book, "2020-02-05 09:00", county(with_pass, "town"));
+        let order = Command::OrderHomeIsolation {
+            order: "O1".into(),
+            person: with_order.into(),
+            arrived: at("2020-02-05 08:00"),
+            reason: "returnee".into(),
+        };
+        ok(&mut book, "2020-02-06 09:00", order);
+        assert!(revoked(&book).is_empty());
+        let merge = Command::MergePersons {
+            keep: keep.into(),
+            duplicate: duplicate.into(),
+        };
+        ok(&mut book, "2020-02-07 09:00", merge);
         let pass = book.station().passes.pass(1).unwrap();
-        assert_eq!(pass.revoked_at, Some(merged), "order on {with_order}");
+        assert_eq!(
+            pass.revoked_at,
+            Some(at("2020-02-07 09:00")),
+            "order on {with_order}"
+        );
         assert_eq!(
             pass.revoked_by_order
                 .as_ref()
@@ -2194,25 +2184,19 @@ fn a_merge_joins_an_order_of_one_record_and_a_pass_of_the_other() {
 #[test]
 fn tracing_a_case_again_does_not_count_its_contacts_twice() {
     let mut book = Book::in_memory(Policy::default()).unwrap();
-    let when = at("2020-01-27 09:00");
+    let when = "2020-01-27 09:00";
     let visits = serde_json::json!({"type": "record_visits", "visits": [
         {"person": "case", "place": "m", "start": 1_579_827_600, "end": 1_579_831_200},
         {"person": "ann", "place": "m", "start": 1_579_827_600, "end": 1_579_831_200}]});
-    book.execute("d", when, Command::from_json(&visits).unwrap())
-        .unwrap();
+    ok(&mut book, when, Command::from_json(&visits).unwrap());
     let case = serde_json::json!({"type": "confirm_case", "case": {"id": "C1", "person": "case",
         "onset": "2020-01-23", "confirmed": "2020-01-26"}});
-    book.execute("d", when, Command::from_json(&case).unwrap())
-        .unwrap();
+    ok(&mut book, when, Command::from_json(&case).unwrap());
     for _ in 0..3 {
-        book.execute(
-            "d",
-            when,
-            Command::FindContacts {
-                cases: vec!["C1".into()],
-            },
-        )
-        .unwrap();
+        let find = Command::FindContacts {
+            cases: vec!["C1".into()],
+        };
+        ok(&mut book, when, find);
     }
     let log = book.station().contacts.records();
     let ann: Vec<_> = log.filter(|r| r.contact.person.as_str() == "ann").collect();
