@@ -183,7 +183,9 @@ def calls():
             yield name, fn, args[:first], kwargs  # missing arguments
 
 
-def test_bad_inputs_raise_typed_errors_and_the_module_stays_healthy():
+def test_bad_inputs_raise_typed_errors_and_the_module_stays_healthy(monkeypatch, tmp_path):
+    # Bad texts given as paths (Book.create) make journals: in a scratch folder.
+    monkeypatch.chdir(tmp_path)
     tried = raised = panics = 0
     untyped = []
     for name, fn, args, kwargs in calls():
