@@ -14,6 +14,7 @@ mod book;
 mod csv;
 pub mod demo;
 pub mod error;
+mod facade;
 mod household;
 mod id;
 mod ids;
@@ -29,6 +30,10 @@ mod tracing;
 pub use crate::book::*;
 pub use crate::csv::*;
 pub use error::{Error, IdError, Result};
+pub use facade::{
+    read_input, to_value, DayGraphRequest, FacadeMethod, Query, Records, TraceRequest, Value,
+    FACADE,
+};
 pub use household::*;
 pub use id::*;
 pub use ids::*;

@@ -54,8 +54,10 @@ pub struct TravelRecord {
     /// The area they came from.
     pub from_area: AreaId,
     /// When they left it.
+    #[serde(with = "crate::time::given")]
     pub departed: Instant,
     /// When they arrived here.
+    #[serde(with = "crate::time::given")]
     pub arrived: Instant,
 }
 

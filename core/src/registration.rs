@@ -58,8 +58,10 @@ pub struct ForeignStay {
     /// Who hosts them.
     pub host: String,
     /// Arrival at the address.
+    #[serde(with = "crate::time::given")]
     pub arrival: Instant,
     /// When the stay was registered, once it is.
+    #[serde(default, with = "crate::time::given::option")]
     pub registered_at: Option<Instant>,
     /// How it was registered.
     pub channel: Option<Channel>,

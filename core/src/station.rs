@@ -145,8 +145,23 @@ impl Station {
     /// # Errors
     /// [`Error::NotFound`] for an unknown case id; as [`close_contacts`].
     pub fn close_contacts_of(&self, cases: Option<&[CaseId]>) -> Result<Vec<CloseContact>> {
-        let chosen: Vec<Case> = match cases {
-            None => self.cases.clone(),
+        let chosen = self.cases_named(cases)?;
+        let inputs = TraceInputs {
+            visits: &self.visits,
+            residents: Some(&self.residents),
+            interviews: &self.interviews,
+            policy: &self.policy,
+        };
+        close_contacts(&chosen, inputs, None)
+    }
+
+    /// The cases with these ids (every case when `None`).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown case id.
+    pub fn cases_named(&self, ids: Option<&[CaseId]>) -> Result<Vec<Case>> {
+        match ids {
+            None => Ok(self.cases.clone()),
             Some(ids) => ids
                 .iter()
                 .map(|id| {
@@ -156,15 +171,8 @@ impl Station {
                         .cloned()
                         .ok_or_else(|| Error::not_found("case", id))
                 })
-                .collect::<Result<_>>()?,
-        };
-        let inputs = TraceInputs {
-            visits: &self.visits,
-            residents: Some(&self.residents),
-            interviews: &self.interviews,
-            policy: &self.policy,
-        };
-        close_contacts(&chosen, inputs, None)
+                .collect(),
+        }
     }
 
     /// Merge a person found to be registered twice into the one kept:

@@ -643,7 +643,7 @@ pub enum DateOrTime {
 #[serde(untagged)]
 enum DateOrTimeForms {
     Date(NaiveDate),
-    Time(Instant),
+    Time(#[serde(with = "given")] Instant),
     Tagged(TaggedDateOrTime),
 }
 
@@ -651,7 +651,7 @@ enum DateOrTimeForms {
 #[serde(rename_all = "snake_case", tag = "precision", content = "value")]
 enum TaggedDateOrTime {
     Date(NaiveDate),
-    Time(Instant),
+    Time(#[serde(with = "given")] Instant),
 }
 
 impl From<DateOrTimeForms> for DateOrTime {
@@ -997,5 +997,124 @@ mod tests {
         assert_eq!(tagged, d);
         assert_eq!(serde_json::to_string(&d).unwrap(), "\"2020-01-28\"");
         assert!(serde_json::from_str::<DateOrTime>("\"yesterday\"").is_err());
+    }
+}
+
+thread_local! {
+    /// The zone naive times are read in while a caller's input is read
+    /// ([`read_in_zone`]); `None` elsewhere (journals, snapshots), where a
+    /// time must carry its offset.
+    static READING_ZONE: std::cell::Cell<Option<Zone>> = const { std::cell::Cell::new(None) };
+}
+
+/// Run `read` with naive times (no offset) in the inputs it deserializes
+/// read as local times in `zone`, the policy's zone: how the Python and
+/// JavaScript layers hand over commands and query arguments. Outside such a
+/// call a time in text must carry its offset, as journals write it.
+///
+/// ```
+/// use precinct::{read_in_zone, Command, Zone};
+/// let json = serde_json::json!({"type": "extend_order", "order": "O1", "exposure": "2020-02-10 09:00"});
+/// assert!(Command::from_json(&json).is_err());
+/// let command = read_in_zone(Zone::SHANGHAI, || Command::from_json(&json)).unwrap();
+/// assert!(serde_json::to_string(&command).unwrap().contains("2020-02-10T01:00:00Z"));
+/// ```
+pub fn read_in_zone<T>(zone: Zone, read: impl FnOnce() -> T) -> T {
+    struct Restore(Option<Zone>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            READING_ZONE.set(self.0);
+        }
+    }
+    let _restore = Restore(READING_ZONE.replace(Some(zone)));
+    read()
+}
+
+/// An instant from text as callers and journals write it: with an offset,
+/// or naive inside [`read_in_zone`].
+fn instant_from_text(text: &str) -> Result<Instant> {
+    match (parse_iso(text.trim()), READING_ZONE.get()) {
+        (Some((local, Some(offset))), _) => Ok(Zone::Fixed(offset).instant(local)),
+        (Some((local, None)), Some(zone)) => Ok(zone.instant(local)),
+        (Some((_, None)), None) => Err(Error::invalid(
+            "time",
+            text,
+            "a time with its offset, like 2020-01-24T09:00:00+08:00 (a local time is read in the policy's zone only where one is known)",
+        )),
+        (None, _) => Err(Error::invalid("time", text, not_a(text, TIME_FORMS))),
+    }
+}
+
+/// Serde adapter for the instants of commands and records: ISO 8601 text
+/// with an offset, or a local time inside [`read_in_zone`]; written as
+/// RFC 3339 in UTC. Use with `#[serde(with = "crate::time::given")]`.
+pub(crate) mod given {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Instant;
+
+    pub(crate) fn serialize<S: Serializer>(at: &Instant, s: S) -> Result<S::Ok, S::Error> {
+        at.serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Instant, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        super::instant_from_text(&text).map_err(serde::de::Error::custom)
+    }
+
+    /// The same for an optional instant (`null` or missing is `None`).
+    pub(crate) mod option {
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        use super::super::Instant;
+
+        #[expect(clippy::ref_option, reason = "the signature serde's `with` calls")]
+        pub(crate) fn serialize<S: Serializer>(
+            at: &Option<Instant>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            at.serialize(s)
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<Instant>, D::Error> {
+            Option::<std::borrow::Cow<'de, str>>::deserialize(d)?
+                .map(|text| {
+                    super::super::instant_from_text(&text).map_err(serde::de::Error::custom)
+                })
+                .transpose()
+        }
+    }
+}
+
+/// Serde adapter for the calendar days of requests: `YYYY-MM-DD`, or a time
+/// (see [`given`]) whose local day in the reading zone is meant. Use with
+/// `#[serde(deserialize_with = "crate::time::given_day::deserialize")]`.
+pub(crate) mod given_day {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer};
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        if let Ok(day) = super::parse_date(&text) {
+            return Ok(day);
+        }
+        let zone = super::READING_ZONE.get().ok_or_else(|| {
+            serde::de::Error::custom(super::Error::invalid(
+                "day",
+                &text,
+                "a date like 2020-01-24",
+            ))
+        })?;
+        super::instant_from_text(&text)
+            .map(|at| super::local_day(at, zone))
+            .map_err(|_| {
+                serde::de::Error::custom(super::Error::invalid(
+                    "day",
+                    &text,
+                    format!("a date like 2020-01-24, or {}", super::TIME_FORMS),
+                ))
+            })
     }
 }

@@ -19,7 +19,7 @@ use crate::quarantine::{IsolationKind, OrderStatus, RiskLevel, TravelRecord};
 use crate::registration::{Channel, ForeignStay, ServiceKind};
 use crate::resumption::{DailyStatus, Enterprise, MigrantWorker, Verification};
 use crate::station::Station;
-use crate::time::{render_instant, Instant};
+use crate::time::{render_instant, Instant, Zone};
 use crate::tracing::{Case, InterviewContact, Visit};
 
 /// A change to the station's records, as a caller asks for it.
@@ -145,6 +145,7 @@ pub enum Command {
         /// Its name.
         name: String,
         /// From when.
+        #[serde(with = "crate::time::given")]
         from: Instant,
         /// The new level.
         level: RiskLevel,
@@ -161,6 +162,7 @@ pub enum Command {
         /// The returnee.
         person: PersonId,
         /// When they arrived.
+        #[serde(with = "crate::time::given")]
         arrived: Instant,
         /// Why.
         reason: String,
@@ -174,6 +176,7 @@ pub enum Command {
         /// At home or in a centralized facility.
         kind: IsolationKind,
         /// The last exposure, which fixes the end.
+        #[serde(with = "crate::time::given")]
         last_exposure: Instant,
         /// Why.
         reason: String,
@@ -188,6 +191,7 @@ pub enum Command {
         /// The order.
         order: OrderId,
         /// The new exposure.
+        #[serde(with = "crate::time::given")]
         exposure: Instant,
     },
     /// Release a person at the end of their order.
@@ -284,9 +288,14 @@ pub enum Command {
         /// The public key.
         key: PublicKey,
         /// Passes issued from this instant on may be signed with it.
+        #[serde(with = "crate::time::given")]
         valid_from: Instant,
         /// Passes issued from this instant on may not; open-ended when absent.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            with = "crate::time::given::option",
+            skip_serializing_if = "Option::is_none"
+        )]
         valid_until: Option<Instant>,
     },
     /// Retire a station key (at the entry's time): passes issued from then
@@ -585,13 +594,20 @@ impl Command {
     /// [`Error::Id`] for a document that fails its checks, else
     /// [`Error::InvalidValue`] saying what does not read.
     pub fn from_json(json: &serde_json::Value) -> Result<Command> {
-        match Command::deserialize(json) {
-            Ok(command) => Ok(command),
-            Err(e) => Err(first_bad_document(json).map_or_else(
-                || Error::invalid("command", e, "a command as documented"),
-                Error::Id,
-            )),
-        }
+        let name = json.get("type").and_then(serde_json::Value::as_str);
+        let what = name.map_or_else(|| "command".to_string(), |n| format!("command `{n}`"));
+        crate::facade::read_json(&what, json)
+            .map_err(|e| first_bad_document(json).map_or(e, Error::Id))
+    }
+
+    /// [`Command::from_json`] with naive times (no offset) read as local
+    /// times in `zone`, the policy's zone: how the Python and JavaScript
+    /// layers hand commands over.
+    ///
+    /// # Errors
+    /// As [`Command::from_json`].
+    pub fn from_json_in(json: &serde_json::Value, zone: Zone) -> Result<Command> {
+        crate::time::read_in_zone(zone, || Command::from_json(json))
     }
 
     /// Refuse what only old journals may say: a `check_pass` with the

@@ -29,6 +29,7 @@ pub struct Case {
     /// Symptom onset, when there were symptoms.
     pub onset: Option<DateOrTime>,
     /// When the confirming sample was taken, if known.
+    #[serde(default, with = "crate::time::given::option")]
     pub sampled: Option<Instant>,
     /// Confirmation.
     pub confirmed: DateOrTime,
@@ -38,8 +39,10 @@ pub struct Case {
     #[serde(default, deserialize_with = "one_or_many")]
     pub infected_by: Vec<CaseId>,
     /// When the case arrived in the area, if they came from elsewhere.
+    #[serde(default, with = "crate::time::given::option")]
     pub arrived: Option<Instant>,
     /// When the case was isolated (ends exposure of others), if before confirmation.
+    #[serde(default, with = "crate::time::given::option")]
     pub isolated: Option<Instant>,
 }
 
@@ -204,6 +207,7 @@ pub struct InterviewContact {
     /// The person named.
     pub person: PersonId,
     /// When they met.
+    #[serde(with = "crate::time::given")]
     pub at: Instant,
     /// What the case said.
     pub note: String,

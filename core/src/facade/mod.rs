@@ -1,0 +1,115 @@
+//! The facade the Python and JavaScript layers call: every command (through
+//! [`Book::execute`](crate::Book::execute)) and every query of the record
+//! book, with typed requests read from JSON and typed answers handed back
+//! as a [`Value`] that keeps times and dates apart from text.
+//!
+//! The facade owns the choices a binding would otherwise make: the policy's
+//! zone for naive times, the minimum overlap of a trace, the registries a
+//! listing shows. A binding converts values of its language to JSON and a
+//! [`Value`] back, and maps an [`Error`] by its [`code`](Error::code).
+
+mod catalogue;
+mod queries;
+mod value;
+mod visits;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+use crate::time::{read_in_zone, Zone};
+
+pub use catalogue::{FacadeMethod, FACADE};
+pub use queries::{Query, Records};
+pub use value::{to_value, Value};
+pub use visits::{DayGraphRequest, TraceRequest};
+
+/// Read `json` as a `T`, naive times in it as local times in `zone`.
+///
+/// ```
+/// let json = serde_json::json!({"query": "returnees", "as_of": "2020-02-01 12:00"});
+/// let q: precinct::Query = precinct::read_input("query", &json, precinct::Zone::SHANGHAI).unwrap();
+/// assert_eq!(q.name(), "returnees");
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidValue`] naming `what`, the field (a path like
+/// `person.document.number`), the value given and what was expected.
+pub fn read_input<T: DeserializeOwned>(
+    what: &str,
+    json: &serde_json::Value,
+    zone: Zone,
+) -> Result<T> {
+    read_in_zone(zone, || read_json(what, json))
+}
+
+/// Read `json` as a `T`; an error names the field that does not read.
+pub(crate) fn read_json<T: DeserializeOwned>(what: &str, json: &serde_json::Value) -> Result<T> {
+    serde_path_to_error::deserialize(json).map_err(|e| input_error(what, json, &e))
+}
+
+/// The error of a JSON input that does not read: which field, what was
+/// there, and serde's (or the core's) expectation.
+fn input_error(
+    what: &str,
+    json: &serde_json::Value,
+    e: &serde_path_to_error::Error<serde_json::Error>,
+) -> Error {
+    let message = e.inner().to_string();
+    // Drop serde's position suffix (" at line 1 column 5"): there is no text.
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    let mut path: Vec<String> = e
+        .path()
+        .iter()
+        .map(|s| s.to_string())
+        .filter(|s| s != "?")
+        .collect();
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'));
+    if let Some(name) = missing {
+        path.push(name.to_string());
+    }
+    let field = if path.is_empty() {
+        what.to_string()
+    } else {
+        format!("{what}, field `{}`", path.join("."))
+    };
+    let value = if missing.is_some() {
+        "(missing)".to_string()
+    } else {
+        lookup(json, e.path()).map_or_else(
+            || "(missing)".to_string(),
+            |v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            },
+        )
+    };
+    let expected = match message.rsplit_once(", expected ") {
+        Some((_, expected)) => expected.to_string(),
+        None if missing.is_some() => "a value".to_string(),
+        None => message,
+    };
+    Error::InvalidValue {
+        field,
+        value,
+        expected,
+    }
+}
+
+/// The value at `path` in `json`, when there is one.
+fn lookup<'a>(
+    json: &'a serde_json::Value,
+    path: &serde_path_to_error::Path,
+) -> Option<&'a serde_json::Value> {
+    use serde_path_to_error::Segment;
+    path.iter().try_fold(json, |at, segment| match segment {
+        Segment::Seq { index } => at.get(*index),
+        Segment::Map { key } => at.get(key),
+        Segment::Enum { .. } | Segment::Unknown => Some(at),
+    })
+}

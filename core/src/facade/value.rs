@@ -1,0 +1,383 @@
+//! A value as it crosses to another language: serde's data model, with the
+//! instants and calendar days of the core kept as such, so that a binding
+//! converts them by type (to `datetime`, `date`, `Date` or ISO text in the
+//! policy's zone) and never by the look of a string: an id `"2020-02-01"`
+//! stays text.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::ser::{self, Serialize};
+
+use crate::error::{Error, Result};
+use crate::time::Instant;
+
+/// A value of an answer, ready for a binding to convert.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Nothing (`None`, unit).
+    Null,
+    /// A truth value.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// A whole number above `i64::MAX`.
+    UInt(u64),
+    /// A number with a fraction.
+    Float(f64),
+    /// Text (ids, names, enum variants).
+    Text(String),
+    /// An instant (stored as UTC; a binding renders it in the policy's zone).
+    Time(Instant),
+    /// A calendar day.
+    Date(NaiveDate),
+    /// A sequence.
+    List(Vec<Value>),
+    /// Fields or map entries in order, keys as text.
+    Map(Vec<(String, Value)>),
+}
+
+/// `value` as a [`Value`].
+///
+/// ```
+/// use precinct::Value;
+/// let at = precinct::parse_instant("2020-02-01T09:00:00+08:00", precinct::Zone::UTC).unwrap();
+/// assert!(matches!(precinct::to_value(&at).unwrap(), Value::Time(_)));
+/// assert_eq!(precinct::to_value("2020-02-01").unwrap(), Value::Text("2020-02-01".into()));
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidValue`] for a map whose keys are not text, numbers or
+/// plain enum variants (no answer of the facade has one).
+pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value> {
+    value.serialize(ValueSerializer)
+}
+
+impl ser::Error for Error {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        Error::invalid("answer", msg, "a value the facade can hand over")
+    }
+}
+
+struct ValueSerializer;
+
+/// Text written through `Display` (`collect_str`): how chrono writes its
+/// instants and days, and the only way they reach a serializer. Text a
+/// `String` holds arrives through `serialize_str` and is never read as a time.
+fn displayed(text: String) -> Value {
+    if let Ok(at) = DateTime::parse_from_rfc3339(&text) {
+        return Value::Time(at.with_timezone(&Utc));
+    }
+    if let Ok(day) = NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+        return Value::Date(day);
+    }
+    Value::Text(text)
+}
+
+impl ser::Serializer for ValueSerializer {
+    type Ok = Value;
+    type Error = Error;
+    type SerializeSeq = Seq;
+    type SerializeTuple = Seq;
+    type SerializeTupleStruct = Seq;
+    type SerializeTupleVariant = Variant<Seq>;
+    type SerializeMap = Map;
+    type SerializeStruct = Map;
+    type SerializeStructVariant = Variant<Map>;
+
+    fn serialize_bool(self, v: bool) -> Result<Value> {
+        Ok(Value::Bool(v))
+    }
+    fn serialize_i8(self, v: i8) -> Result<Value> {
+        Ok(Value::Int(v.into()))
+    }
+    fn serialize_i16(self, v: i16) -> Result<Value> {
+        Ok(Value::Int(v.into()))
+    }
+    fn serialize_i32(self, v: i32) -> Result<Value> {
+        Ok(Value::Int(v.into()))
+    }
+    fn serialize_i64(self, v: i64) -> Result<Value> {
+        Ok(Value::Int(v))
+    }
+    fn serialize_u8(self, v: u8) -> Result<Value> {
+        Ok(Value::Int(v.into()))
+    }
+    fn serialize_u16(self, v: u16) -> Result<Value> {
+        Ok(Value::Int(v.into()))
+    }
+    fn serialize_u32(self, v: u32) -> Result<Value> {
+        Ok(Value::Int(v.into()))
+    }
+    fn serialize_u64(self, v: u64) -> Result<Value> {
+        Ok(i64::try_from(v).map_or(Value::UInt(v), Value::Int))
+    }
+    fn serialize_f32(self, v: f32) -> Result<Value> {
+        Ok(Value::Float(v.into()))
+    }
+    fn serialize_f64(self, v: f64) -> Result<Value> {
+        Ok(Value::Float(v))
+    }
+    fn serialize_char(self, v: char) -> Result<Value> {
+        Ok(Value::Text(v.to_string()))
+    }
+    fn serialize_str(self, v: &str) -> Result<Value> {
+        Ok(Value::Text(v.to_string()))
+    }
+    fn collect_str<T: std::fmt::Display + ?Sized>(self, value: &T) -> Result<Value> {
+        Ok(displayed(value.to_string()))
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<Value> {
+        Ok(Value::List(
+            v.iter().map(|b| Value::Int((*b).into())).collect(),
+        ))
+    }
+    fn serialize_none(self) -> Result<Value> {
+        Ok(Value::Null)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Value> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Value> {
+        Ok(Value::Null)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Value> {
+        Ok(Value::Null)
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<Value> {
+        Ok(Value::Text(variant.to_string()))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<Value> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<Value> {
+        Ok(Value::Map(vec![(
+            variant.to_string(),
+            value.serialize(self)?,
+        )]))
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<Seq> {
+        Ok(Seq(Vec::with_capacity(len.unwrap_or(0))))
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Seq> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Seq> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Variant<Seq>> {
+        Ok(Variant(variant, Seq(Vec::with_capacity(len))))
+    }
+    fn serialize_map(self, len: Option<usize>) -> Result<Map> {
+        Ok(Map(Vec::with_capacity(len.unwrap_or(0)), None))
+    }
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Map> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Variant<Map>> {
+        Ok(Variant(variant, Map(Vec::with_capacity(len), None)))
+    }
+}
+
+/// The items of a sequence or tuple.
+pub struct Seq(Vec<Value>);
+
+/// The entries of a map or struct, and a key waiting for its value.
+pub struct Map(Vec<(String, Value)>, Option<String>);
+
+/// A variant's name and its content, written `{variant: content}` as serde_json does.
+pub struct Variant<T>(&'static str, T);
+
+impl Seq {
+    fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.0.push(to_value(value)?);
+        Ok(())
+    }
+}
+
+impl ser::SerializeSeq for Seq {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.push(value)
+    }
+    fn end(self) -> Result<Value> {
+        Ok(Value::List(self.0))
+    }
+}
+
+impl ser::SerializeTuple for Seq {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.push(value)
+    }
+    fn end(self) -> Result<Value> {
+        Ok(Value::List(self.0))
+    }
+}
+
+impl ser::SerializeTupleStruct for Seq {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.push(value)
+    }
+    fn end(self) -> Result<Value> {
+        Ok(Value::List(self.0))
+    }
+}
+
+impl ser::SerializeTupleVariant for Variant<Seq> {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.1.push(value)
+    }
+    fn end(self) -> Result<Value> {
+        Ok(Value::Map(vec![(
+            self.0.to_string(),
+            Value::List(self.1 .0),
+        )]))
+    }
+}
+
+/// A map key as text: text, a number, or a plain enum variant.
+fn key_text(key: Value) -> Result<String> {
+    match key {
+        Value::Text(s) => Ok(s),
+        Value::Int(n) => Ok(n.to_string()),
+        Value::UInt(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Date(d) => Ok(d.to_string()),
+        Value::Time(t) => Ok(t.to_rfc3339()),
+        other => Err(Error::invalid(
+            "map key",
+            format!("{other:?}"),
+            "text, a number or a plain variant",
+        )),
+    }
+}
+
+impl ser::SerializeMap for Map {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<()> {
+        self.1 = Some(key_text(to_value(key)?)?);
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        let key = self.1.take().unwrap_or_default();
+        self.0.push((key, to_value(value)?));
+        Ok(())
+    }
+    fn end(self) -> Result<Value> {
+        Ok(Value::Map(self.0))
+    }
+}
+
+impl ser::SerializeStruct for Map {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        self.0.push((key.to_string(), to_value(value)?));
+        Ok(())
+    }
+    fn end(self) -> Result<Value> {
+        Ok(Value::Map(self.0))
+    }
+}
+
+impl ser::SerializeStructVariant for Variant<Map> {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        ser::SerializeStruct::serialize_field(&mut self.1, key, value)
+    }
+    fn end(self) -> Result<Value> {
+        Ok(Value::Map(vec![(
+            self.0.to_string(),
+            Value::Map(self.1 .0),
+        )]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::{parse_instant, Zone};
+
+    #[test]
+    fn times_and_days_are_typed_and_text_stays_text() {
+        let at = parse_instant("2020-02-01T09:00:00+08:00", Zone::UTC).unwrap();
+        let day = NaiveDate::from_ymd_opt(2020, 2, 1).unwrap();
+        let fixed = at.with_timezone(&chrono::FixedOffset::east_opt(3600).unwrap());
+        let v = to_value(&(
+            at,
+            day,
+            fixed,
+            "2020-02-01",
+            "2020-99-99",
+            crate::ids::HouseholdId::from("2020-02-01"),
+        ))
+        .unwrap();
+        assert_eq!(
+            v,
+            Value::List(vec![
+                Value::Time(at),
+                Value::Date(day),
+                Value::Time(at),
+                Value::Text("2020-02-01".into()),
+                Value::Text("2020-99-99".into()),
+                Value::Text("2020-02-01".into()),
+            ])
+        );
+    }
+
+    #[test]
+    fn maps_keep_variant_keys_as_serde_writes_them() {
+        let mut m = std::collections::BTreeMap::new();
+        m.insert(crate::pass::DenyReason::BadSignature, 2usize);
+        assert_eq!(
+            to_value(&m).unwrap(),
+            Value::Map(vec![("bad_signature".into(), Value::Int(2))])
+        );
+        assert_eq!(
+            u64::MAX.serialize(ValueSerializer).unwrap(),
+            Value::UInt(u64::MAX)
+        );
+    }
+}
