@@ -322,6 +322,17 @@ impl Error {
         }
     }
 
+    /// An [`Error::InvalidValue`]: `field` was `value`, `expected` was
+    /// expected. For the bindings' own argument checks, so that every error
+    /// a caller sees is one of the core's kinds.
+    pub fn invalid_value(
+        field: impl Into<String>,
+        value: impl ToString,
+        expected: impl Into<String>,
+    ) -> Self {
+        Error::invalid(field, value, expected)
+    }
+
     #[expect(
         clippy::needless_pass_by_value,
         reason = "callers pass numbers, ids and references alike"

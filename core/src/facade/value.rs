@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::ser::{self, Serialize};
 
 use crate::error::{Error, Result};
-use crate::time::Instant;
+use crate::time::{render_instant, Instant, Zone};
 
 /// A value of an answer, ready for a binding to convert.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +33,33 @@ pub enum Value {
     List(Vec<Value>),
     /// Fields or map entries in order, keys as text.
     Map(Vec<(String, Value)>),
+}
+
+impl Value {
+    /// The value as JSON, instants as ISO 8601 text with the offset of
+    /// `zone` in force then (`2020-01-24T09:00:00+08:00`), days as
+    /// `YYYY-MM-DD`: what the JavaScript layer hands over, and the form of
+    /// the answers in `tests/book_scenarios.json`.
+    pub fn to_json(&self, zone: Zone) -> serde_json::Value {
+        use serde_json::Value as Json;
+        match self {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Int(n) => Json::from(*n),
+            Value::UInt(n) => Json::from(*n),
+            Value::Float(x) => serde_json::Number::from_f64(*x).map_or(Json::Null, Json::Number),
+            Value::Text(s) => Json::String(s.clone()),
+            Value::Time(t) => Json::String(render_instant(*t, zone)),
+            Value::Date(d) => Json::String(d.to_string()),
+            Value::List(items) => Json::Array(items.iter().map(|v| v.to_json(zone)).collect()),
+            Value::Map(entries) => Json::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json(zone)))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 /// `value` as a [`Value`].
