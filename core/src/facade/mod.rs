@@ -64,7 +64,7 @@ fn input_error(
     let mut path: Vec<String> = e
         .path()
         .iter()
-        .map(|s| s.to_string())
+        .map(ToString::to_string)
         .filter(|s| s != "?")
         .collect();
     let missing = message
