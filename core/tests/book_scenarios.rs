@@ -31,10 +31,14 @@ fn run(book: &mut Book, step: &Value) -> Result<Value, String> {
             .map(|answer| answer.to_json(zone))
             .map_err(|e| e.code().to_string());
     }
-    let at = parse_instant(step["at"].as_str().expect("a step's `at`"), zone).expect("a step's `at`");
+    let at =
+        parse_instant(step["at"].as_str().expect("a step's `at`"), zone).expect("a step's `at`");
     let by = step["by"].as_str().expect("a step's `by`");
-    let command = Command::from_json_in(&step["command"], zone).map_err(|e| e.code().to_string())?;
-    let receipt = book.execute(by, at, command).map_err(|e| e.code().to_string())?;
+    let command =
+        Command::from_json_in(&step["command"], zone).map_err(|e| e.code().to_string())?;
+    let receipt = book
+        .execute(by, at, command)
+        .map_err(|e| e.code().to_string())?;
     Ok(precinct::to_value(&receipt).unwrap().to_json(zone))
 }
 
@@ -50,12 +54,21 @@ fn every_scenario_gives_its_receipts_answers_and_errors() {
         let name = scenario["name"].as_str().unwrap().to_string();
         let policy = Policy::preset(scenario["policy"].as_str().unwrap()).unwrap();
         let mut book = Book::in_memory(policy).unwrap();
-        for (i, step) in scenario["steps"].as_array_mut().unwrap().iter_mut().enumerate() {
+        for (i, step) in scenario["steps"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .enumerate()
+        {
             if let Some(q) = step.pointer("/query/query").and_then(Value::as_str) {
                 asked.insert(q.to_string());
             }
             let got = run(&mut book, step);
-            let key = if step.get("query").is_some() { "answer" } else { "receipt" };
+            let key = if step.get("query").is_some() {
+                "answer"
+            } else {
+                "receipt"
+            };
             let where_ = format!("{name}, step {}", i + 1);
             match (got, step.get("error").and_then(Value::as_str)) {
                 (Err(code), Some(expected)) if code == expected => {}
@@ -86,7 +99,10 @@ fn every_scenario_gives_its_receipts_answers_and_errors() {
         std::fs::write(&path, out).unwrap();
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    let missing: Vec<_> = Query::NAMES.iter().filter(|q| !asked.contains(**q)).collect();
+    let missing: Vec<_> = Query::NAMES
+        .iter()
+        .filter(|q| !asked.contains(**q))
+        .collect();
     assert!(missing.is_empty(), "queries no scenario asks: {missing:?}");
 }
 
@@ -95,14 +111,21 @@ fn an_error_inside_a_command_names_the_field_the_value_and_what_was_expected() {
     let zone = Policy::default().zone();
     let bad = json!({"type": "extend_order", "order": "O1", "exposure": "2020-02-30 09:00"});
     let e = Command::from_json_in(&bad, zone).unwrap_err().to_string();
-    assert!(e.contains("command `extend_order`, field `exposure`"), "{e}");
+    assert!(
+        e.contains("command `extend_order`, field `exposure`"),
+        "{e}"
+    );
     assert!(e.contains("2020-02-30 09:00"), "{e}");
     let missing = json!({"type": "extend_order", "order": "O1"});
-    let e = Command::from_json_in(&missing, zone).unwrap_err().to_string();
+    let e = Command::from_json_in(&missing, zone)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("field `exposure` `(missing)`"), "{e}");
     let nested = json!({"type": "record_travel", "travel": {"person": "P1", "from_area": "A1",
         "departed": "2020-01-20 08:00", "arrived": "yesterday"}});
-    let e = Command::from_json_in(&nested, zone).unwrap_err().to_string();
+    let e = Command::from_json_in(&nested, zone)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("field `travel.arrived` `yesterday`"), "{e}");
     // Without a zone (a journal line), a naive time is refused, saying why.
     let naive = json!({"type": "extend_order", "order": "O1", "exposure": "2020-02-10 09:00"});

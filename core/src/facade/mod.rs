@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{Error, Result};
 use crate::time::{read_in_zone, Zone};
 
-pub use catalogue::{FacadeMethod, FACADE};
+pub use catalogue::{FacadeMethod, FACADE, NEEDS_FILES};
 pub use queries::{Query, Records};
 pub use value::{to_value, Value};
 pub use visits::{DayGraphRequest, TraceRequest};
@@ -64,7 +64,7 @@ fn input_error(
     let mut path: Vec<String> = e
         .path()
         .iter()
-        .map(|s| s.to_string())
+        .map(ToString::to_string)
         .filter(|s| s != "?")
         .collect();
     let missing = message
@@ -74,7 +74,9 @@ fn input_error(
         // Serde buffers an internally tagged enum (a command's `type`)
         // before reading its variant, so the path stops there; the value the
         // message quotes, found once in the input, shows the field.
-        path = quoted(&message).and_then(|v| only_path_of(json, v)).unwrap_or_default();
+        path = quoted(&message)
+            .and_then(|v| only_path_of(json, v))
+            .unwrap_or_default();
     }
     if let Some(name) = missing {
         path.push(name.to_string());
@@ -89,16 +91,19 @@ fn input_error(
     } else {
         path.iter()
             .try_fold(json, |at, key| match at {
-                serde_json::Value::Array(items) => key.parse().ok().and_then(|i: usize| items.get(i)),
+                serde_json::Value::Array(items) => {
+                    key.parse().ok().and_then(|i: usize| items.get(i))
+                }
                 other => other.get(key),
             })
-            .or_else(|| lookup(json, e.path())).map_or_else(
-            || "(missing)".to_string(),
-            |v| match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            },
-        )
+            .or_else(|| lookup(json, e.path()))
+            .map_or_else(
+                || "(missing)".to_string(),
+                |v| match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                },
+            )
     };
     let expected = match message.rsplit_once(", expected ") {
         Some((_, expected)) => expected.to_string(),
