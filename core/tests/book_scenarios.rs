@@ -127,6 +127,16 @@ fn an_error_inside_a_command_names_the_field_the_value_and_what_was_expected() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("field `travel.arrived` `yesterday`"), "{e}");
+    // A misspelled optional field would be dropped silently: it is refused.
+    let typo = json!({"type": "isolate_contact", "person": "P6", "knid": "home"});
+    let e = Command::from_json_in(&typo, zone).unwrap_err().to_string();
+    assert!(e.contains("command `isolate_contact`, field `knid`"), "{e}");
+    let nested = json!({"type": "add_household", "household": {"id": "H1", "village": "V",
+        "group": "1", "address": "a", "landlord": null, "landlrod": "P1"}});
+    let e = Command::from_json_in(&nested, zone)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("field `household.landlrod`"), "{e}");
     // Without a zone (a journal line), a naive time is refused, saying why.
     let naive = json!({"type": "extend_order", "order": "O1", "exposure": "2020-02-10 09:00"});
     let e = Command::from_json(&naive).unwrap_err().to_string();
