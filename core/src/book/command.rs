@@ -28,6 +28,7 @@ use crate::tracing::{Case, InterviewContact, Visit};
 /// `{"type":"revoke_pass","serial":7}`. Fields added in later versions are
 /// optional, so older journals stay readable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Command {
@@ -111,6 +112,7 @@ pub enum Command {
         day: NaiveDate,
         /// Changes among the tenants, if any.
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         changes: Vec<String>,
     },
     /// A leader answers for a village.
@@ -383,6 +385,7 @@ pub enum Command {
 /// What a command produced, recorded in the journal so that a replay can
 /// prove it produces the same.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Outcome {
