@@ -14,6 +14,7 @@ use crate::time::Instant;
 
 /// A person, unique by identity document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 pub struct Person {
     /// The station's id for the person.
     pub id: PersonId,
@@ -31,6 +32,7 @@ pub struct Person {
 
 /// A household (户): an address in a village and group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 pub struct Household {
     /// The household's id.
     pub id: HouseholdId,
@@ -53,6 +55,7 @@ impl Household {
 
 /// A tenant's stay in a rental household.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Tenancy {
     /// The rental household.
     pub household: HouseholdId,
@@ -73,6 +76,7 @@ impl Tenancy {
 
 /// The three roles of a screening team (三人小分队).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum TeamRole {
     /// A police officer.
@@ -85,6 +89,7 @@ pub enum TeamRole {
 
 /// A three-person screening team: one officer, one cadre, one party member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ScreeningTeam {
     /// The team's name or number.
     pub id: String,
@@ -156,6 +161,7 @@ fn role_name(r: TeamRole) -> &'static str {
 
 /// A screening team's visit to a household (排摸).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ScreeningVisit {
     /// The household visited.
     pub household: HouseholdId,
@@ -169,6 +175,7 @@ pub struct ScreeningVisit {
 
 /// A landlord's signed commitment (一承诺) for a rental household.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Commitment {
     /// The rental household.
     pub household: HouseholdId,
@@ -180,6 +187,7 @@ pub struct Commitment {
 
 /// A landlord's daily report (零报告): no change, or the changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DailyReport {
     /// The rental household.
     pub household: HouseholdId,
@@ -191,6 +199,7 @@ pub struct DailyReport {
 
 /// The levels of the responsibility tree (三联).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// A leader answers for a village.
@@ -203,6 +212,7 @@ pub enum Level {
 
 /// Who answers for one household, level by level.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Answerable {
     /// The leader of the household's village.
     pub leader: Option<StaffId>,
@@ -214,6 +224,7 @@ pub struct Answerable {
 
 /// A household with a missing link in the responsibility tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Gap {
     /// The household.
     pub household: HouseholdId,
@@ -223,6 +234,7 @@ pub struct Gap {
 
 /// How many households one person answers for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Load {
     /// The person.
     pub staff: StaffId,
@@ -234,6 +246,7 @@ pub struct Load {
 
 /// Screening coverage of rental households.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Coverage {
     /// Rental households.
     pub rental_households: usize,
@@ -245,6 +258,7 @@ pub struct Coverage {
 
 /// The responsibility tree (三联).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ResponsibilityTree {
     /// Leader of each village.
     pub leaders: BTreeMap<String, StaffId>,

@@ -32,7 +32,7 @@ pub use crate::csv::*;
 pub use error::{Error, IdError, Result};
 pub use facade::{
     read_input, to_value, DayGraphRequest, FacadeMethod, Query, Records, TraceRequest, Value,
-    FACADE,
+    FACADE, NEEDS_FILES,
 };
 pub use household::*;
 pub use id::*;

@@ -63,6 +63,7 @@ use crate::time::{add_days, local_day, render_instant, Instant};
 
 /// The kinds of pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PassKind {
     /// County movement pass (县内出入通行证) for a resident without a health code.
@@ -82,6 +83,7 @@ impl PassKind {
 
 /// An application for a pass.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 pub struct PassApplication {
     /// Who the pass is for.
     pub holder: PersonId,
@@ -95,6 +97,7 @@ pub struct PassApplication {
 
 /// An issued pass.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Pass {
     /// Serial number, unique per station.
     pub serial: u64,
@@ -269,6 +272,7 @@ impl ShownDocument {
 /// point of large order. Small-order ("weak") points, under which a trivial
 /// signature verifies for any message, are refused when read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct PublicKey(VerifyingKey);
 
 impl PublicKey {
@@ -334,6 +338,7 @@ impl<'de> Deserialize<'de> for PublicKey {
 
 /// One of the station's signing keys as the book knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct KeyRecord {
     /// The public key.
     pub key: PublicKey,
@@ -442,6 +447,7 @@ impl StationKeys {
 
 /// What a token says about its pass, once its signature is checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TokenClaims {
     /// Serial number.
     pub serial: u64,
@@ -650,6 +656,7 @@ fn too_long(what: &str, text: &str, max: usize) -> Error {
 
 /// Why a checkpoint denies a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum DenyReason {
@@ -695,6 +702,7 @@ impl fmt::Display for DenyReason {
 
 /// Whether the holder's identity document was checked against the token.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum HolderCheck {
     /// No document was shown.
@@ -719,6 +727,7 @@ impl HolderCheck {
 
 /// A checkpoint's decision on a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Verdict {
     /// Whether to let the holder through.
     pub allowed: bool,
@@ -744,6 +753,7 @@ impl Verdict {
 
 /// Serials of revoked passes, as a checkpoint downloads them while online.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RevocationList {
     /// Revoked serial numbers.
     pub serials: BTreeSet<u64>,
@@ -1224,6 +1234,7 @@ impl PassOffice {
 
 /// One check of a token at a checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Crossing {
     /// Which checkpoint.
     pub checkpoint: String,

@@ -23,6 +23,7 @@ use crate::time::Zone;
 /// [`MAX_POLICY_SECONDS`] (see [`Policy::validate`]), so no rule can push a
 /// date past the calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(try_from = "Unchecked")]
 pub struct Policy {
     /// Short name of the preset, e.g. `nhc-2020`.
@@ -54,6 +55,7 @@ pub struct Policy {
     /// means leaving and coming back. Read as 300 when absent (policies
     /// written before the field existed).
     #[serde(default = "default_presence_gap_seconds")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub presence_gap_seconds: u32,
     /// How co-presence adds up to a close contact: one continuous overlap,
     /// or the cumulative total over a period. Read as
@@ -61,12 +63,14 @@ pub struct Policy {
     /// written by version 0.1, whose journals must replay as they were
     /// judged then.
     #[serde(default = "ExposureRule::written_before_presences")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub exposure_rule: ExposureRule,
     /// The period, in seconds, over which [`ExposureRule::Cumulative`] adds
     /// up exposure (a rolling period, not a calendar day); 86,400 (24 hours)
     /// as the CDC's definition of 21 Oct 2020 says. Unused by
     /// [`ExposureRule::Continuous`]. Read as 86,400 when absent.
     #[serde(default = "default_cumulative_period_seconds")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub cumulative_period_seconds: u32,
     /// Whether persons living in the same household are always close contacts.
     pub coresidents_are_contacts: bool,
@@ -138,6 +142,7 @@ impl TryFrom<Unchecked> for Policy {
 /// when they overlap or follow within [`Policy::presence_gap_seconds`]; only
 /// the part of the case's presence inside the case's exposure window counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ExposureRule {
     /// One stretch of co-presence (a presence of the person overlapping a

@@ -14,6 +14,7 @@ use crate::time::{add_days, day_interval, render_instant, Instant, Zone};
 
 /// Risk level of an area as the health authority grades it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RiskLevel {
     /// Low risk.
@@ -26,6 +27,7 @@ pub enum RiskLevel {
 
 /// An area with its risk level over time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RiskArea {
     /// The area's id.
     pub id: AreaId,
@@ -48,6 +50,7 @@ impl RiskArea {
 
 /// A journey of a person from an area into the station's area.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TravelRecord {
     /// Who travelled.
     pub person: PersonId,
@@ -63,6 +66,7 @@ pub struct TravelRecord {
 
 /// A person found to be a returnee from a high-risk area.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Returnee {
     /// The returnee.
     pub person: PersonId,
@@ -76,6 +80,7 @@ pub struct Returnee {
 
 /// Where an order is served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum IsolationKind {
     /// Home isolation (居家隔离).
@@ -86,6 +91,7 @@ pub enum IsolationKind {
 
 /// The state of an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "state", content = "at")]
 pub enum OrderStatus {
     /// Being served.
@@ -98,6 +104,7 @@ pub enum OrderStatus {
 
 /// Something that happened to an order after it was made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "change")]
 pub enum OrderChange {
     /// Moved from home isolation to centralized observation.
@@ -118,6 +125,7 @@ pub enum OrderChange {
 
 /// An isolation or medical observation order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IsolationOrder {
     /// The order's id.
     pub id: OrderId,

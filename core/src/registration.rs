@@ -14,6 +14,7 @@ use crate::time::{local_day, render_instant, Instant};
 
 /// How a service was delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// At the station's window.
@@ -28,6 +29,7 @@ pub enum Channel {
 
 /// Kinds of service the station counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceKind {
     /// Household registration (户籍).
@@ -44,6 +46,7 @@ pub enum ServiceKind {
 
 /// A foreign national's stay outside a hotel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 pub struct ForeignStay {
     /// The stay's id.
     pub id: StayId,
@@ -69,6 +72,7 @@ pub struct ForeignStay {
 
 /// Where a certificate's paper copy is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "custody")]
 pub enum Paper {
     /// Held at the station.
@@ -84,6 +88,7 @@ pub enum Paper {
 
 /// A registration certificate (凭证).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Certificate {
     /// Serial number.
     pub serial: u32,
@@ -99,6 +104,7 @@ pub struct Certificate {
 
 /// One service delivered (or a count of them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceEntry {
     /// What kind.
     pub kind: ServiceKind,

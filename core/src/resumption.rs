@@ -12,6 +12,7 @@ use crate::ids::{EnterpriseId, PersonId};
 
 /// An enterprise of the town.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 pub struct Enterprise {
     /// The station's id for it.
     pub id: EnterpriseId,
@@ -33,6 +34,7 @@ pub struct Enterprise {
 
 /// An enterprise's report for one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DailyStatus {
     /// The enterprise.
     pub enterprise: EnterpriseId,
@@ -46,6 +48,7 @@ pub struct DailyStatus {
 
 /// The partner police bureau's remote check of a migrant worker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Verification {
     /// The bureau that checked.
     pub bureau: String,
@@ -57,6 +60,7 @@ pub struct Verification {
 
 /// A migrant worker recruited from a partner county.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 pub struct MigrantWorker {
     /// The worker.
     pub person: PersonId,
@@ -74,6 +78,7 @@ pub struct MigrantWorker {
 
 /// How to group rates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum GroupBy {
     /// One group: the whole town.
@@ -105,6 +110,7 @@ impl std::str::FromStr for GroupBy {
 
 /// Resumption figures of one group on one day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RateRow {
     /// The day.
     pub date: NaiveDate,

@@ -56,6 +56,7 @@ pub struct Station {
 
 /// The station's summary figures as of a moment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StationReport {
     /// As of when, rendered in the policy's zone.
     pub as_of: String,
@@ -118,6 +119,7 @@ pub struct StationReport {
 
 /// Passes issued on one day of one kind, as a table row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PassesOnDay {
     /// The local day.
     pub date: NaiveDate,
@@ -129,6 +131,7 @@ pub struct PassesOnDay {
 
 /// Services of one kind through one channel, as a table row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceCount {
     /// What service.
     pub kind: ServiceKind,

@@ -38,6 +38,7 @@ pub type Instant = DateTime<Utc>;
 /// assert_eq!("+08:00".parse::<Zone>().unwrap().to_string(), "+08:00");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub enum Zone {
     /// A zone of the IANA time zone database.
     Named(Tz),
@@ -233,6 +234,7 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
 
 /// A half-open interval of time `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Interval {
     /// First instant inside the interval.
     pub start: Instant,
@@ -481,6 +483,7 @@ fn number_looks_like(text: &str) -> Option<String> {
 /// outside it the number is more likely something else (an Excel serial,
 /// milliseconds, a row number). Default: the years 2000 to 2100, UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimeBounds {
     /// The earliest plausible instant.
     pub earliest: Instant,
@@ -630,6 +633,7 @@ fn parse_iso(text: &str) -> Option<(NaiveDateTime, Option<FixedOffset>)> {
 /// Serialized as the date (`2020-01-28`) or the instant (RFC 3339); the
 /// tagged form `{"precision": "date", "value": ...}` is read too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(untagged, from = "DateOrTimeForms")]
 pub enum DateOrTime {
     /// Only the calendar day is known.

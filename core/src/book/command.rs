@@ -28,6 +28,7 @@ use crate::tracing::{Case, InterviewContact, Visit};
 /// `{"type":"revoke_pass","serial":7}`. Fields added in later versions are
 /// optional, so older journals stay readable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Command {
@@ -111,6 +112,7 @@ pub enum Command {
         day: NaiveDate,
         /// Changes among the tenants, if any.
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         changes: Vec<String>,
     },
     /// A leader answers for a village.
@@ -383,6 +385,7 @@ pub enum Command {
 /// What a command produced, recorded in the journal so that a replay can
 /// prove it produces the same.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Outcome {
@@ -563,6 +566,31 @@ fn first_bad_document(json: &serde_json::Value) -> Option<crate::error::IdError>
     }
 }
 
+/// The path of a field of `given` that the command as read (`written`)
+/// does not have. A `null` given for a field written only when set is not one.
+fn unknown_field(given: &serde_json::Value, written: &serde_json::Value) -> Option<Vec<String>> {
+    use serde_json::Value;
+    match (given, written) {
+        (Value::Object(g), Value::Object(w)) => g.iter().find_map(|(k, v)| match w.get(k) {
+            None if v.is_null() => None,
+            None => Some(vec![k.clone()]),
+            Some(wv) => unknown_field(v, wv).map(|mut p| {
+                p.insert(0, k.clone());
+                p
+            }),
+        }),
+        (Value::Array(g), Value::Array(w)) if g.len() == w.len() => {
+            g.iter().zip(w).enumerate().find_map(|(i, (gv, wv))| {
+                unknown_field(gv, wv).map(|mut p| {
+                    p.insert(0, i.to_string());
+                    p
+                })
+            })
+        }
+        _ => None,
+    }
+}
+
 /// Who or what a journal entry concerns, for audit queries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -596,8 +624,20 @@ impl Command {
     pub fn from_json(json: &serde_json::Value) -> Result<Command> {
         let name = json.get("type").and_then(serde_json::Value::as_str);
         let what = name.map_or_else(|| "command".to_string(), |n| format!("command `{n}`"));
-        crate::facade::read_json(&what, json)
-            .map_err(|e| first_bad_document(json).map_or(e, Error::Id))
+        let command: Command = crate::facade::read_json(&what, json)
+            .map_err(|e| first_bad_document(json).map_or(e, Error::Id))?;
+        // A new command must not carry a field the book would drop (a
+        // misspelled optional field would be lost silently). Journal lines
+        // are read leniently instead, so a newer writer's field still replays.
+        let written = serde_json::to_value(&command).unwrap_or_default();
+        if let Some(path) = unknown_field(json, &written) {
+            return Err(Error::invalid(
+                format!("{what}, field `{}`", path.join(".")),
+                "(not a field of the command)",
+                "only the command's own fields; is it misspelled?",
+            ));
+        }
+        Ok(command)
     }
 
     /// [`Command::from_json`] with naive times (no offset) read as local

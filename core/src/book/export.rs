@@ -21,6 +21,7 @@ const MIN_KEY_BYTES: usize = 16;
 
 /// A person as analysts see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExportedPerson {
     /// Keyed pseudonym: the same person and key give the same pseudonym in
     /// every export, also of other stations.
@@ -46,6 +47,7 @@ pub struct ExportedPerson {
 /// Person-level records for analysis, without identities. Every `PersonId`
 /// in it is a pseudonym; free-text interview notes are left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AnalyticExport {
     /// The policy preset in force.
     pub policy: String,

@@ -108,6 +108,7 @@ fn hex(text: &str) -> String {
 /// never acknowledged (a command is acknowledged only once its whole line is
 /// synced), so it is dropped; its bytes are kept beside a journal file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TornTail {
     /// Byte offset where it starts (the journal was cut back to here).
     pub offset: u64,

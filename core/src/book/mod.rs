@@ -84,6 +84,7 @@ struct Mark {
 
 /// What opening a journal found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Recovery {
     /// Whether the journal was created rather than reopened.
     pub created: bool,
@@ -141,6 +142,7 @@ impl std::fmt::Display for Recovery {
 
 /// What [`Book::execute`] returns once a command is journaled and applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Receipt {
     /// The event's sequence number.
     pub seq: u64,
@@ -162,6 +164,7 @@ pub struct Snapshot {
 
 /// One event of the journal, for audit queries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditEntry {
     /// Its sequence number.
     pub seq: u64,

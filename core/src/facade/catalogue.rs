@@ -11,13 +11,25 @@
 pub struct FacadeMethod {
     /// Where it lives: `Book`, `Visits`, `StationKey` or `module`.
     pub on: &'static str,
-    /// Its name (Python's, and the Rust facade's or core function's).
+    /// Its name in Python (in JavaScript: [`FacadeMethod::js_name`]).
     pub name: &'static str,
+    /// What a Rust program calls for the same, under `precinct::`.
+    pub rust: &'static str,
     /// What it does, in a few words.
     pub summary: &'static str,
 }
 
+/// The methods that read or write a journal file: the WebAssembly module
+/// has no file system, so JavaScript keeps the journal in a string
+/// (`inMemory`, `openText`, `journalText`) and these are not there.
+pub const NEEDS_FILES: &[&str] = &["create", "open", "open_or_create"];
+
 impl FacadeMethod {
+    /// Whether JavaScript has it: everything but [`NEEDS_FILES`].
+    pub fn in_javascript(&self) -> bool {
+        !(self.on == "Book" && NEEDS_FILES.contains(&self.name))
+    }
+
     /// The JavaScript name: lower camel case (`execute_batch` → `executeBatch`).
     pub fn js_name(&self) -> String {
         let mut out = String::with_capacity(self.name.len());
@@ -37,55 +49,55 @@ impl FacadeMethod {
 }
 
 macro_rules! facade {
-    ($($on:literal $name:literal $summary:literal,)*) => {
+    ($($on:literal $name:literal $rust:literal $summary:literal,)*) => {
         /// Everything the facade offers, besides the queries of
         /// [`Query::NAMES`](crate::Query::NAMES) (each a `Book` method too).
-        pub const FACADE: &[FacadeMethod] = &[$(FacadeMethod { on: $on, name: $name, summary: $summary },)*];
+        pub const FACADE: &[FacadeMethod] = &[$(FacadeMethod { on: $on, name: $name, rust: $rust, summary: $summary },)*];
     };
 }
 
 facade! {
-    "Book" "create" "create a journal file for a new station",
-    "Book" "open" "open a journal file and replay it",
-    "Book" "open_or_create" "open a journal file, or create it",
-    "Book" "in_memory" "a new station whose journal is kept in memory",
-    "Book" "open_text" "replay a journal held as text",
-    "Book" "from_snapshot" "a book in memory from a snapshot",
-    "Book" "demo" "the demo town's story in a new book in memory",
-    "Book" "execute" "validate, journal and apply one command",
-    "Book" "execute_batch" "several commands, synced once",
-    "Book" "query" "answer any query given by name",
-    "Book" "seq" "sequence number of the last event",
-    "Book" "head" "hash of the journal's last line",
-    "Book" "recovery" "what opening the journal found",
-    "Book" "journal_text" "the journal's text, when kept in memory",
-    "Book" "policy" "the policy in force",
-    "Book" "snapshot" "the whole book as one document",
-    "Book" "visits" "the visits on record, indexed",
-    "Book" "token" "the signed token of a pass, for its QR code",
-    "Visits" "from_columns" "index visit columns",
-    "Visits" "from_csv" "read visits from CSV text",
-    "Visits" "to_csv" "the visits as CSV text",
-    "Visits" "trace" "who shared a place with a person in a window",
-    "Visits" "second_ring" "contacts of a person's contacts in a window",
-    "Visits" "day_graph" "the co-presence graph of a day",
-    "StationKey" "public_key" "the public key checkpoints hold",
-    "StationKey" "holder_key" "the key of holder digests checkpoints hold",
-    "module" "policy" "a policy preset",
-    "module" "preset_names" "the names of the policy presets",
-    "module" "validate_document" "check an identity document",
-    "module" "resident_id" "what a resident id number says",
-    "module" "mask_id_number" "an identity number masked for display",
-    "module" "mask_phone" "a mobile number masked for display",
-    "module" "mask_name" "a name masked for display",
-    "module" "pseudonym" "a keyed pseudonym of a value",
-    "module" "verify_token" "verify a pass token offline",
-    "module" "read_cases" "read a cases CSV",
-    "module" "write_cases" "write cases as CSV",
-    "module" "chains" "transmission chains of a list of cases",
-    "module" "read_residents" "read households and persons CSVs",
-    "module" "read_resumption" "read enterprises and reports CSVs",
-    "module" "facade" "this list, for parity tests",
+    "Book" "create" "Book::create" "create a journal file for a new station",
+    "Book" "open" "Book::open" "open a journal file and replay it",
+    "Book" "open_or_create" "Book::open_or_create" "open a journal file, or create it",
+    "Book" "in_memory" "Book::in_memory" "a new station whose journal is kept in memory",
+    "Book" "open_text" "Book::open_text" "replay a journal held as text",
+    "Book" "from_snapshot" "Book::from_snapshot" "a book in memory from a snapshot",
+    "Book" "demo" "demo::demo_book" "the demo town's story in a new book in memory",
+    "Book" "execute" "Book::execute" "validate, journal and apply one command",
+    "Book" "execute_batch" "Book::batch" "several commands, synced once",
+    "Book" "query" "Book::query" "answer any query given by name",
+    "Book" "seq" "Book::seq" "sequence number of the last event",
+    "Book" "head" "Book::head" "hash of the journal's last line",
+    "Book" "recovery" "Book::recovery" "what opening the journal found",
+    "Book" "journal_text" "Book::journal_text" "the journal's text, when kept in memory",
+    "Book" "policy" "Book::policy" "the policy in force",
+    "Book" "snapshot" "Book::snapshot" "the whole book as one document",
+    "Book" "visits" "Station::visits" "the visits on record, indexed",
+    "Book" "token" "PassOffice::token" "the signed token of a pass, for its QR code",
+    "Visits" "from_columns" "Visits::from_columns" "index visit columns",
+    "Visits" "from_csv" "read_visits" "read visits from CSV text",
+    "Visits" "to_csv" "write_visits" "the visits as CSV text",
+    "Visits" "trace" "trace" "who shared a place with a person in a window",
+    "Visits" "second_ring" "second_ring" "contacts of a person's contacts in a window",
+    "Visits" "day_graph" "day_graph_with_budget" "the co-presence graph of a day",
+    "StationKey" "public_key" "StationKey::public" "the public key checkpoints hold",
+    "StationKey" "holder_key" "StationKey::holder_key" "the key of holder digests checkpoints hold",
+    "module" "policy" "Policy::preset" "a policy preset",
+    "module" "preset_names" "PRESET_NAMES" "the names of the policy presets",
+    "module" "validate_document" "validate_document" "check an identity document",
+    "module" "resident_id" "ResidentId::parse" "what a resident id number says",
+    "module" "mask_id_number" "mask_id_number" "an identity number masked for display",
+    "module" "mask_phone" "mask_phone" "a mobile number masked for display",
+    "module" "mask_name" "mask_name" "a name masked for display",
+    "module" "pseudonym" "pseudonym" "a keyed pseudonym of a value",
+    "module" "verify_token" "verify_token" "verify a pass token offline",
+    "module" "read_cases" "read_cases" "read a cases CSV",
+    "module" "write_cases" "write_cases" "write cases as CSV",
+    "module" "chains" "chains" "transmission chains of a list of cases",
+    "module" "read_residents" "read_residents" "read households and persons CSVs",
+    "module" "read_resumption" "read_resumption" "read enterprises and reports CSVs",
+    "module" "facade" "FACADE" "this list, for parity tests",
 }
 
 #[cfg(test)]
@@ -97,15 +109,18 @@ mod tests {
         let m = FacadeMethod {
             on: "Book",
             name: "execute_batch",
+            rust: "Book::batch",
             summary: "",
         };
         assert_eq!(m.js_name(), "executeBatch");
         let m = FacadeMethod {
             on: "Book",
             name: "seq",
+            rust: "Book::seq",
             summary: "",
         };
         assert_eq!(m.js_name(), "seq");
+        assert!(FACADE.iter().filter(|m| !m.in_javascript()).count() == NEEDS_FILES.len());
     }
 
     #[test]

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{Error, Result};
 use crate::time::{read_in_zone, Zone};
 
-pub use catalogue::{FacadeMethod, FACADE};
+pub use catalogue::{FacadeMethod, FACADE, NEEDS_FILES};
 pub use queries::{Query, Records};
 pub use value::{to_value, Value};
 pub use visits::{DayGraphRequest, TraceRequest};
@@ -70,6 +70,14 @@ fn input_error(
     let missing = message
         .strip_prefix("missing field `")
         .and_then(|rest| rest.strip_suffix('`'));
+    if path.is_empty() && missing.is_none() {
+        // Serde buffers an internally tagged enum (a command's `type`)
+        // before reading its variant, so the path stops there; the value the
+        // message quotes, found once in the input, shows the field.
+        path = quoted(&message)
+            .and_then(|v| only_path_of(json, v))
+            .unwrap_or_default();
+    }
     if let Some(name) = missing {
         path.push(name.to_string());
     }
@@ -81,13 +89,21 @@ fn input_error(
     let value = if missing.is_some() {
         "(missing)".to_string()
     } else {
-        lookup(json, e.path()).map_or_else(
-            || "(missing)".to_string(),
-            |v| match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            },
-        )
+        path.iter()
+            .try_fold(json, |at, key| match at {
+                serde_json::Value::Array(items) => {
+                    key.parse().ok().and_then(|i: usize| items.get(i))
+                }
+                other => other.get(key),
+            })
+            .or_else(|| lookup(json, e.path()))
+            .map_or_else(
+                || "(missing)".to_string(),
+                |v| match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                },
+            )
     };
     let expected = match message.rsplit_once(", expected ") {
         Some((_, expected)) => expected.to_string(),
@@ -99,6 +115,41 @@ fn input_error(
         value,
         expected,
     }
+}
+
+/// The first text a message quotes in backticks.
+fn quoted(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once('`')?;
+    rest.split_once('`').map(|(v, _)| v)
+}
+
+/// The path of the one leaf of `json` written `text`, when exactly one is.
+fn only_path_of(json: &serde_json::Value, text: &str) -> Option<Vec<String>> {
+    fn walk(v: &serde_json::Value, text: &str, at: &mut Vec<String>, found: &mut Vec<Vec<String>>) {
+        match v {
+            serde_json::Value::Object(fields) => {
+                for (k, child) in fields {
+                    at.push(k.clone());
+                    walk(child, text, at, found);
+                    at.pop();
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    at.push(i.to_string());
+                    walk(child, text, at, found);
+                    at.pop();
+                }
+            }
+            serde_json::Value::String(s) if s == text => found.push(at.clone()),
+            serde_json::Value::Number(n) if n.to_string() == text => found.push(at.clone()),
+            serde_json::Value::Bool(b) if b.to_string() == text => found.push(at.clone()),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(json, text, &mut Vec::new(), &mut found);
+    (found.len() == 1).then(|| found.remove(0))
 }
 
 /// The value at `path` in `json`, when there is one.

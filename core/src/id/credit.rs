@@ -29,6 +29,7 @@ const AUTHORITIES: &str = "123456789ANY";
 /// assert!("91110000600037341N".parse::<precinct::CreditCode>().is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct CreditCode(String);
 
 impl CreditCode {

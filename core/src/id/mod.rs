@@ -23,6 +23,7 @@ use crate::error::IdError;
 
 /// The document a person is registered under.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum IdDocument {
     /// A resident identity card.

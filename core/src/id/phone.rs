@@ -19,6 +19,7 @@ const DOC: &str = "mobile number";
 /// assert_eq!(phone.masked(), "138****8000");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct MobileNumber(String);
 
 impl MobileNumber {

@@ -25,6 +25,7 @@ const PROVINCES: [u8; 35] = [
 
 /// Sex as encoded by the parity of the sequence digit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     /// Odd sequence digit.
@@ -49,6 +50,7 @@ pub enum Sex {
 /// assert_eq!(err.to_string(), "check character of `110105194912310021` should be `X`, found `1`");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct ResidentId(String);
 
 impl ResidentId {

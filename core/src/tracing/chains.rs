@@ -52,6 +52,7 @@ impl ChainCase for Case {
 
 /// One case of a line list, as read: every row that names the case merged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ListedCase {
     /// The case's id.
     pub id: CaseId,
@@ -81,6 +82,7 @@ impl ChainCase for ListedCase {
 /// Something in the data that could not be taken as it is. Problems of a
 /// file name the file, line and column; the row's other values are still used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "problem")]
 pub enum DataProblem {
     /// A column named for the list is not in its header; its values are taken as empty.
@@ -223,6 +225,7 @@ impl fmt::Display for DataProblem {
 
 /// Infector to infectee, with the days between their onsets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SerialInterval {
     /// The infector.
     pub infector: CaseId,
@@ -234,6 +237,7 @@ pub struct SerialInterval {
 
 /// Cases linked by listed infections, with the infectors not on the list that join them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Cluster {
     /// The cases, sorted.
     pub cases: Vec<CaseId>,
@@ -243,6 +247,7 @@ pub struct Cluster {
 
 /// Statistics of the transmission chains in a set of cases.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChainReport {
     /// Number of cases.
     pub cases: usize,

@@ -21,6 +21,7 @@ use crate::time::{
 
 /// A confirmed case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 pub struct Case {
     /// The case's id.
     pub id: CaseId,
@@ -37,6 +38,7 @@ pub struct Case {
     /// unknown). Journals written when a case had at most one infector (a
     /// single id or null) read as a list of zero or one.
     #[serde(default, deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub infected_by: Vec<CaseId>,
     /// When the case arrived in the area, if they came from elsewhere.
     #[serde(default, with = "crate::time::given::option")]
@@ -81,6 +83,7 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(
 
 /// The window in which a case could infect others, and the rule that set it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExposureWindow {
     /// The window.
     pub interval: Interval,
@@ -134,6 +137,7 @@ pub fn exposure_window(case: &Case, policy: &Policy) -> Result<ExposureWindow> {
 
 /// Why a person is a close contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "rule")]
 pub enum Evidence {
     /// Lives in the same household as the case.
@@ -201,6 +205,7 @@ impl fmt::Display for Evidence {
 
 /// A contact named in a case's interview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InterviewContact {
     /// The case interviewed.
     pub case: CaseId,
@@ -215,6 +220,7 @@ pub struct InterviewContact {
 
 /// A close contact of one or more cases, with everything that makes them one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CloseContact {
     /// The contact.
     pub person: PersonId,
@@ -381,6 +387,7 @@ pub fn close_contacts(
 
 /// A person in the second ring and the contacts through whom they are reached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SecondRingContact {
     /// The contact of a contact.
     pub person: PersonId,
@@ -435,6 +442,7 @@ pub fn second_ring_contacts(
 
 /// A traced contact and the follow-up of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ContactRecord {
     /// The contact, with evidence.
     pub contact: CloseContact,
@@ -452,6 +460,7 @@ pub struct ContactLog {
 
 /// The state of notification and isolation, for the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FollowUp {
     /// Number of close contacts.
     pub contacts: usize,

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 
 /// A query window `[start, end)` in Unix seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Window {
     /// First second inside.
     pub start: i64,
@@ -104,6 +105,7 @@ pub const DEFAULT_BUDGET_BYTES: u64 = 1 << 30;
 
 /// One row of a trace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TraceRow {
     /// The contact's number in [`Visits::persons`]; `visits.persons().name(row.person)`
     /// is their id. Numbers follow id order.
@@ -494,6 +496,7 @@ pub fn second_ring(visits: &Visits, person: &str, window: Window, min_overlap: i
 
 /// The co-presence graph of one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DayGraph {
     /// Number of distinct edges.
     pub edges: usize,

@@ -88,6 +88,7 @@ impl Interner {
 
 /// One visit, as the builder takes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Visit {
     /// Who.
     pub person: String,
@@ -119,6 +120,7 @@ pub(crate) struct Row {
 /// assert_eq!(visits.places().len(), 1);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(as = "VisitColumns"))]
 #[serde(try_from = "VisitColumns", into = "VisitColumns")]
 pub struct Visits {
     persons: Interner,
@@ -154,6 +156,7 @@ impl Default for Visits {
 
 /// The serialized form: the columns, in row order.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "VisitColumns"))]
 struct VisitColumns {
     person_ids: Vec<Arc<str>>,
     place_ids: Vec<Arc<str>>,
