@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{answer, moment, read, text, to_js, to_json};
-use crate::errors::{invalid, js_err, ok};
+use crate::errors::{invalid, ok};
 use crate::passes::station_key;
 use crate::visits::Visits;
 
@@ -23,15 +23,6 @@ pub struct Book {
 pub(crate) fn policy_named(name: Option<JsValue>) -> Result<Policy, JsValue> {
     let name: Option<String> = read("policy", &name.unwrap_or_default(), Zone::UTC)?;
     ok(name.map_or_else(|| Ok(Policy::default()), |n| Policy::preset(&n)))
-}
-
-/// The error of a journal file asked for: WebAssembly in a browser or in
-/// Node has no file system the core can lock and sync (`std::fs` traps).
-fn no_files(path: &JsValue) -> JsValue {
-    js_err(&precinct::Error::Io {
-        path: path.as_string().unwrap_or_default(),
-        reason: "this package keeps journals in memory: use Book.inMemory, journalText and Book.openText".into(),
-    })
 }
 
 /// One entry of `executeBatch`, read as the core reads a command's fields.
@@ -79,31 +70,6 @@ impl Book {
     ) -> Result<Book, JsValue> {
         let inner = ok(precinct::Book::in_memory(policy_named(policy)?))?;
         Ok(Book { inner })
-    }
-
-    /// Create a journal file: this package has no file system (keep the
-    /// journal with `inMemory` and `journalText`), so it throws `StorageError`.
-    pub fn create(
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] _policy: Option<JsValue>,
-    ) -> Result<Book, JsValue> {
-        Err(no_files(&path))
-    }
-
-    /// Open a journal file: no file system here, it throws `StorageError`.
-    pub fn open(
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-    ) -> Result<Book, JsValue> {
-        Err(no_files(&path))
-    }
-
-    /// Open or create a journal file: no file system here, it throws `StorageError`.
-    #[wasm_bindgen(js_name = openOrCreate)]
-    pub fn open_or_create(
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] _policy: Option<JsValue>,
-    ) -> Result<Book, JsValue> {
-        Err(no_files(&path))
     }
 
     /// Replay a journal held as text; a torn last line is dropped, other

@@ -106,11 +106,14 @@ struct Offered {
     on: &'static str,
     name: &'static str,
     js_name: String,
+    in_javascript: bool,
     summary: &'static str,
 }
 
 /// Everything the facade offers besides the queries (`Book.queryNames()`),
-/// with where it lives and its JavaScript name, for parity tests.
+/// with where it lives, its JavaScript name and whether this package has it
+/// (the journal files of `Book.create` and `Book.open` need a file system),
+/// for parity tests.
 #[wasm_bindgen(unchecked_return_type = "FacadeEntry[]")]
 pub fn facade() -> Result<JsValue, JsValue> {
     let list: Vec<Offered> = precinct::FACADE
@@ -119,6 +122,7 @@ pub fn facade() -> Result<JsValue, JsValue> {
             on: m.on,
             name: m.name,
             js_name: m.js_name(),
+            in_javascript: m.in_javascript(),
             summary: m.summary,
         })
         .collect();

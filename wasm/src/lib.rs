@@ -87,5 +87,5 @@ export interface CoPresence { edges: number; max_degree: number; max_degree_pers
 /** What a resident id number says. */
 export interface ResidentIdInfo { number: string; birth_date: string; sex: Sex; region: string }
 /** One method or function of the facade (`facade()`). */
-export interface FacadeEntry { on: "Book" | "Visits" | "StationKey" | "module"; name: string; js_name: string; summary: string }
+export interface FacadeEntry { on: "Book" | "Visits" | "StationKey" | "module"; name: string; js_name: string; in_javascript: boolean; summary: string }
 "#;
