@@ -28,8 +28,10 @@ pub use visits::Visits;
 
 #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-/** A moment: a Date, an ISO 8601 string (naive ones are in the policy's zone) or whole Unix seconds. */
+/** A moment given as an argument (`at`): a Date, an ISO 8601 string (naive ones are in the policy's zone) or whole Unix seconds. */
 export type Moment = Date | string | number;
+/** A time in a request or a command: a Date or an ISO 8601 string (naive ones are in the policy's zone). */
+export type Time = Date | string;
 /** A local day: `YYYY-MM-DD`, or a moment whose local day in the policy's zone is meant. */
 export type Day = string | Date;
 /** A thrown precinct error: `name` is its kind, `code` the core's stable code. */
@@ -47,20 +49,20 @@ export interface PrecinctError extends Error {
 }
 /** The fields of each query, by name (see the Rust `Query` docs). */
 export interface QueryRequests {
-  report: { as_of: Moment }; report_text: { as_of: Moment }; records: {}; export_csv: {};
+  report: { as_of: Time }; report_text: { as_of: Time }; records: {}; export_csv: {};
   analytic_export: { key: string };
   history: { person: string } | { pass_serial: number } | { stay: string };
   persons: {}; households: {}; tenancies: {}; screening_teams: {}; screenings: {};
   screening_coverage: {}; commitments: {}; households_without_commitment: {};
   daily_reports: { household: string }; missing_reports: { day: Day };
   responsibility_gaps: {}; responsibility_load: {}; who_answers: { household: string };
-  returnees: { as_of: Moment }; travels: {}; risk_areas: {}; orders: {};
+  returnees: { as_of: Time }; travels: {}; risk_areas: {}; orders: {};
   orders_in_force: { day: Day }; due_for_release: { day: Day };
   cases: {}; interviews: {}; close_contacts: { cases?: string[] | null };
-  second_ring: { cases?: string[] | null; start: Moment; end: Moment };
+  second_ring: { cases?: string[] | null; start: Time; end: Time };
   contacts: {}; follow_up: {}; chains: {};
   passes: {}; revocation_list: {}; passes_per_day: {}; crossings: {}; station_keys: {};
-  stays: {}; overdue_registrations: { as_of: Moment }; registered_late: {};
+  stays: {}; overdue_registrations: { as_of: Time }; registered_late: {};
   registration_deadline: { stay: string }; certificates: {}; papers_held: {};
   service_ledger: {}; service_counts: { from: Day; to: Day };
   enterprises: {}; enterprise_reports: {};
@@ -76,7 +78,7 @@ export interface BookRecords {
 }
 /** Whose contacts, in which window `[start, end)`, with what minimum overlap
  * (seconds; the policy's when not given). */
-export interface TraceRequest { person: string | number; start: Moment; end: Moment; min_overlap?: number | null }
+export interface TraceRequest { person: string | number; start: Time; end: Time; min_overlap?: number | null }
 /** Which local day, the minimum overlap (the policy's when not given), whether
  * to list the edges, the memory budget in bytes. */
 export interface DayGraphRequest { day: Day; min_overlap?: number | null; edges?: boolean; budget?: number | null }

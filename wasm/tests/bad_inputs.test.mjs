@@ -21,27 +21,57 @@ const AT = new Date("2020-03-01T01:00:00Z");
 const BOOK = Book.demo(2020, true);
 const KEY = new StationKey(new Uint8Array(32).fill(42));
 const PASS = BOOK.passes().find(
-  (p) => p.revokedAt === null && Date.parse(p.validFrom) <= AT && AT < Date.parse(p.validUntil),
+  (p) => p.revoked_at === null && Date.parse(p.valid_from) <= AT && AT < Date.parse(p.valid_until),
 );
 const TOKEN = BOOK.token(PASS.serial, KEY);
-const VISITS = Visits.fromRows([
-  { person: "a", place: "x", start: 0, end: 3600 },
-  { person: "b", place: "x", start: 0, end: 3600 },
-]);
+const VISITS = Visits.fromColumns(["a", "b"], ["x", "x"], [0, 0], [3600, 3600]);
 const ENTERPRISES = "id,name,village,sector,size,workforce\n";
 const REPORTS = "enterprise,date,resumed,workers_on_site\n";
 const COMMAND = { type: "assign_leader", village: "East", staff: "s1" };
+const HOUSEHOLD = BOOK.households()[0].id;
+const CASES = BOOK.cases();
+
+// The request of each query that has fields (the others take none).
+const REQUESTS = {
+  report: { as_of: AT },
+  reportText: { as_of: AT },
+  analyticExport: { key: "sixteen bytes or more" },
+  history: { pass_serial: PASS.serial },
+  dailyReports: { household: HOUSEHOLD },
+  missingReports: { day: "2020-02-01" },
+  whoAnswers: { household: HOUSEHOLD },
+  returnees: { as_of: AT },
+  ordersInForce: { day: "2020-02-01" },
+  dueForRelease: { day: AT },
+  closeContacts: { cases: [CASES[0].id] },
+  secondRing: { start: "2020-01-20", end: "2020-01-27" },
+  overdueRegistrations: { as_of: AT },
+  registrationDeadline: { stay: "S-0001" },
+  serviceCounts: { from: "2020-02-01", to: "2020-02-03" },
+  resumptionRates: { day: "2020-02-10", by: "village" },
+  resumptionSeries: { from: "2020-02-01", to: "2020-02-03", by: "all" },
+};
+const camel = (name) => name.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+const QUERIES = Object.fromEntries(Book.queryNames().map(camel).map((m) => [m, REQUESTS[m] ? [REQUESTS[m]] : []]));
 
 // Good arguments of every export: all parameters, optional ones included, so
 // each position is replaced in turn. "getter" marks a property.
 const GOOD = {
+  chains: [CASES, "nhc-2020"],
+  facade: [],
+  maskIdNumber: ["11010519491231002X"],
   maskName: ["王秀英"],
+  maskPhone: ["13800138000"],
   policy: ["nhc-2020"],
   presetNames: [],
+  pseudonym: ["sixteen bytes or more", "P1"],
+  readCases: ["id,person,onset,confirmed,infected_by\n", "nhc-2020"],
+  readResidents: ["id,address,village,rental\n", "id,name,household,document_kind,document\n"],
   readResumption: [ENTERPRISES, REPORTS],
   residentId: ["11010519491231002X"],
   validateDocument: ["resident_id", "11010519491231002X"],
   verifyToken: [TOKEN, KEY.publicKey, AT, BOOK.revocationList(), "11010519491231002X", null, KEY.holderKey],
+  writeCases: [CASES, "nhc-2020"],
   StationKey: {
     new: [new Uint8Array(32)],
     statics: {},
@@ -49,36 +79,40 @@ const GOOD = {
   },
   Visits: {
     receiver: VISITS,
-    statics: { fromRows: [[{ person: "a", place: "x", start: "2020-02-01T09:00", end: new Date(AT) }]] },
+    statics: {
+      fromColumns: [["a"], ["x"], [0], [3600], "nhc-2020"],
+      fromCsv: ["person_id,place_id,start,end\na,x,2020-02-01 09:00,2020-02-01 10:00\n", "nhc-2020"],
+    },
     methods: {
       length: "getter",
-      trace: ["a", 0, 86_400, 900],
-      secondRing: ["a", 0, 86_400, 900],
-      dayGraph: [0, 900],
+      toCsv: [],
+      trace: [{ person: "a", start: new Date(0), end: new Date(86_400_000), min_overlap: 900 }],
+      secondRing: [{ person: "a", start: new Date(0), end: new Date(86_400_000) }],
+      dayGraph: [{ day: "1970-01-01", min_overlap: 900, edges: true, budget: 1 << 20 }],
     },
   },
   Book: {
     receiver: BOOK,
-    statics: { demo: [7, true], inMemory: ["nhc-2020"], openText: [Book.inMemory().journalText] },
+    statics: {
+      demo: [7, true],
+      fromSnapshot: [Book.inMemory().snapshot()],
+      inMemory: ["nhc-2020"],
+      openText: [Book.inMemory().journalText],
+      queryNames: [],
+    },
     methods: {
       head: "getter",
       journalText: "getter",
+      policy: "getter",
       recovery: "getter",
       seq: "getter",
-      closeContacts: [null],
       execute: [COMMAND, "officer-wang", AT],
-      history: [{ passSerial: PASS.serial }],
-      overdueRegistrations: [AT],
-      passesPerDay: [],
-      passes: [],
-      registrationDeadline: ["S-0001"],
-      report: [AT],
-      reportText: [AT],
-      resumptionSeries: ["2020-02-01", "2020-02-03", "all"],
-      revocationList: [],
-      serviceCounts: ["2020-02-01", "2020-02-03"],
+      executeBatch: [[{ by: "officer-wang", at: AT, command: COMMAND }]],
+      query: [{ query: "missing_reports", day: "2020-02-01" }],
+      snapshot: [],
       token: [PASS.serial, KEY],
       visits: [],
+      ...QUERIES,
     },
   },
 };
@@ -169,7 +203,7 @@ test("every export gives a typed error or a value for every bad argument, and st
   // The module is healthy: a fresh book executes commands, its token verifies.
   const book = Book.inMemory("nhc-2020");
   book.execute({ type: "register_person", person: { id: "P1", name: "王秀英", household: null, phone: null,
-    hasSmartphone: false, document: { kind: "resident", number: "11010519491231002X" } } }, "officer-wang", AT);
+    has_smartphone: false, document: { kind: "resident", number: "11010519491231002X" } } }, "officer-wang", AT);
   const receipt = book.execute({ type: "issue_pass", application: { holder: "P1", kind: "county", enterprise: null, scope: "town" } }, "officer-wang", AT);
   assert.equal(receipt.outcome.kind, "pass_issued");
   const token = book.token(receipt.outcome.serial, KEY);
@@ -188,6 +222,7 @@ test("the calls of issue 11 give typed errors, not traps or coercion", () => {
   const book = Book.inMemory();
   assert.equal(code(() => book.execute(undefined, "x", AT)), "InvalidValue/invalid_value");
   assert.equal(code(() => book.history(undefined)), "InvalidValue/invalid_value");
+  assert.equal(code(() => book.missingReports({ day: "2020-02-30" })), "InvalidValue/invalid_value");
   assert.equal(code(() => book.execute(COMMAND, "x", NaN)), "InvalidValue/invalid_value");
   assert.equal(book.seq, 0, "nothing journaled at 1970");
   assert.equal(code(() => verifyToken(TOKEN, KEY.publicKey, AT, [1.9])), "InvalidValue/invalid_value");

@@ -47,7 +47,7 @@ test("identity documents: the shared cases", () => {
     }
   }
   const info = residentId("11010519491231002X");
-  assert.deepEqual([info.birthDate, info.sex, info.region], ["1949-12-31", "female", "110105"]);
+  assert.deepEqual([info.birth_date, info.sex, info.region], ["1949-12-31", "female", "110105"]);
 });
 
 test("identity documents: the peer vectors", (t) => {
@@ -77,12 +77,14 @@ test("identity documents: the peer vectors", (t) => {
 
 test("tracing: the shared scenarios", () => {
   for (const s of cases("tracing_scenarios.json").scenarios) {
-    const v = Visits.fromRows(s.visits.map(([person, place, start, end]) => ({ person, place, start, end })));
-    const [a, b] = s.window;
-    const rows = v.trace(s.person, a, b, s.min_overlap);
-    const got = rows.map((r) => [r.personId, r.totalOverlap, Date.parse(r.firstContact) / 1000]);
+    const column = (i) => s.visits.map((row) => row[i]);
+    const v = Visits.fromColumns(column(0), column(1), column(2), column(3));
+    // Windows of a request are times (the core reads text); a Date is one.
+    const [start, end] = s.window.map((t) => new Date(t * 1000));
+    const request = { person: s.person, start, end, min_overlap: s.min_overlap };
+    const got = v.trace(request).map((r) => [r.person_id, r.total_overlap, Date.parse(r.first_contact) / 1000]);
     assert.deepEqual(got, s.trace, s.name);
-    assert.deepEqual(v.secondRing(s.person, a, b, s.min_overlap), s.second_ring, s.name);
+    assert.deepEqual(v.secondRing(request), s.second_ring, s.name);
   }
 });
 
@@ -100,8 +102,8 @@ test("resumption: the shared scenarios through the record book", () => {
     // A report is entered on or after its own day (an earlier entry is implausible).
     for (const report of data.reports) book.execute({ type: "file_enterprise_report", report }, "portal", `${report.date}T18:00`);
     for (const e of s.expected) {
-      const row = book.resumptionSeries(e.date, e.date, e.by).find((r) => r.group === e.group);
-      assert.deepEqual([row.enterprises, row.resumed, row.workforce, row.onSite],
+      const row = book.resumptionSeries({ from: e.date, to: e.date, by: e.by }).find((r) => r.group === e.group);
+      assert.deepEqual([row.enterprises, row.resumed, row.workforce, row.on_site],
                        [e.enterprises, e.resumed, e.workforce, e.on_site], s.name);
     }
   }
@@ -111,21 +113,21 @@ test("record book: commands, errors of each kind, journal in a string, damage", 
   const book = Book.inMemory("nhc-2020");
   const at = new Date("2020-02-05T01:00:00Z");
   book.execute({ type: "register_person", person: { id: "P1", name: "王秀英", household: null, phone: null,
-    hasSmartphone: false, document: { kind: "resident", number: "11010519491231002X" } } }, "officer-wang", at);
+    has_smartphone: false, document: { kind: "resident", number: "11010519491231002X" } } }, "officer-wang", at);
   const receipt = book.execute({ type: "issue_pass", application: { holder: "P1", kind: "county", enterprise: null, scope: "town" } }, "officer-wang", at);
   assert.deepEqual(receipt, { seq: 2, outcome: { kind: "pass_issued", serial: 1 } });
   const again = thrown(() => book.execute({ type: "issue_pass", application: { holder: "P1", kind: "county", enterprise: null, scope: "town" } }, "officer-li", at));
   assert.equal(again.name, "NotEligible");
   assert.equal(thrown(() => book.execute({ type: "revoke_pass", serial: 9 }, "x", at)).name, "RecordNotFound");
   const typo = thrown(() => book.execute({ type: "register_person", person: { id: "P2", name: "李", household: null,
-    phone: null, hasSmartphone: true, document: { kind: "resident", number: "110105194912310021" } } }, "x", at));
+    phone: null, has_smartphone: true, document: { kind: "resident", number: "110105194912310021" } } }, "x", at));
   assert.equal(typo.name, "InvalidIdentityDocument");
   assert.equal(thrown(() => book.execute({ type: "no_such_command" }, "x", at)).name, "InvalidValue");
   assert.equal(book.seq, 2);
   const text = book.journalText;
   const reopened = Book.openText(text);
   assert.equal(reopened.head, book.head);
-  assert.deepEqual(reopened.history({ passSerial: 1 }).map((e) => e.by), ["officer-wang"]);
+  assert.deepEqual(reopened.history({ pass_serial: 1 }).map((e) => e.by), ["officer-wang"]);
   const damaged = thrown(() => Book.openText(text.replace("王秀英", "王秀华")));
   assert.equal(damaged.name, "JournalDamaged");
   assert.equal(damaged.seq, 1);
@@ -136,7 +138,7 @@ test("passes: tokens verify offline; tampered and expired ones are denied", () =
   const book = Book.demo(2020, true);
   const key = new StationKey(new Uint8Array(32).fill(42));
   const at = new Date("2020-03-01T01:00:00Z");
-  const pass = book.passes().find((p) => p.revokedAt === null && Date.parse(p.validFrom) <= at && at < Date.parse(p.validUntil));
+  const pass = book.passes().find((p) => p.revoked_at === null && Date.parse(p.valid_from) <= at && at < Date.parse(p.valid_until));
   const token = book.token(pass.serial, key);
   assert.equal(verifyToken(token, key.publicKey, at, book.revocationList()).allowed, true);
   const tampered = token.slice(0, -6) + (token.at(-6) === "A" ? "B" : "A") + token.slice(-5);
@@ -147,12 +149,12 @@ test("passes: tokens verify offline; tampered and expired ones are denied", () =
 
 test("registrations, policies and the report", () => {
   const book = Book.demo(2020, true);
-  assert.equal(book.registrationDeadline("S-0001"), "2020-02-21T02:00:00+00:00");
-  assert.deepEqual(book.overdueRegistrations("2020-04-30T18:00"), []);
-  assert.equal(book.report("2020-04-30T18:00").contacts.contacts, 29);
-  assert.ok(book.reportText(new Date("2020-04-30T10:00:00Z")).includes("Station report"));
+  assert.equal(book.registrationDeadline({ stay: "S-0001" }), "2020-02-21T10:00:00+08:00");
+  assert.deepEqual(book.overdueRegistrations({ as_of: "2020-04-30T18:00" }), []);
+  assert.equal(book.report({ as_of: "2020-04-30T18:00" }).contacts.contacts, 29);
+  assert.ok(book.reportText({ as_of: new Date("2020-04-30T10:00:00Z") }).includes("Station report"));
   assert.deepEqual(presetNames(), ["nhc-2020", "nhc-2021", "who-2020", "rural-1986", "cdc-2020"]);
-  assert.equal(policy("rural-1986").foreignerRegistrationHours, 72);
+  assert.equal(policy("rural-1986").foreigner_registration_hours, 72);
   assert.equal(thrown(() => policy("nope")).code, "invalid_value");
 });
 
@@ -172,17 +174,17 @@ test("close contacts by co-presence: the shared scenarios", () => {
       const [id, person, onset, confirmed, infectedBy] = line.split(",");
       const time = (t) => (t.length > 10 ? iso(t) : t);
       const c = { id, person, onset: onset ? time(onset) : null, confirmed: time(confirmed),
-        infectedBy: infectedBy ? [infectedBy] : [] };
+        infected_by: infectedBy ? [infectedBy] : [] };
       book.execute({ type: "confirm_case", case: c }, "desk", at);
     }
-    const got = book.closeContacts().map((c) => [c.person, c.overlapSeconds,
-      new Date(c.firstContact).toISOString().replace(".000Z", "Z")]);
+    const got = book.closeContacts().map((c) => [c.person, c.overlap_seconds,
+      new Date(c.first_contact).toISOString().replace(".000Z", "Z")]);
     assert.deepEqual(got, s.contacts, s.name);
   }
 });
 
 test("policies carry their zone and co-presence rule", () => {
   assert.equal(policy("nhc-2020").zone, "Asia/Shanghai");
-  assert.equal(policy("cdc-2020").exposureRule, "cumulative");
-  assert.equal(policy("nhc-2020").presenceGapSeconds, 300);
+  assert.equal(policy("cdc-2020").exposure_rule, "cumulative");
+  assert.equal(policy("nhc-2020").presence_gap_seconds, 300);
 });
