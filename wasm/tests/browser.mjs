@@ -34,9 +34,9 @@ const key = new precinct.StationKey(new Uint8Array(32).fill(42));
 const at = "2020-03-01T09:00";
 const when = Date.parse("2020-03-01T01:00:00Z");
 const passes = book.passes();
-const valid = passes.find((p) => p.revokedAt === null && Date.parse(p.validFrom) <= when && when < Date.parse(p.validUntil));
+const valid = passes.find((p) => p.revoked_at === null && Date.parse(p.valid_from) <= when && when < Date.parse(p.valid_until));
 const later = "2020-04-20T09:00"; // by then February's passes have expired
-const expired = passes.find((p) => p.revokedAt === null && Date.parse(p.validUntil) <= Date.parse("2020-04-20T01:00:00Z"));
+const expired = passes.find((p) => p.revoked_at === null && Date.parse(p.valid_until) <= Date.parse("2020-04-20T01:00:00Z"));
 const token = book.token(valid.serial, key);
 const tampered = token.slice(0, -6) + (token.at(-6) === "A" ? "B" : "A") + token.slice(-5);
 
@@ -75,7 +75,7 @@ try {
   assert.ok((await page.locator("#passes svg rect").count()) > 10);
   assert.equal(await page.locator("#overdue tr").count(), 2); // the header and the overdue stay
   // The header and a row per contact of C1, as the Node build finds them.
-  assert.equal(await page.locator("#contacts tr").count(), 1 + book.closeContacts(["C1"]).length);
+  assert.equal(await page.locator("#contacts tr").count(), 1 + book.closeContacts({ cases: ["C1"] }).length);
   await page.screenshot({ path: join(SHOTS, "dashboard.png"), fullPage: true });
   assert.deepEqual(errors, []);
   console.log(`browser check passed: checkpoint (${allowed}) and dashboard; screenshots in ${SHOTS}`);
