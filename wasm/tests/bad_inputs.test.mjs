@@ -86,9 +86,9 @@ const GOOD = {
     methods: {
       length: "getter",
       toCsv: [],
-      trace: [{ person: "a", start: new Date(0), end: new Date(86_400_000), min_overlap: 900 }],
+      trace: [{ person: "a", start: new Date(0), end: new Date(86_400_000), min_overlap: 600 }],
       secondRing: [{ person: "a", start: new Date(0), end: new Date(86_400_000) }],
-      dayGraph: [{ day: "1970-01-01", min_overlap: 900, edges: true, budget: 1 << 20 }],
+      dayGraph: [{ day: "1970-01-01", min_overlap: 600, edges: true, budget: 1 << 20 }],
     },
   },
   Book: {

@@ -36,7 +36,7 @@ export async function tour(): Promise<number> {
   const report: StationReport = book.report({ as_of: new Date() });
   const any: unknown = book.query({ query: "resumption_rates", day: "2020-02-10", by: "sector" });
   const visits: Visits = book.visits();
-  const trace: VisitContact[] = visits.trace({ person: "R-FATHER", start: "2020-01-26", end: "2020-01-28T10:00", min_overlap: 900 });
+  const trace: VisitContact[] = visits.trace({ person: "R-FATHER", start: "2020-01-26", end: "2020-01-28T10:00", min_overlap: 600 });
   const graph: CoPresence = visits.dayGraph({ day: "2020-01-27" });
   const rules: Policy = policy(presetNames()[0]);
   const info = residentId(validateDocument("resident_id", "11010519491231002X"));
