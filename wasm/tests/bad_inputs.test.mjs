@@ -44,7 +44,7 @@ const REQUESTS = {
   ordersInForce: { day: "2020-02-01" },
   dueForRelease: { day: AT },
   closeContacts: { cases: [CASES[0].id] },
-  secondRing: { start: "2020-01-20", end: "2020-01-27" },
+  secondRing: { start: "2020-01-20 00:00", end: "2020-01-27 00:00" },
   overdueRegistrations: { as_of: AT },
   registrationDeadline: { stay: "S-0001" },
   serviceCounts: { from: "2020-02-01", to: "2020-02-03" },
