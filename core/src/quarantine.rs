@@ -58,9 +58,11 @@ pub struct TravelRecord {
     pub from_area: AreaId,
     /// When they left it.
     #[serde(with = "crate::time::given")]
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub departed: Instant,
     /// When they arrived here.
     #[serde(with = "crate::time::given")]
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub arrived: Instant,
 }
 

@@ -62,9 +62,11 @@ pub struct ForeignStay {
     pub host: String,
     /// Arrival at the address.
     #[serde(with = "crate::time::given")]
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub arrival: Instant,
     /// When the stay was registered, once it is.
     #[serde(default, with = "crate::time::given::option")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional = nullable))]
     pub registered_at: Option<Instant>,
     /// How it was registered.
     pub channel: Option<Channel>,

@@ -404,6 +404,122 @@ seq: number,
 outcome: Outcome, };
 
 /**
+ * A query of the record book: its name (`query`) and its arguments.
+ *
+ * Times are ISO 8601 text (naive ones in the policy's zone, see
+ * [`read_in_zone`](crate::read_in_zone)); days are `YYYY-MM-DD` or a time,
+ * whose local day in the policy's zone is meant.
+ *
+ * ```
+ * let book = precinct::Book::in_memory(precinct::Policy::default()).unwrap();
+ * let q = serde_json::json!({"query": "missing_reports", "day": "2020-02-01"});
+ * let answer = book.query(&q).unwrap();
+ * assert_eq!(answer, precinct::Value::List(vec![]));
+ * ```
+ */
+export type Query = { "query": "report", 
+/**
+ * As of when.
+ */
+as_of: string, } | { "query": "report_text", 
+/**
+ * As of when.
+ */
+as_of: string, } | { "query": "records" } | { "query": "export_csv" } | { "query": "analytic_export", 
+/**
+ * The pseudonym key (text; at least 16 bytes).
+ */
+key: string, } | { "query": "history", 
+/**
+ * A person's id.
+ */
+person?: PersonId | null, 
+/**
+ * A pass's serial.
+ */
+pass_serial?: number | null, 
+/**
+ * A stay's id.
+ */
+stay?: StayId | null, } | { "query": "persons" } | { "query": "households" } | { "query": "tenancies" } | { "query": "screening_teams" } | { "query": "screenings" } | { "query": "screening_coverage" } | { "query": "commitments" } | { "query": "households_without_commitment" } | { "query": "daily_reports", 
+/**
+ * Which household.
+ */
+household: HouseholdId, } | { "query": "missing_reports", 
+/**
+ * The local day.
+ */
+day: string, } | { "query": "responsibility_gaps" } | { "query": "responsibility_load" } | { "query": "who_answers", 
+/**
+ * Which household.
+ */
+household: HouseholdId, } | { "query": "returnees", 
+/**
+ * As of when.
+ */
+as_of: string, } | { "query": "travels" } | { "query": "risk_areas" } | { "query": "orders" } | { "query": "orders_in_force", 
+/**
+ * The local day.
+ */
+day: string, } | { "query": "due_for_release", 
+/**
+ * The local day.
+ */
+day: string, } | { "query": "cases" } | { "query": "interviews" } | { "query": "close_contacts", 
+/**
+ * Which cases.
+ */
+cases?: Array<CaseId> | null, } | { "query": "second_ring", 
+/**
+ * Which cases (every case when omitted).
+ */
+cases?: Array<CaseId> | null, 
+/**
+ * Start of the window.
+ */
+start: string, 
+/**
+ * End of the window (exclusive).
+ */
+end: string, } | { "query": "contacts" } | { "query": "follow_up" } | { "query": "chains" } | { "query": "passes" } | { "query": "revocation_list" } | { "query": "passes_per_day" } | { "query": "crossings" } | { "query": "station_keys" } | { "query": "stays" } | { "query": "overdue_registrations", 
+/**
+ * As of when.
+ */
+as_of: string, } | { "query": "registered_late" } | { "query": "registration_deadline", 
+/**
+ * Which stay.
+ */
+stay: StayId, } | { "query": "certificates" } | { "query": "papers_held" } | { "query": "service_ledger" } | { "query": "service_counts", 
+/**
+ * First day.
+ */
+from: string, 
+/**
+ * Last day.
+ */
+to: string, } | { "query": "enterprises" } | { "query": "enterprise_reports" } | { "query": "resumption_rates", 
+/**
+ * The local day.
+ */
+day: string, 
+/**
+ * `all` (default), `village`, `sector` or `size`.
+ */
+by?: GroupBy, } | { "query": "resumption_series", 
+/**
+ * First day.
+ */
+from: string, 
+/**
+ * Last day.
+ */
+to: string, 
+/**
+ * `all` (default), `village`, `sector` or `size`.
+ */
+by?: GroupBy, } | { "query": "migrant_workers" } | { "query": "days_to_start" };
+
+/**
  * One event of the journal, for audit queries.
  */
 export type AuditEntry = { 

@@ -148,6 +148,7 @@ pub enum Command {
         name: String,
         /// From when.
         #[serde(with = "crate::time::given")]
+        #[cfg_attr(feature = "ts", ts(as = "String"))]
         from: Instant,
         /// The new level.
         level: RiskLevel,
@@ -165,6 +166,7 @@ pub enum Command {
         person: PersonId,
         /// When they arrived.
         #[serde(with = "crate::time::given")]
+        #[cfg_attr(feature = "ts", ts(as = "String"))]
         arrived: Instant,
         /// Why.
         reason: String,
@@ -179,6 +181,7 @@ pub enum Command {
         kind: IsolationKind,
         /// The last exposure, which fixes the end.
         #[serde(with = "crate::time::given")]
+        #[cfg_attr(feature = "ts", ts(as = "String"))]
         last_exposure: Instant,
         /// Why.
         reason: String,
@@ -194,6 +197,7 @@ pub enum Command {
         order: OrderId,
         /// The new exposure.
         #[serde(with = "crate::time::given")]
+        #[cfg_attr(feature = "ts", ts(as = "String"))]
         exposure: Instant,
     },
     /// Release a person at the end of their order.
@@ -291,6 +295,7 @@ pub enum Command {
         key: PublicKey,
         /// Passes issued from this instant on may be signed with it.
         #[serde(with = "crate::time::given")]
+        #[cfg_attr(feature = "ts", ts(as = "String"))]
         valid_from: Instant,
         /// Passes issued from this instant on may not; open-ended when absent.
         #[serde(
@@ -298,6 +303,7 @@ pub enum Command {
             with = "crate::time::given::option",
             skip_serializing_if = "Option::is_none"
         )]
+        #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional = nullable))]
         valid_until: Option<Instant>,
     },
     /// Retire a station key (at the entry's time): passes issued from then

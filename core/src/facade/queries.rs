@@ -36,6 +36,7 @@ use crate::tracing::{chains, second_ring_contacts, Case, ContactRecord, TraceInp
 /// assert_eq!(answer, precinct::Value::List(vec![]));
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "query", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Query {
@@ -44,12 +45,14 @@ pub enum Query {
     Report {
         /// As of when.
         #[serde(with = "crate::time::given")]
+        #[cfg_attr(feature = "ts", ts(as = "String"))]
         as_of: Instant,
     },
     /// The summary figures as text.
     ReportText {
         /// As of when.
         #[serde(with = "crate::time::given")]
+        #[cfg_attr(feature = "ts", ts(as = "String"))]
         as_of: Instant,
     },
     /// Every registry as a list of records ([`Records`]).
@@ -67,12 +70,15 @@ pub enum Query {
     History {
         /// A person's id.
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         person: Option<PersonId>,
         /// A pass's serial.
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         pass_serial: Option<u64>,
         /// A stay's id.
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         stay: Option<StayId>,
     },
 
@@ -117,6 +123,7 @@ pub enum Query {
     Returnees {
         /// As of when.
         #[serde(with = "crate::time::given")]
+        #[cfg_attr(feature = "ts", ts(as = "String"))]
         as_of: Instant,
     },
     /// Journeys recorded.
@@ -148,18 +155,22 @@ pub enum Query {
     CloseContacts {
         /// Which cases.
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         cases: Option<Vec<CaseId>>,
     },
     /// Contacts of the close contacts (second ring) over `[start, end)`.
     SecondRing {
         /// Which cases (every case when omitted).
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         cases: Option<Vec<CaseId>>,
         /// Start of the window.
         #[serde(with = "crate::time::given")]
+        #[cfg_attr(feature = "ts", ts(as = "String"))]
         start: Instant,
         /// End of the window (exclusive).
         #[serde(with = "crate::time::given")]
+        #[cfg_attr(feature = "ts", ts(as = "String"))]
         end: Instant,
     },
     /// The contact log: each close contact with notification and isolation.
@@ -188,6 +199,7 @@ pub enum Query {
     OverdueRegistrations {
         /// As of when.
         #[serde(with = "crate::time::given")]
+        #[cfg_attr(feature = "ts", ts(as = "String"))]
         as_of: Instant,
     },
     /// Stays registered after their deadline.
@@ -225,6 +237,7 @@ pub enum Query {
         day: NaiveDate,
         /// `all` (default), `village`, `sector` or `size`.
         #[serde(default = "all")]
+        #[cfg_attr(feature = "ts", ts(as = "Option<GroupBy>", optional))]
         by: GroupBy,
     },
     /// Resumption rates day by day, grouped.
@@ -237,6 +250,7 @@ pub enum Query {
         to: NaiveDate,
         /// `all` (default), `village`, `sector` or `size`.
         #[serde(default = "all")]
+        #[cfg_attr(feature = "ts", ts(as = "Option<GroupBy>", optional))]
         by: GroupBy,
     },
     /// Migrant workers and their remote verification.

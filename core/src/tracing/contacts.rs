@@ -31,6 +31,7 @@ pub struct Case {
     pub onset: Option<DateOrTime>,
     /// When the confirming sample was taken, if known.
     #[serde(default, with = "crate::time::given::option")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional = nullable))]
     pub sampled: Option<Instant>,
     /// Confirmation.
     pub confirmed: DateOrTime,
@@ -42,9 +43,11 @@ pub struct Case {
     pub infected_by: Vec<CaseId>,
     /// When the case arrived in the area, if they came from elsewhere.
     #[serde(default, with = "crate::time::given::option")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional = nullable))]
     pub arrived: Option<Instant>,
     /// When the case was isolated (ends exposure of others), if before confirmation.
     #[serde(default, with = "crate::time::given::option")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional = nullable))]
     pub isolated: Option<Instant>,
 }
 
@@ -213,6 +216,7 @@ pub struct InterviewContact {
     pub person: PersonId,
     /// When they met.
     #[serde(with = "crate::time::given")]
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub at: Instant,
     /// What the case said.
     pub note: String,
