@@ -618,7 +618,7 @@ persons: Array<ExportedPerson>,
 /**
  * Venue check-ins.
  */
-visits: Visits, 
+visits: VisitColumns, 
 /**
  * Confirmed cases.
  */
@@ -1382,7 +1382,7 @@ end: number, };
  * assert_eq!(visits.places().len(), 1);
  * ```
  */
-export type Visits = { person_ids: Array<string>, place_ids: Array<string>, person: Array<number>, place: Array<number>, start: Array<number>, end: Array<number>, };
+export type VisitColumns = { person_ids: Array<string>, place_ids: Array<string>, person: Array<number>, place: Array<number>, start: Array<number>, end: Array<number>, };
 
 /**
  * A confirmed case.
