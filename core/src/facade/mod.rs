@@ -73,6 +73,15 @@ fn input_error(
     if let Some(name) = missing {
         path.push(name.to_string());
     }
+    // Inside an internally tagged enum (a command) serde loses the path:
+    // the field is then the one text equal to the value the message quotes.
+    let found = match (path.is_empty(), missing, message.split('`').nth(1)) {
+        (true, None, Some(quoted)) => text_path(json, quoted),
+        _ => None,
+    };
+    if let Some(found) = &found {
+        path.clone_from(found);
+    }
     let field = if path.is_empty() {
         what.to_string()
     } else {
@@ -80,6 +89,8 @@ fn input_error(
     };
     let value = if missing.is_some() {
         "(missing)".to_string()
+    } else if found.is_some() {
+        message.split('`').nth(1).unwrap_or_default().to_string()
     } else {
         lookup(json, e.path()).map_or_else(
             || "(missing)".to_string(),
@@ -112,4 +123,54 @@ fn lookup<'a>(
         Segment::Map { key } => at.get(key),
         Segment::Enum { .. } | Segment::Unknown => Some(at),
     })
+}
+
+/// The path of the one text in `json` equal to `text`, when exactly one is.
+fn text_path(json: &serde_json::Value, text: &str) -> Option<Vec<String>> {
+    fn walk(
+        at: &serde_json::Value,
+        text: &str,
+        path: &mut Vec<String>,
+        found: &mut Vec<Vec<String>>,
+    ) {
+        match at {
+            serde_json::Value::String(s) if s.trim() == text.trim() => found.push(path.clone()),
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(i.to_string());
+                    walk(item, text, path, found);
+                    path.pop();
+                }
+            }
+            serde_json::Value::Object(fields) => {
+                for (key, item) in fields {
+                    path.push(key.clone());
+                    walk(item, text, path, found);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(json, text, &mut Vec::new(), &mut found);
+    match found.len() {
+        1 => found.pop(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Command, Error, Zone};
+
+    #[test]
+    fn a_bad_time_in_a_command_names_its_field() {
+        let json = serde_json::json!({"type": "extend_order", "order": "O1", "exposure": "2020-01-31 25:00"});
+        let Err(Error::InvalidValue { field, value, .. }) = Command::from_json_in(&json, Zone::SHANGHAI) else {
+            panic!("not an invalid value");
+        };
+        assert_eq!(field, "command `extend_order`, field `exposure`");
+        assert_eq!(value, "2020-01-31 25:00");
+    }
 }
