@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 
 use precinct::{Command, Zone};
 
-use crate::convert::{answer, instant, preset, to_json, to_py};
+use crate::convert::{answer, instant, policy as read_policy, to_json, to_py};
 use crate::errors::{invalid, ok, to_py_err};
 use crate::passes::StationKey;
 use crate::visits::Visits;
@@ -40,9 +40,9 @@ fn command(obj: &Bound<'_, PyAny>, zone: Zone) -> PyResult<Command> {
 impl Book {
     /// Create a journal file for a new station.
     #[staticmethod]
-    #[pyo3(signature = (path, *, policy = "nhc-2020"))]
-    fn create(path: PathBuf, policy: &str) -> PyResult<Book> {
-        Book::wrap(precinct::Book::create(path, preset(policy)?))
+    #[pyo3(signature = (path, *, policy = None))]
+    fn create(path: PathBuf, policy: Option<&Bound<'_, PyAny>>) -> PyResult<Book> {
+        Book::wrap(precinct::Book::create(path, read_policy(policy)?))
     }
 
     /// Open a journal file and replay it.
@@ -53,16 +53,16 @@ impl Book {
 
     /// Open the journal at `path`, or create it.
     #[staticmethod]
-    #[pyo3(signature = (path, *, policy = "nhc-2020"))]
-    fn open_or_create(path: PathBuf, policy: &str) -> PyResult<Book> {
-        Book::wrap(precinct::Book::open_or_create(path, preset(policy)?))
+    #[pyo3(signature = (path, *, policy = None))]
+    fn open_or_create(path: PathBuf, policy: Option<&Bound<'_, PyAny>>) -> PyResult<Book> {
+        Book::wrap(precinct::Book::open_or_create(path, read_policy(policy)?))
     }
 
     /// A new station whose journal is kept in memory.
     #[staticmethod]
-    #[pyo3(signature = (*, policy = "nhc-2020"))]
-    fn in_memory(policy: &str) -> PyResult<Book> {
-        Book::wrap(precinct::Book::in_memory(preset(policy)?))
+    #[pyo3(signature = (*, policy = None))]
+    fn in_memory(policy: Option<&Bound<'_, PyAny>>) -> PyResult<Book> {
+        Book::wrap(precinct::Book::in_memory(read_policy(policy)?))
     }
 
     /// Replay a journal held as text.

@@ -218,9 +218,24 @@ pub fn text(bytes: Vec<u8>) -> PyResult<String> {
     String::from_utf8(bytes).map_err(|e| PyTypeError::new_err(e.to_string()))
 }
 
-/// The policy preset `name`.
-pub fn preset(name: &str) -> PyResult<precinct::Policy> {
-    ok(precinct::Policy::preset(name))
+/// A policy argument: `None` (the core's default), a preset's name, or a
+/// policy as a dict (as `precinct.policy(name)` gives it, changed: another
+/// `zone` ...), checked by the core.
+pub fn policy(obj: Option<&Bound<'_, PyAny>>) -> PyResult<precinct::Policy> {
+    let Some(obj) = obj else {
+        return Ok(precinct::Policy::default());
+    };
+    if let Ok(name) = obj.cast::<PyString>() {
+        return ok(precinct::Policy::preset(&name.extract::<String>()?));
+    }
+    // A policy document carries no naive times.
+    serde_json::from_value(to_json("policy", obj)?).map_err(|e| {
+        invalid(
+            "policy",
+            e,
+            "a preset name or a policy as precinct.policy(name) gives it",
+        )
+    })
 }
 
 /// A `Table` of the package (`precinct._table`) from columns; `times` are

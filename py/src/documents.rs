@@ -3,13 +3,13 @@
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::convert::{answer, preset};
+use crate::convert::answer;
 use crate::errors::{ok, to_py_err};
 
 /// The policy preset `name` as a dict (source, effective date, rules).
 #[pyfunction]
 pub fn policy<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-    let policy = preset(name)?;
+    let policy = ok(precinct::Policy::preset(name))?;
     answer(py, &policy, policy.zone())
 }
 

@@ -2,7 +2,7 @@
 
 use pyo3::prelude::*;
 
-use crate::convert::{answer, instant, preset};
+use crate::convert::{answer, instant, policy as read_policy};
 use crate::errors::{invalid, ok};
 
 /// A station's signing key (keep the seed secret).
@@ -46,7 +46,7 @@ impl StationKey {
 /// and, when a `document` was checked, `holder`. A naive `at` is read in
 /// the policy's zone, and times come back in it.
 #[pyfunction]
-#[pyo3(signature = (token, public_key, *, at, revoked = Vec::new(), document = None, nationality = None, holder_key = None, policy = "nhc-2020"))]
+#[pyo3(signature = (token, public_key, *, at, revoked = Vec::new(), document = None, nationality = None, holder_key = None, policy = None))]
 #[expect(
     clippy::too_many_arguments,
     reason = "keyword-only options of one Python function"
@@ -60,9 +60,9 @@ pub fn verify_token<'py>(
     document: Option<&str>,
     nationality: Option<&str>,
     holder_key: Option<&str>,
-    policy: &str,
+    policy: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let zone = preset(policy)?.zone();
+    let zone = read_policy(policy)?.zone();
     let key = ok(precinct::PublicKey::parse(public_key))?;
     let list = precinct::RevocationList {
         serials: revoked.into_iter().collect(),

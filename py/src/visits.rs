@@ -9,7 +9,7 @@ use serde_json::json;
 
 use precinct::{DayGraphRequest, Policy, TraceRequest, Zone};
 
-use crate::convert::{instant, moment_json, preset, table, to_json};
+use crate::convert::{instant, moment_json, policy as read_policy, table, to_json};
 use crate::errors::{invalid, ok};
 
 /// Visits (venue check-ins) indexed for co-presence queries, under a
@@ -137,15 +137,15 @@ impl Visits {
     /// str or int; times as int64 Unix seconds, numpy `datetime64` (naive:
     /// wall-clock times in the policy's zone) or sequences of datetimes.
     #[staticmethod]
-    #[pyo3(signature = (person, place, start, end, *, policy = "nhc-2020"))]
+    #[pyo3(signature = (person, place, start, end, *, policy = None))]
     fn from_columns<'py>(
         person: &Bound<'py, PyAny>,
         place: &Bound<'py, PyAny>,
         start: &Bound<'py, PyAny>,
         end: &Bound<'py, PyAny>,
-        policy: &str,
+        policy: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Visits> {
-        let policy = preset(policy)?;
+        let policy = read_policy(policy)?;
         let zone = policy.zone();
         let (start, end) = (
             seconds_column("start", start, zone)?,
@@ -173,14 +173,14 @@ impl Visits {
     /// (columns as in `from_columns`; aware time columns are exact, naive
     /// ones wall-clock times in the policy's zone).
     #[staticmethod]
-    #[pyo3(signature = (frame, *, person = "person_id", place = "place_id", start = "start", end = "end", policy = "nhc-2020"))]
+    #[pyo3(signature = (frame, *, person = "person_id", place = "place_id", start = "start", end = "end", policy = None))]
     fn from_frame<'py>(
         frame: &Bound<'py, PyAny>,
         person: &str,
         place: &str,
         start: &str,
         end: &str,
-        policy: &str,
+        policy: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Visits> {
         let columns = frame
             .py()
@@ -194,9 +194,9 @@ impl Visits {
 
     /// Read visits from CSV text (`person_id,place_id,start,end`).
     #[staticmethod]
-    #[pyo3(signature = (text, *, policy = "nhc-2020"))]
-    fn from_csv(text: &str, policy: &str) -> PyResult<Visits> {
-        let policy = preset(policy)?;
+    #[pyo3(signature = (text, *, policy = None))]
+    fn from_csv(text: &str, policy: Option<&Bound<'_, PyAny>>) -> PyResult<Visits> {
+        let policy = read_policy(policy)?;
         let inner = ok(precinct::read_visits(text.as_bytes(), &policy))?;
         Ok(Visits::new(inner, policy, false))
     }
@@ -350,7 +350,7 @@ impl Visits {
 /// Trace(person, [start, end)) straight from int64 columns, with no index;
 /// the window and the minimum overlap read under the policy.
 #[pyfunction]
-#[pyo3(signature = (person, place, start, end, who, window_start, window_end, *, min_overlap = None, policy = "nhc-2020"))]
+#[pyo3(signature = (person, place, start, end, who, window_start, window_end, *, min_overlap = None, policy = None))]
 #[expect(
     clippy::too_many_arguments,
     reason = "the four columns, the person, the window and the options"
@@ -365,9 +365,9 @@ pub fn trace_columns<'py>(
     window_start: &Bound<'py, PyAny>,
     window_end: &Bound<'py, PyAny>,
     min_overlap: Option<&Bound<'py, PyAny>>,
-    policy: &str,
+    policy: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let policy = preset(policy)?;
+    let policy = read_policy(policy)?;
     let none = py.None().into_bound(py);
     let (_, window, min_overlap) = trace_request(
         &policy,
