@@ -169,7 +169,7 @@ impl Visits {
         Ok(Visits::new(ok(inner)?, policy, int_ids))
     }
 
-    /// Index the visits of a pandas or polars DataFrame or a pyarrow Table
+    /// Index the visits of a pandas or polars `DataFrame` or a pyarrow Table
     /// (columns as in `from_columns`; aware time columns are exact, naive
     /// ones wall-clock times in the policy's zone).
     #[staticmethod]

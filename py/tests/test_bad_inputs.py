@@ -70,7 +70,7 @@ GOOD = {
     "trace_columns": (
         tuple(np.array(c, dtype=np.int64) for c in ([1, 2], [7, 7], [0, 0], [3600, 3600]))
         + (1, 0, 86_400),
-        {"min_overlap": 900},
+        {"min_overlap": 600},
     ),
     "validate_document": (("resident_id", "11010519491231002X"), {}),
     "verify_token": (("token", KEY.public_key), {"at": T0, "revoked": [1]}),
@@ -83,9 +83,9 @@ GOOD = {
     ),
     "Visits.from_csv": (("person_id,place_id,start,end\n",), {}),
     "Visits.to_csv": ((VISITS,), {}),
-    "Visits.trace": ((VISITS, 1, 0, 86_400), {"min_overlap": 900}),
-    "Visits.second_ring": ((VISITS, 1, 0, 86_400), {"min_overlap": 900}),
-    "Visits.day_graph": ((VISITS, 0), {"min_overlap": 900}),
+    "Visits.trace": ((VISITS, 1, 0, 86_400), {"min_overlap": 600}),
+    "Visits.second_ring": ((VISITS, 1, 0, 86_400), {"min_overlap": 600}),
+    "Visits.day_graph": ((VISITS, 0), {"min_overlap": 600}),
     "Book.in_memory": ((), {"policy": "nhc-2020"}),
     "Book.open_text": None,
     "Book.create": None,

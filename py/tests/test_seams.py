@@ -144,3 +144,13 @@ def test_errors_the_binding_raises_have_a_code_and_fields(call):
         call()
     assert e.value.code == "invalid_value"
     assert e.value.field and e.value.expected
+
+
+def test_the_minimum_overlap_is_the_policys():
+    """Visits take the default minimum overlap from their policy."""
+    policy = dict(precinct.policy("nhc-2020"), name="short-overlap", min_overlap_seconds=60)
+    start, end = np.array([0, 3500], dtype=np.int64), np.array([3600, 7200], dtype=np.int64)
+    strict = precinct.Visits.from_columns(["a", "b"], ["m", "m"], start, end)
+    lenient = precinct.Visits.from_columns(["a", "b"], ["m", "m"], start, end, policy=policy)
+    assert len(strict.trace("a", 0, 86_400)) == 0
+    assert lenient.trace("a", 0, 86_400)["person_id"].tolist() == ["b"]
