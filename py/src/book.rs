@@ -75,8 +75,9 @@ impl Book {
     #[staticmethod]
     fn from_snapshot(snapshot: &Bound<'_, PyAny>) -> PyResult<Book> {
         // A snapshot's times carry their offsets, as a journal's do.
-        let snapshot: precinct::Snapshot = serde_json::from_value(to_json("snapshot", snapshot)?)
-            .map_err(|e| invalid("snapshot", e, "a snapshot as Book.snapshot() gives it"))?;
+        let snapshot: precinct::Snapshot =
+            serde_json::from_value(to_json("snapshot", snapshot)?)
+                .map_err(|e| invalid("snapshot", e, "a snapshot as Book.snapshot() gives it"))?;
         Book::wrap(precinct::Book::from_snapshot(&snapshot))
     }
 

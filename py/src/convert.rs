@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{
-    IntoPyDict, PyBool, PyByteArray, PyBytes, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyMapping,
-    PyString, PyTuple,
+    IntoPyDict, PyBool, PyByteArray, PyBytes, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList,
+    PyMapping, PyString, PyTuple,
 };
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -137,7 +137,7 @@ pub fn instant(what: &str, obj: &Bound<'_, PyAny>, zone: Zone) -> PyResult<Insta
 
 /// The `tzinfo` of `zone`: `zoneinfo.ZoneInfo` for a named zone, a fixed
 /// `datetime.timezone` for an offset.
-fn tzinfo<'py>(py: Python<'py>, zone: Zone) -> PyResult<Bound<'py, PyAny>> {
+fn tzinfo(py: Python<'_>, zone: Zone) -> PyResult<Bound<'_, PyAny>> {
     match zone {
         Zone::Named(_) => py
             .import("zoneinfo")?
@@ -145,9 +145,10 @@ fn tzinfo<'py>(py: Python<'py>, zone: Zone) -> PyResult<Bound<'py, PyAny>> {
             .call1((zone.to_string(),)),
         Zone::Fixed(offset) => {
             let datetime = py.import("datetime")?;
-            let delta = datetime
-                .getattr("timedelta")?
-                .call((), Some(&[("seconds", offset.local_minus_utc())].into_py_dict(py)?))?;
+            let delta = datetime.getattr("timedelta")?.call(
+                (),
+                Some(&[("seconds", offset.local_minus_utc())].into_py_dict(py)?),
+            )?;
             datetime.getattr("timezone")?.call1((delta,))
         }
     }

@@ -14,23 +14,78 @@ create_exception!(
     PyValueError,
     "Root of every precinct error; `code` names the kind, as in the other languages."
 );
-create_exception!(precinct, InvalidIdentityDocument, PrecinctError, "An identity document failed its checks.");
-create_exception!(precinct, InvalidValue, PrecinctError, "A value is out of range or malformed: `field`, `value`, `expected`.");
-create_exception!(precinct, DuplicateRecord, PrecinctError, "A record with the same key exists (a person, a case ...).");
-create_exception!(precinct, RecordNotFound, PrecinctError, "A referenced record does not exist.");
-create_exception!(precinct, InvalidTransition, PrecinctError, "A state change is not allowed from the current state.");
-create_exception!(precinct, NotEligible, PrecinctError, "A person or enterprise does not qualify (for a pass ...).");
-create_exception!(precinct, ImplausibleRecord, PrecinctError, "A report cannot be true.");
-create_exception!(precinct, DataImportError, PrecinctError, "A row of an imported CSV file is bad: `file`, `line`, `column`.");
-create_exception!(precinct, JournalDamaged, PrecinctError, "A journal was altered or cut: `seq` is where its chain breaks.");
-create_exception!(precinct, JournalLocked, PrecinctError, "Another writer holds the journal.");
+create_exception!(
+    precinct,
+    InvalidIdentityDocument,
+    PrecinctError,
+    "An identity document failed its checks."
+);
+create_exception!(
+    precinct,
+    InvalidValue,
+    PrecinctError,
+    "A value is out of range or malformed: `field`, `value`, `expected`."
+);
+create_exception!(
+    precinct,
+    DuplicateRecord,
+    PrecinctError,
+    "A record with the same key exists (a person, a case ...)."
+);
+create_exception!(
+    precinct,
+    RecordNotFound,
+    PrecinctError,
+    "A referenced record does not exist."
+);
+create_exception!(
+    precinct,
+    InvalidTransition,
+    PrecinctError,
+    "A state change is not allowed from the current state."
+);
+create_exception!(
+    precinct,
+    NotEligible,
+    PrecinctError,
+    "A person or enterprise does not qualify (for a pass ...)."
+);
+create_exception!(
+    precinct,
+    ImplausibleRecord,
+    PrecinctError,
+    "A report cannot be true."
+);
+create_exception!(
+    precinct,
+    DataImportError,
+    PrecinctError,
+    "A row of an imported CSV file is bad: `file`, `line`, `column`."
+);
+create_exception!(
+    precinct,
+    JournalDamaged,
+    PrecinctError,
+    "A journal was altered or cut: `seq` is where its chain breaks."
+);
+create_exception!(
+    precinct,
+    JournalLocked,
+    PrecinctError,
+    "Another writer holds the journal."
+);
 create_exception!(
     precinct,
     TooLarge,
     PrecinctError,
     "A query's answer would need more memory than its budget: `needed`, `budget` in bytes."
 );
-create_exception!(precinct, StorageError, PrecinctError, "Reading or writing a file failed.");
+create_exception!(
+    precinct,
+    StorageError,
+    PrecinctError,
+    "Reading or writing a file failed."
+);
 
 /// A core error as the Python exception of its kind.
 pub fn to_py_err(e: &Error) -> PyErr {
@@ -79,7 +134,10 @@ pub fn invalid(field: &str, value: impl ToString, expected: &str) -> PyErr {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("PrecinctError", py.get_type::<PrecinctError>())?;
-    m.add("InvalidIdentityDocument", py.get_type::<InvalidIdentityDocument>())?;
+    m.add(
+        "InvalidIdentityDocument",
+        py.get_type::<InvalidIdentityDocument>(),
+    )?;
     m.add("InvalidValue", py.get_type::<InvalidValue>())?;
     m.add("DuplicateRecord", py.get_type::<DuplicateRecord>())?;
     m.add("RecordNotFound", py.get_type::<RecordNotFound>())?;

@@ -12,6 +12,12 @@ use precinct::{DayGraphRequest, Policy, TraceRequest, Zone};
 use crate::convert::{instant, moment_json, policy as read_policy, table, to_json};
 use crate::errors::{invalid, ok};
 
+/// What pickling calls to rebuild visits, and its arguments.
+type Reduced<'py> = (
+    Bound<'py, PyAny>,
+    (Bound<'py, PyBytes>, Bound<'py, PyBytes>, bool),
+);
+
 /// Visits (venue check-ins) indexed for co-presence queries, under a
 /// policy (its zone for naive times, its minimum overlap).
 #[pyclass(module = "precinct", frozen)]
@@ -86,7 +92,7 @@ fn id_column(what: &str, column: &Bound<'_, PyAny>) -> PyResult<(Vec<String>, bo
             let x = x?;
             if let Ok(text) = x.cast::<PyString>() {
                 all_int = false;
-                return Ok(text.extract::<String>()?);
+                return text.extract::<String>();
             }
             if !x.is_instance_of::<PyBool>() {
                 if let Ok(n) = x.extract::<i64>() {
@@ -108,7 +114,11 @@ fn seconds_column(what: &str, column: &Bound<'_, PyAny>, zone: Zone) -> PyResult
     }
     let numpy = column.py().import("numpy")?;
     if column.is_instance(&numpy.getattr("ndarray")?)?
-        && column.getattr("dtype")?.getattr("kind")?.extract::<String>()? == "M"
+        && column
+            .getattr("dtype")?
+            .getattr("kind")?
+            .extract::<String>()?
+            == "M"
     {
         let wall: PyReadonlyArray1<'_, i64> = column
             .call_method1("astype", ("datetime64[s]",))?
@@ -155,12 +165,8 @@ impl Visits {
             person.extract::<PyReadonlyArray1<'py, i64>>(),
             place.extract::<PyReadonlyArray1<'py, i64>>(),
         ) {
-            let inner = precinct::Visits::from_integer_columns(
-                p.as_slice()?,
-                q.as_slice()?,
-                &start,
-                &end,
-            );
+            let inner =
+                precinct::Visits::from_integer_columns(p.as_slice()?, q.as_slice()?, &start, &end);
             return Ok(Visits::new(ok(inner)?, policy, true));
         }
         let (persons, int_ids) = id_column("person", person)?;
@@ -187,8 +193,12 @@ impl Visits {
             .import("precinct._frame")?
             .getattr("columns")?
             .call1((frame, (person, place, start, end)))?;
-        let (p, q, s, e): (Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>) =
-            columns.extract()?;
+        let (p, q, s, e): (
+            Bound<'py, PyAny>,
+            Bound<'py, PyAny>,
+            Bound<'py, PyAny>,
+            Bound<'py, PyAny>,
+        ) = columns.extract()?;
         Visits::from_columns(&p, &q, &s, &e, policy)
     }
 
@@ -303,7 +313,11 @@ impl Visits {
             "edges": edges,
             "budget": to_json("budget", budget.unwrap_or(&none))?,
         });
-        let r: DayGraphRequest = ok(precinct::read_input("day graph", &request, self.policy.zone()))?;
+        let r: DayGraphRequest = ok(precinct::read_input(
+            "day graph",
+            &request,
+            self.policy.zone(),
+        ))?;
         let (start, min_overlap) = (r.day_start(&self.policy), ok(r.min_overlap(&self.policy))?);
         let graph = ok(py.detach(|| {
             precinct::day_graph_with_budget(&self.inner, start, min_overlap, r.edges, r.budget())
@@ -312,7 +326,10 @@ impl Visits {
         out.set_item("edges", graph.edges)?;
         out.set_item("max_degree", graph.max_degree)?;
         let hub: Vec<u32> = graph.max_degree_person.into_iter().collect();
-        out.set_item("max_degree_person", self.ids(py, &hub)?.try_iter()?.next().transpose()?)?;
+        out.set_item(
+            "max_degree_person",
+            self.ids(py, &hub)?.try_iter()?.next().transpose()?,
+        )?;
         if let Some(list) = graph.edge_list {
             let (first, second): (Vec<u32>, Vec<u32>) = list.into_iter().unzip();
             let columns = PyDict::new(py);
@@ -323,17 +340,21 @@ impl Visits {
         Ok(out)
     }
 
-    fn __reduce__<'py>(
-        slf: &Bound<'py, Self>,
-    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>, Bound<'py, PyBytes>, bool))> {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
         let py = slf.py();
         let this = slf.get();
-        let visits = serde_json::to_vec(&this.inner).map_err(|e| invalid("visits", e, "serializable visits"))?;
-        let policy = serde_json::to_vec(&this.policy).map_err(|e| invalid("policy", e, "a serializable policy"))?;
+        let visits = serde_json::to_vec(&this.inner)
+            .map_err(|e| invalid("visits", e, "serializable visits"))?;
+        let policy = serde_json::to_vec(&this.policy)
+            .map_err(|e| invalid("policy", e, "a serializable policy"))?;
         let rebuild = py.get_type::<Visits>().getattr("_from_json")?;
         Ok((
             rebuild,
-            (PyBytes::new(py, &visits), PyBytes::new(py, &policy), this.int_ids),
+            (
+                PyBytes::new(py, &visits),
+                PyBytes::new(py, &policy),
+                this.int_ids,
+            ),
         ))
     }
 
@@ -376,9 +397,16 @@ pub fn trace_columns<'py>(
         window_end,
         min_overlap.unwrap_or(&none),
     )?;
-    let who: i64 = who
-        .extract()
-        .map_err(|_| invalid("who", who.as_any().repr().map(|r| r.to_string()).unwrap_or_default(), "an id within 64 bits"))?;
+    let who: i64 = who.extract().map_err(|_| {
+        invalid(
+            "who",
+            who.as_any()
+                .repr()
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+            "an id within 64 bits",
+        )
+    })?;
     let (persons, places) = (person.as_slice()?, place.as_slice()?);
     let (starts, ends) = (start.as_slice()?, end.as_slice()?);
     let rows = ok(py.detach(|| {

@@ -64,7 +64,7 @@ fn input_error(
     let mut path: Vec<String> = e
         .path()
         .iter()
-        .map(|s| s.to_string())
+        .map(ToString::to_string)
         .filter(|s| s != "?")
         .collect();
     let missing = message
@@ -167,7 +167,9 @@ mod tests {
     #[test]
     fn a_bad_time_in_a_command_names_its_field() {
         let json = serde_json::json!({"type": "extend_order", "order": "O1", "exposure": "2020-01-31 25:00"});
-        let Err(Error::InvalidValue { field, value, .. }) = Command::from_json_in(&json, Zone::SHANGHAI) else {
+        let Err(Error::InvalidValue { field, value, .. }) =
+            Command::from_json_in(&json, Zone::SHANGHAI)
+        else {
             panic!("not an invalid value");
         };
         assert_eq!(field, "command `extend_order`, field `exposure`");
