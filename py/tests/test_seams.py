@@ -30,14 +30,16 @@ def test_a_naive_visit_meets_a_naive_window_in_one_zone(policy):
     start = naive("2020-02-01T09:00", "2020-02-01T09:00")
     end = naive("2020-02-01T10:00", "2020-02-01T10:00")
     window = (dt.datetime(2020, 2, 1, 8), dt.datetime(2020, 2, 1, 12))
-    built = [precinct.Visits.from_columns(["a", "b"], ["m", "m"], start, end, policy=policy)]
-    built.append(precinct.Visits.from_columns(["a", "b"], ["m", "m"], [AT, AT], [AT + dt.timedelta(hours=1)] * 2, policy=policy))
+    # The default policy is given by omission, as most callers do.
+    kw = {} if policy == "nhc-2020" else {"policy": policy}
+    built = [precinct.Visits.from_columns(["a", "b"], ["m", "m"], start, end, **kw)]
+    built.append(precinct.Visits.from_columns(["a", "b"], ["m", "m"], [AT, AT], [AT + dt.timedelta(hours=1)] * 2, **kw))
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({"person_id": ["a", "b"], "place_id": ["m", "m"], "start": start, "end": end})
-    built.append(precinct.Visits.from_frame(frame, policy=policy))
-    built.append(precinct.visits_from_frame(frame, policy=policy))
+    built.append(precinct.Visits.from_frame(frame, **kw))
+    built.append(precinct.visits_from_frame(frame, **kw))
     pl = pytest.importorskip("polars")
-    built.append(precinct.visits_from_frame(pl.from_pandas(frame), policy=policy))
+    built.append(precinct.visits_from_frame(pl.from_pandas(frame), **kw))
     for v in built:
         t = v.trace("a", *window)
         assert t["person_id"].tolist() == ["b"], v
