@@ -164,3 +164,20 @@ fn lookup<'a>(
         Segment::Enum { .. } | Segment::Unknown => Some(at),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Command, Error, Zone};
+
+    #[test]
+    fn a_bad_time_in_a_command_names_its_field() {
+        let json = serde_json::json!({"type": "extend_order", "order": "O1", "exposure": "2020-01-31 25:00"});
+        let Err(Error::InvalidValue { field, value, .. }) =
+            Command::from_json_in(&json, Zone::SHANGHAI)
+        else {
+            panic!("not an invalid value");
+        };
+        assert_eq!(field, "command `extend_order`, field `exposure`");
+        assert_eq!(value, "2020-01-31 25:00");
+    }
+}

@@ -5,6 +5,9 @@ The rules live in the Rust core; this package converts. Records go in and
 out as dicts (commands have a ``type``, see the README), times as
 ``datetime``/``date`` (naive ones read in the policy's zone), bulk data as
 numpy columns that become DataFrames with ``to_pandas()``/``to_polars()``.
+Times come back as aware ``datetime``s in the policy's zone; text always
+as ``str``. ``Book`` has one method per query of the core
+(``query_names()``); ``facade()`` lists everything else the core offers.
 
 Every error is a :class:`PrecinctError` (a ``ValueError``) of a subclass
 naming its kind, with ``code`` and the fields of the failure as attributes.
@@ -12,16 +15,14 @@ naming its kind, with ``code`` and the fields of the failure as attributes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Dict, Union
 
-import numpy as np
-
-from ._convert import Report, Table
+from ._book import Book
+from ._table import Report, Table
 from ._precinct import (
-    Book,
+    DataImportError,
     DuplicateRecord,
     ImplausibleRecord,
-    DataImportError,
     InvalidIdentityDocument,
     InvalidTransition,
     InvalidValue,
@@ -36,12 +37,14 @@ from ._precinct import (
     Visits,
     __version__,
     chains,
+    facade,
     mask_id_number,
     mask_name,
     mask_phone,
     policy,
     preset_names,
     pseudonym,
+    query_names,
     read_cases,
     read_residents,
     read_resumption,
@@ -54,9 +57,9 @@ from ._precinct import (
 
 __all__ = [
     "Book",
+    "DataImportError",
     "DuplicateRecord",
     "ImplausibleRecord",
-    "DataImportError",
     "InvalidIdentityDocument",
     "InvalidTransition",
     "InvalidValue",
@@ -73,12 +76,14 @@ __all__ = [
     "Visits",
     "__version__",
     "chains",
+    "facade",
     "mask_id_number",
     "mask_name",
     "mask_phone",
     "policy",
     "preset_names",
     "pseudonym",
+    "query_names",
     "read_cases",
     "read_residents",
     "read_resumption",
@@ -91,27 +96,6 @@ __all__ = [
 ]
 
 
-def _column(frame: Any, name: str) -> np.ndarray:
-    """One column of a pandas or polars DataFrame or a pyarrow Table as numpy."""
-    column = frame[name]
-    if getattr(getattr(column, "dtype", None), "tz", None) is not None:  # tz-aware pandas
-        column = column.dt.tz_convert("UTC").dt.tz_localize(None)
-    return column.to_numpy() if hasattr(column, "to_numpy") else np.asarray(column)
-
-
-def _seconds(array: np.ndarray) -> np.ndarray:
-    """A time column as int64 Unix seconds (datetime64 values are UTC)."""
-    if np.issubdtype(array.dtype, np.datetime64):
-        return array.astype("datetime64[s]").astype(np.int64)
-    return array.astype(np.int64, copy=False)
-
-
-def _ids(array: np.ndarray) -> Any:
-    if np.issubdtype(array.dtype, np.integer):
-        return array.astype(np.int64, copy=False)
-    return [str(v) for v in array]
-
-
 def visits_from_frame(
     frame: Any,
     *,
@@ -119,14 +103,10 @@ def visits_from_frame(
     place: str = "place_id",
     start: str = "start",
     end: str = "end",
+    policy: Union[str, Dict[str, Any], None] = None,
 ) -> Visits:
-    """Index the visits of a pandas or polars DataFrame, or a pyarrow Table,
-    without a Python loop per row (for integer ids). Integer ids stay
-    integers in results. Times are datetime columns (naive ones are UTC) or
-    Unix seconds."""
-    return Visits.from_columns(
-        _ids(_column(frame, person)),
-        _ids(_column(frame, place)),
-        _seconds(_column(frame, start)),
-        _seconds(_column(frame, end)),
-    )
+    """Index the visits of a pandas or polars DataFrame, or a pyarrow Table
+    (``Visits.from_frame``): integer ids stay integers in results; aware
+    time columns are exact, naive ones wall-clock times in the policy's
+    zone; integer columns Unix seconds."""
+    return Visits.from_frame(frame, person=person, place=place, start=start, end=end, policy=policy)

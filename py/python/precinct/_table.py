@@ -1,53 +1,12 @@
-"""Conversions between the compiled core and Python values: ISO times to
-`datetime`/`date` and back, column dicts to `Table`. No domain rules here."""
+"""The Python classes answers come in: `Table` (columns, DataFrame-ready)
+and `Report` (figures and text). No conversion rules here: the compiled
+module converts by type."""
 
 from __future__ import annotations
 
-import datetime as _dt
-import re
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Sequence
+from typing import Any, Dict, Iterable, List, Mapping, Sequence
 
 import numpy as np
-
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def from_core(obj: Any) -> Any:
-    """Times written as ISO text by the core become aware `datetime`s (UTC)
-    and plain dates become `date`s, at any depth."""
-    if isinstance(obj, str):
-        if _DATETIME.match(obj):
-            return _dt.datetime.fromisoformat(obj.replace("Z", "+00:00"))
-        if _DATE.match(obj):
-            return _dt.date.fromisoformat(obj)
-        return obj
-    if isinstance(obj, dict):
-        return {k: from_core(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [from_core(v) for v in obj]
-    if isinstance(obj, tuple):
-        return tuple(from_core(v) for v in obj)
-    return obj
-
-
-def to_core(obj: Any, localize: Callable[[_dt.datetime], str]) -> Any:
-    """`datetime`s and `date`s become ISO text (naive datetimes through
-    `localize`, the core's reading of local times in the policy's zone),
-    numpy scalars plain numbers, tuples lists, at any depth."""
-    if isinstance(obj, _dt.datetime):
-        if obj.tzinfo is None:
-            return localize(obj)
-        return obj.isoformat()
-    if isinstance(obj, _dt.date):
-        return obj.isoformat()
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, Mapping):
-        return {k: to_core(v, localize) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_core(v, localize) for v in obj]
-    return obj
 
 
 class Table:
@@ -153,19 +112,3 @@ def _flat(value: Any) -> str:
 
 def _escape(value: Any) -> str:
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def table(columns: Dict[str, Any], times: Sequence[str] = ()) -> Table:
-    """Called by the compiled module to hand back columns."""
-    return Table(columns, times)
-
-
-def records_table(records: List[Dict[str, Any]], times: Sequence[str] = ()) -> Table:
-    """Called by the compiled module to hand back rows as columns."""
-    return Table.from_records(from_core(records), times)
-
-
-def report(figures: Dict[str, Any], text: str) -> Report:
-    """Called by the compiled module to hand back the station report."""
-    return Report(from_core(figures), text)
-

@@ -1,0 +1,49 @@
+"""Columns of a pandas or polars DataFrame or a pyarrow Table as numpy, for
+`Visits.from_frame`. Decided by the types of the columns only: an aware
+time column becomes int64 Unix seconds (exact), a naive one stays
+`datetime64` (wall-clock times the core reads in the policy's zone)."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence, Tuple
+
+import numpy as np
+
+
+def _aware(column: Any) -> bool:
+    dtype = getattr(column, "dtype", None)
+    if getattr(dtype, "tz", None) is not None:  # pandas
+        return True
+    if getattr(dtype, "time_zone", None) is not None:  # polars
+        return True
+    return getattr(getattr(column, "type", None), "tz", None) is not None  # pyarrow
+
+
+def _unix_seconds(column: Any) -> np.ndarray:
+    """An aware column as int64 Unix seconds."""
+    if hasattr(column, "dt") and hasattr(column.dt, "tz_convert"):  # pandas
+        values = column.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    elif hasattr(column, "dt") and hasattr(column.dt, "epoch"):  # polars
+        return column.dt.epoch("s").to_numpy().astype(np.int64)
+    else:  # pyarrow: the stored values are UTC
+        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+
+        values = column.cast(pa.timestamp("s", tz="UTC")).cast(pa.int64()).to_numpy()
+        return np.asarray(values, dtype=np.int64)
+    return values.astype("datetime64[s]").astype(np.int64)
+
+
+def _numpy(column: Any) -> Any:
+    if _aware(column):
+        return _unix_seconds(column)
+    values = column.to_numpy() if hasattr(column, "to_numpy") else np.asarray(column)
+    if np.issubdtype(values.dtype, np.integer):
+        return values.astype(np.int64, copy=False)
+    if np.issubdtype(values.dtype, np.datetime64):
+        return values
+    return list(values)
+
+
+def columns(frame: Any, names: Sequence[str]) -> Tuple[Any, ...]:
+    """The named columns of `frame` as int64 arrays, `datetime64` arrays or lists."""
+    return tuple(_numpy(frame[name]) for name in names)

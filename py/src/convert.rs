@@ -1,0 +1,249 @@
+//! Conversions by type between Python values and the core's: Python data to
+//! JSON for the facade's readers, and the facade's [`Value`] back to Python.
+//! Nothing here looks at what a string says: a naive `datetime` becomes ISO
+//! text without an offset (the core reads it in the policy's zone), and text
+//! comes back as `str` whatever it looks like.
+
+use chrono::{DateTime, Utc};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{
+    IntoPyDict, PyBool, PyByteArray, PyBytes, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList,
+    PyMapping, PyString, PyTuple,
+};
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use precinct::{Instant, Value, Zone};
+
+use crate::errors::{invalid, ok};
+
+const EXPECTED: &str =
+    "None, a bool, a number, text, a date or datetime, a list, a tuple or a dict with text keys";
+
+/// The `repr` of a Python value, for a message.
+fn shown(obj: &Bound<'_, PyAny>) -> String {
+    obj.repr()
+        .map_or_else(|_| "?".to_string(), |r| r.to_string())
+}
+
+/// A Python value as JSON: aware `datetime` as ISO 8601 with its offset,
+/// naive `datetime` as ISO 8601 without one, `date` as `YYYY-MM-DD`, numpy
+/// scalars as numbers, tuples as lists, `bytes` as UTF-8 text.
+///
+/// # Errors
+/// `InvalidValue` naming `what` for any other type, a float that is not
+/// finite, a whole number beyond 64 bits or a key that is not text.
+pub fn to_json(what: &str, obj: &Bound<'_, PyAny>) -> PyResult<Json> {
+    if obj.is_none() {
+        return Ok(Json::Null);
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Json::Bool(b.is_true()));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        if let Ok(n) = obj.extract::<i64>() {
+            return Ok(Json::from(n));
+        }
+        return obj
+            .extract::<u64>()
+            .map(Json::from)
+            .map_err(|_| invalid(what, shown(obj), "a whole number within 64 bits"));
+    }
+    if obj.is_instance_of::<PyFloat>() {
+        let x: f64 = obj.extract()?;
+        return serde_json::Number::from_f64(x)
+            .map(Json::Number)
+            .ok_or_else(|| invalid(what, shown(obj), "a finite number"));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Json::String(s.extract::<String>()?));
+    }
+    if obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyByteArray>() {
+        let bytes: Vec<u8> = obj.extract()?;
+        return String::from_utf8(bytes)
+            .map(Json::String)
+            .map_err(|_| invalid(what, shown(obj), "UTF-8 text"));
+    }
+    // A datetime is a date too: it is asked first.
+    if obj.is_instance_of::<PyDateTime>() || obj.is_instance_of::<PyDate>() {
+        return Ok(Json::String(obj.call_method0("isoformat")?.extract()?));
+    }
+    if let Ok(items) = obj.cast::<PyList>() {
+        return items.iter().map(|v| to_json(what, &v)).collect();
+    }
+    if let Ok(items) = obj.cast::<PyTuple>() {
+        return items.iter().map(|v| to_json(what, &v)).collect();
+    }
+    if let Ok(map) = obj.cast::<PyDict>() {
+        return map_to_json(what, map.iter());
+    }
+    if let Ok(map) = obj.cast::<PyMapping>() {
+        let items = map.items()?;
+        let pairs: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> = items
+            .iter()
+            .map(|kv| kv.extract())
+            .collect::<PyResult<_>>()?;
+        return map_to_json(what, pairs.into_iter());
+    }
+    let numpy_scalar = obj.py().import("numpy")?.getattr("generic")?;
+    if obj.is_instance(&numpy_scalar)? {
+        return to_json(what, &obj.call_method0("item")?);
+    }
+    Err(invalid(what, shown(obj), EXPECTED))
+}
+
+fn map_to_json<'py>(
+    what: &str,
+    items: impl Iterator<Item = (Bound<'py, PyAny>, Bound<'py, PyAny>)>,
+) -> PyResult<Json> {
+    let mut out = serde_json::Map::new();
+    for (k, v) in items {
+        let key: String = k
+            .extract()
+            .map_err(|_| invalid(what, shown(&k), "a dict with text keys"))?;
+        let field = format!("{what}, field `{key}`");
+        out.insert(key, to_json(&field, &v)?);
+    }
+    Ok(Json::Object(out))
+}
+
+/// A moment argument as JSON: as [`to_json`], and a whole number (not a
+/// bool) as Unix seconds.
+pub fn moment_json(what: &str, obj: &Bound<'_, PyAny>) -> PyResult<Json> {
+    if obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>() {
+        let seconds: i64 = obj
+            .extract()
+            .map_err(|_| invalid(what, shown(obj), "whole Unix seconds within 64 bits"))?;
+        let at = ok(precinct::instant_from_unix(what, seconds))?;
+        return Ok(Json::String(at.to_rfc3339()));
+    }
+    to_json(what, obj)
+}
+
+/// A moment argument (`at`): an aware or naive `datetime`, ISO text or
+/// Unix seconds, naive times read in `zone` by the core.
+pub fn instant(what: &str, obj: &Bound<'_, PyAny>, zone: Zone) -> PyResult<Instant> {
+    let json = moment_json(what, obj)?;
+    let Json::String(text) = json else {
+        return Err(invalid(
+            what,
+            shown(obj),
+            "a datetime, an ISO 8601 string or whole Unix seconds",
+        ));
+    };
+    ok(precinct::parse_instant(&text, zone).and_then(|at| precinct::check_instant(what, at)))
+}
+
+/// The `tzinfo` of `zone`: `zoneinfo.ZoneInfo` for a named zone, a fixed
+/// `datetime.timezone` for an offset.
+fn tzinfo(py: Python<'_>, zone: Zone) -> PyResult<Bound<'_, PyAny>> {
+    match zone {
+        Zone::Named(_) => py
+            .import("zoneinfo")?
+            .getattr("ZoneInfo")?
+            .call1((zone.to_string(),)),
+        Zone::Fixed(offset) => {
+            let datetime = py.import("datetime")?;
+            let delta = datetime.getattr("timedelta")?.call(
+                (),
+                Some(&[("seconds", offset.local_minus_utc())].into_py_dict(py)?),
+            )?;
+            datetime.getattr("timezone")?.call1((delta,))
+        }
+    }
+}
+
+/// A facade value as Python data: times as aware `datetime`s in `zone`,
+/// days as `date`s, text as `str`, maps as dicts, lists as lists.
+pub fn to_py<'py>(py: Python<'py>, value: &Value, zone: Zone) -> PyResult<Bound<'py, PyAny>> {
+    let tz = tzinfo(py, zone)?;
+    value_to_py(py, value, &tz)
+}
+
+fn value_to_py<'py>(
+    py: Python<'py>,
+    value: &Value,
+    tz: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Int(n) => n.into_pyobject(py)?.into_any(),
+        Value::UInt(n) => n.into_pyobject(py)?.into_any(),
+        Value::Float(x) => x.into_pyobject(py)?.into_any(),
+        Value::Text(s) => PyString::new(py, s).into_any(),
+        Value::Time(at) => {
+            let utc: &DateTime<Utc> = at;
+            utc.into_pyobject(py)?.call_method1("astimezone", (tz,))?
+        }
+        Value::Date(day) => day.into_pyobject(py)?.into_any(),
+        Value::List(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(value_to_py(py, item, tz)?)?;
+            }
+            list.into_any()
+        }
+        Value::Map(entries) => {
+            let dict = PyDict::new(py);
+            for (k, v) in entries {
+                dict.set_item(k, value_to_py(py, v, tz)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+/// Any serializable core record as Python data (see [`to_py`]).
+pub fn answer<'py, T: Serialize + ?Sized>(
+    py: Python<'py>,
+    record: &T,
+    zone: Zone,
+) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, &ok(precinct::to_value(record))?, zone)
+}
+
+/// Python data (dicts, lists, datetimes) read as a core request type `T`,
+/// naive times in `zone`.
+pub fn read<T: serde::de::DeserializeOwned>(
+    what: &str,
+    obj: &Bound<'_, PyAny>,
+    zone: Zone,
+) -> PyResult<T> {
+    ok(precinct::read_input(what, &to_json(what, obj)?, zone))
+}
+
+/// UTF-8 text the core wrote.
+pub fn text(bytes: Vec<u8>) -> PyResult<String> {
+    String::from_utf8(bytes).map_err(|e| PyTypeError::new_err(e.to_string()))
+}
+
+/// A policy argument: `None` (the core's default), a preset's name, or a
+/// policy as a dict (as `precinct.policy(name)` gives it, changed: another
+/// `zone` ...), checked by the core.
+pub fn policy(obj: Option<&Bound<'_, PyAny>>) -> PyResult<precinct::Policy> {
+    let Some(obj) = obj else {
+        return Ok(precinct::Policy::default());
+    };
+    if let Ok(name) = obj.cast::<PyString>() {
+        return ok(precinct::Policy::preset(&name.extract::<String>()?));
+    }
+    // A policy document carries no naive times.
+    serde_json::from_value(to_json("policy", obj)?).map_err(|e| {
+        invalid(
+            "policy",
+            e,
+            "a preset name or a policy as precinct.policy(name) gives it",
+        )
+    })
+}
+
+/// A `Table` of the package (`precinct._table`) from columns; `times` are
+/// columns of Unix seconds.
+pub fn table<'py>(columns: Bound<'py, PyDict>, times: &[&str]) -> PyResult<Bound<'py, PyAny>> {
+    let py = columns.py();
+    py.import("precinct._table")?
+        .getattr("Table")?
+        .call1((columns, times.to_vec()))
+}

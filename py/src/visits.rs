@@ -1,0 +1,421 @@
+//! Visits indexed for co-presence queries. The requests (window, day,
+//! minimum overlap) are read by the core under the index's policy
+//! ([`TraceRequest`], [`DayGraphRequest`]); columns go in and out as numpy.
+
+use numpy::{IntoPyArray, PyReadonlyArray1};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString};
+use serde_json::json;
+
+use precinct::{DayGraphRequest, Policy, TraceRequest, Zone};
+
+use crate::convert::{instant, moment_json, policy as read_policy, table, to_json};
+use crate::errors::{invalid, ok};
+
+/// What pickling calls to rebuild visits, and its arguments.
+type Reduced<'py> = (
+    Bound<'py, PyAny>,
+    (Bound<'py, PyBytes>, Bound<'py, PyBytes>, bool),
+);
+
+/// Visits (venue check-ins) indexed for co-presence queries, under a
+/// policy (its zone for naive times, its minimum overlap).
+#[pyclass(module = "precinct", frozen)]
+pub struct Visits {
+    inner: precinct::Visits,
+    policy: Policy,
+    /// Whether the person ids were given as Python or numpy integers (they
+    /// come back as integers then).
+    int_ids: bool,
+}
+
+impl Visits {
+    pub fn new(inner: precinct::Visits, policy: Policy, int_ids: bool) -> Visits {
+        Visits {
+            inner,
+            policy,
+            int_ids,
+        }
+    }
+
+    /// Person numbers as ids: an int64 array when they were given as
+    /// integers, else a list of str.
+    fn ids<'py>(&self, py: Python<'py>, numbers: &[u32]) -> PyResult<Bound<'py, PyAny>> {
+        let names = numbers.iter().map(|&n| self.inner.persons().name(n));
+        if self.int_ids {
+            // Names of integer ids are their decimal form.
+            let ids: Vec<i64> = names.map(|s| s.parse().unwrap_or_default()).collect();
+            return Ok(ids.into_pyarray(py).into_any());
+        }
+        Ok(PyList::new(py, names)?.into_any())
+    }
+
+    /// A trace request read by the core under the policy.
+    fn trace_request(
+        &self,
+        person: &Bound<'_, PyAny>,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        min_overlap: &Bound<'_, PyAny>,
+    ) -> PyResult<(TraceRequest, precinct::Window, i64)> {
+        trace_request(&self.policy, person, start, end, min_overlap)
+    }
+}
+
+fn trace_request(
+    policy: &Policy,
+    person: &Bound<'_, PyAny>,
+    start: &Bound<'_, PyAny>,
+    end: &Bound<'_, PyAny>,
+    min_overlap: &Bound<'_, PyAny>,
+) -> PyResult<(TraceRequest, precinct::Window, i64)> {
+    let request = json!({
+        "person": to_json("person", person)?,
+        "start": moment_json("start", start)?,
+        "end": moment_json("end", end)?,
+        "min_overlap": to_json("min_overlap", min_overlap)?,
+    });
+    let r: TraceRequest = ok(precinct::read_input("trace", &request, policy.zone()))?;
+    let window = ok(r.window())?;
+    let min_overlap = ok(r.min_overlap(policy))?;
+    Ok((r, window, min_overlap))
+}
+
+/// An id column: an int64 array, or a sequence of str or int (never None,
+/// a float or a bool shown as text). Returns the ids as text and whether
+/// every one was an integer.
+fn id_column(what: &str, column: &Bound<'_, PyAny>) -> PyResult<(Vec<String>, bool)> {
+    let mut all_int = true;
+    let ids = column
+        .try_iter()?
+        .map(|x| {
+            let x = x?;
+            if let Ok(text) = x.cast::<PyString>() {
+                all_int = false;
+                return text.extract::<String>();
+            }
+            if !x.is_instance_of::<PyBool>() {
+                if let Ok(n) = x.extract::<i64>() {
+                    return Ok(n.to_string());
+                }
+            }
+            Err(invalid(what, x.repr()?, "a str or an int"))
+        })
+        .collect::<PyResult<Vec<String>>>()?;
+    Ok((ids, all_int))
+}
+
+/// A time column as Unix seconds: an int64 array (Unix seconds), a numpy
+/// `datetime64` array (naive wall-clock times, read in `zone`), or a
+/// sequence of moments (datetimes, ISO text, Unix seconds).
+fn seconds_column(what: &str, column: &Bound<'_, PyAny>, zone: Zone) -> PyResult<Vec<i64>> {
+    if let Ok(a) = column.extract::<PyReadonlyArray1<'_, i64>>() {
+        return Ok(a.as_slice()?.to_vec());
+    }
+    let numpy = column.py().import("numpy")?;
+    if column.is_instance(&numpy.getattr("ndarray")?)?
+        && column
+            .getattr("dtype")?
+            .getattr("kind")?
+            .extract::<String>()?
+            == "M"
+    {
+        let wall: PyReadonlyArray1<'_, i64> = column
+            .call_method1("astype", ("datetime64[s]",))?
+            .call_method1("astype", ("int64",))?
+            .extract()?;
+        return wall
+            .as_slice()?
+            .iter()
+            .map(|&s| {
+                let local = chrono::DateTime::from_timestamp(s, 0)
+                    .ok_or_else(|| invalid(what, s, "a datetime64 value within the calendar"))?
+                    .naive_utc();
+                Ok(zone.instant(local).timestamp())
+            })
+            .collect();
+    }
+    column
+        .try_iter()?
+        .map(|t| Ok(instant(what, &t?, zone)?.timestamp()))
+        .collect()
+}
+
+#[pymethods]
+impl Visits {
+    /// Index columns of equal length: ids as int64 arrays or sequences of
+    /// str or int; times as int64 Unix seconds, numpy `datetime64` (naive:
+    /// wall-clock times in the policy's zone) or sequences of datetimes.
+    #[staticmethod]
+    #[pyo3(signature = (person, place, start, end, *, policy = None))]
+    fn from_columns<'py>(
+        person: &Bound<'py, PyAny>,
+        place: &Bound<'py, PyAny>,
+        start: &Bound<'py, PyAny>,
+        end: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Visits> {
+        let policy = read_policy(policy)?;
+        let zone = policy.zone();
+        let (start, end) = (
+            seconds_column("start", start, zone)?,
+            seconds_column("end", end, zone)?,
+        );
+        if let (Ok(p), Ok(q)) = (
+            person.extract::<PyReadonlyArray1<'py, i64>>(),
+            place.extract::<PyReadonlyArray1<'py, i64>>(),
+        ) {
+            let inner =
+                precinct::Visits::from_integer_columns(p.as_slice()?, q.as_slice()?, &start, &end);
+            return Ok(Visits::new(ok(inner)?, policy, true));
+        }
+        let (persons, int_ids) = id_column("person", person)?;
+        let (places, _) = id_column("place", place)?;
+        let inner = precinct::Visits::from_columns(&persons, &places, &start, &end);
+        Ok(Visits::new(ok(inner)?, policy, int_ids))
+    }
+
+    /// Index the visits of a pandas or polars `DataFrame` or a pyarrow Table
+    /// (columns as in `from_columns`; aware time columns are exact, naive
+    /// ones wall-clock times in the policy's zone).
+    #[staticmethod]
+    #[pyo3(signature = (frame, *, person = "person_id", place = "place_id", start = "start", end = "end", policy = None))]
+    fn from_frame<'py>(
+        frame: &Bound<'py, PyAny>,
+        person: &str,
+        place: &str,
+        start: &str,
+        end: &str,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Visits> {
+        let columns = frame
+            .py()
+            .import("precinct._frame")?
+            .getattr("columns")?
+            .call1((frame, (person, place, start, end)))?;
+        let (p, q, s, e): (
+            Bound<'py, PyAny>,
+            Bound<'py, PyAny>,
+            Bound<'py, PyAny>,
+            Bound<'py, PyAny>,
+        ) = columns.extract()?;
+        Visits::from_columns(&p, &q, &s, &e, policy)
+    }
+
+    /// Read visits from CSV text (`person_id,place_id,start,end`).
+    #[staticmethod]
+    #[pyo3(signature = (text, *, policy = None))]
+    fn from_csv(text: &str, policy: Option<&Bound<'_, PyAny>>) -> PyResult<Visits> {
+        let policy = read_policy(policy)?;
+        let inner = ok(precinct::read_visits(text.as_bytes(), &policy))?;
+        Ok(Visits::new(inner, policy, false))
+    }
+
+    /// The visits as CSV text, times in the policy's zone.
+    fn to_csv(&self) -> PyResult<String> {
+        let mut out = Vec::new();
+        ok(precinct::write_visits(&self.inner, &mut out, &self.policy))?;
+        crate::convert::text(out)
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Visits({} visits, {} persons, {} places, policy='{}')",
+            self.inner.len(),
+            self.inner.persons().len(),
+            self.inner.places().len(),
+            self.policy.name
+        )
+    }
+
+    /// Bytes held by the index (not the id strings).
+    #[getter]
+    fn index_bytes(&self) -> usize {
+        self.inner.index_bytes()
+    }
+
+    /// Number of distinct persons.
+    #[getter]
+    fn persons(&self) -> usize {
+        self.inner.persons().len()
+    }
+
+    /// Number of distinct places.
+    #[getter]
+    fn places(&self) -> usize {
+        self.inner.places().len()
+    }
+
+    /// Columns of Trace(person, [start, end)): `person_id`, `total_overlap`,
+    /// `first_contact`. The minimum overlap is the policy's unless given.
+    #[pyo3(signature = (person, start, end, *, min_overlap = None))]
+    fn trace<'py>(
+        &self,
+        py: Python<'py>,
+        person: &Bound<'py, PyAny>,
+        start: &Bound<'py, PyAny>,
+        end: &Bound<'py, PyAny>,
+        min_overlap: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let none = py.None().into_bound(py);
+        let (r, window, min_overlap) =
+            self.trace_request(person, start, end, min_overlap.unwrap_or(&none))?;
+        let rows = py.detach(|| precinct::trace(&self.inner, &r.person, window, min_overlap));
+        let d = PyDict::new(py);
+        let numbers: Vec<u32> = rows.iter().map(|r| r.person).collect();
+        d.set_item("person_id", self.ids(py, &numbers)?)?;
+        let overlap: Vec<i64> = rows.iter().map(|r| r.total_overlap).collect();
+        d.set_item("total_overlap", overlap.into_pyarray(py))?;
+        let first: Vec<i64> = rows.iter().map(|r| r.first_contact).collect();
+        d.set_item("first_contact", first.into_pyarray(py))?;
+        table(d, &["first_contact"])
+    }
+
+    /// Ids of Second ring(person, [start, end)): column `person_id`.
+    #[pyo3(signature = (person, start, end, *, min_overlap = None))]
+    fn second_ring<'py>(
+        &self,
+        py: Python<'py>,
+        person: &Bound<'py, PyAny>,
+        start: &Bound<'py, PyAny>,
+        end: &Bound<'py, PyAny>,
+        min_overlap: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let none = py.None().into_bound(py);
+        let (r, window, min_overlap) =
+            self.trace_request(person, start, end, min_overlap.unwrap_or(&none))?;
+        let ring = py.detach(|| precinct::second_ring(&self.inner, &r.person, window, min_overlap));
+        let d = PyDict::new(py);
+        d.set_item("person_id", self.ids(py, &ring)?)?;
+        table(d, &[])
+    }
+
+    /// The co-presence graph of a local day (a date, or a time on that day)
+    /// in the policy's zone. Raises `TooLarge` when it would take more than
+    /// `budget` bytes (1 GiB unless given).
+    #[pyo3(signature = (day, *, min_overlap = None, edges = false, budget = None))]
+    fn day_graph<'py>(
+        &self,
+        py: Python<'py>,
+        day: &Bound<'py, PyAny>,
+        min_overlap: Option<&Bound<'py, PyAny>>,
+        edges: bool,
+        budget: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let none = py.None().into_bound(py);
+        let request = json!({
+            "day": moment_json("day", day)?,
+            "min_overlap": to_json("min_overlap", min_overlap.unwrap_or(&none))?,
+            "edges": edges,
+            "budget": to_json("budget", budget.unwrap_or(&none))?,
+        });
+        let r: DayGraphRequest = ok(precinct::read_input(
+            "day graph",
+            &request,
+            self.policy.zone(),
+        ))?;
+        let (start, min_overlap) = (r.day_start(&self.policy), ok(r.min_overlap(&self.policy))?);
+        let graph = ok(py.detach(|| {
+            precinct::day_graph_with_budget(&self.inner, start, min_overlap, r.edges, r.budget())
+        }))?;
+        let out = PyDict::new(py);
+        out.set_item("edges", graph.edges)?;
+        out.set_item("max_degree", graph.max_degree)?;
+        let hub: Vec<u32> = graph.max_degree_person.into_iter().collect();
+        out.set_item(
+            "max_degree_person",
+            self.ids(py, &hub)?.try_iter()?.next().transpose()?,
+        )?;
+        if let Some(list) = graph.edge_list {
+            let (first, second): (Vec<u32>, Vec<u32>) = list.into_iter().unzip();
+            let columns = PyDict::new(py);
+            columns.set_item("a", self.ids(py, &first)?)?;
+            columns.set_item("b", self.ids(py, &second)?)?;
+            out.set_item("edge_list", table(columns, &[])?)?;
+        }
+        Ok(out)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        let py = slf.py();
+        let this = slf.get();
+        let visits = serde_json::to_vec(&this.inner)
+            .map_err(|e| invalid("visits", e, "serializable visits"))?;
+        let policy = serde_json::to_vec(&this.policy)
+            .map_err(|e| invalid("policy", e, "a serializable policy"))?;
+        let rebuild = py.get_type::<Visits>().getattr("_from_json")?;
+        Ok((
+            rebuild,
+            (
+                PyBytes::new(py, &visits),
+                PyBytes::new(py, &policy),
+                this.int_ids,
+            ),
+        ))
+    }
+
+    #[staticmethod]
+    fn _from_json(visits: &[u8], policy: &[u8], int_ids: bool) -> PyResult<Visits> {
+        let inner = serde_json::from_slice(visits)
+            .map_err(|e| invalid("visits", e, "visits as pickling writes them"))?;
+        let policy = serde_json::from_slice(policy)
+            .map_err(|e| invalid("policy", e, "a policy as pickling writes it"))?;
+        Ok(Visits::new(inner, policy, int_ids))
+    }
+}
+
+/// Trace(person, [start, end)) straight from int64 columns, with no index;
+/// the window and the minimum overlap read under the policy.
+#[pyfunction]
+#[pyo3(signature = (person, place, start, end, who, window_start, window_end, *, min_overlap = None, policy = None))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the four columns, the person, the window and the options"
+)]
+pub fn trace_columns<'py>(
+    py: Python<'py>,
+    person: PyReadonlyArray1<'py, i64>,
+    place: PyReadonlyArray1<'py, i64>,
+    start: PyReadonlyArray1<'py, i64>,
+    end: PyReadonlyArray1<'py, i64>,
+    who: &Bound<'py, PyInt>,
+    window_start: &Bound<'py, PyAny>,
+    window_end: &Bound<'py, PyAny>,
+    min_overlap: Option<&Bound<'py, PyAny>>,
+    policy: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let policy = read_policy(policy)?;
+    let none = py.None().into_bound(py);
+    let (_, window, min_overlap) = trace_request(
+        &policy,
+        who.as_any(),
+        window_start,
+        window_end,
+        min_overlap.unwrap_or(&none),
+    )?;
+    let who: i64 = who.extract().map_err(|_| {
+        invalid(
+            "who",
+            who.as_any()
+                .repr()
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+            "an id within 64 bits",
+        )
+    })?;
+    let (persons, places) = (person.as_slice()?, place.as_slice()?);
+    let (starts, ends) = (start.as_slice()?, end.as_slice()?);
+    let rows = ok(py.detach(|| {
+        precinct::trace_columns(persons, places, starts, ends, who, window, min_overlap)
+    }))?;
+    let d = PyDict::new(py);
+    let column = |f: fn(&(i64, i64, i64)) -> i64| rows.iter().map(f).collect::<Vec<i64>>();
+    d.set_item("person_id", column(|r| r.0).into_pyarray(py))?;
+    d.set_item("total_overlap", column(|r| r.1).into_pyarray(py))?;
+    d.set_item("first_contact", column(|r| r.2).into_pyarray(py))?;
+    table(d, &["first_contact"])
+}
