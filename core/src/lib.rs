@@ -8,10 +8,12 @@
 //! [`close_contacts`], [`chains`]), passes ([`PassOffice`], [`verify_token`]),
 //! registrations ([`Registrations`]), resumption ([`Resumption`]), CSV
 //! ([`read_visits`] and friends), the [`Station`] with its report, the record
-//! book ([`Book`], its [`Command`]s and journal), and the [`demo`] town.
+//! book ([`Book`], its [`Command`]s and journal), and the `demo` town
+//! (behind the `demo` feature).
 
 mod book;
 mod csv;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod error;
 mod household;

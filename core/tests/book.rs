@@ -5,6 +5,7 @@
     reason = "test helpers fail loudly on bad fixtures"
 )]
 
+#[cfg(feature = "demo")]
 use precinct::demo::{demo_station, write_story, DemoSize};
 use precinct::{
     parse_instant, Book, Channel, Command, Error, ForeignStay, Household, IdDocument, Instant,
@@ -118,6 +119,7 @@ fn seal(body: &str, prev: &str) -> (String, String) {
 }
 
 #[test]
+#[cfg(feature = "demo")]
 fn replaying_the_whole_story_gives_the_same_book() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("story.journal");

@@ -6,6 +6,7 @@
 //! just before it so that it would be accepted as written; then each of its
 //! times, dates and numbers in turn is replaced by an extreme value, and the
 //! entry's own time too.
+#![cfg(feature = "demo")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
