@@ -1683,12 +1683,12 @@ fn a_merge_moves_every_record_to_the_person_kept() {
         .residents_of(&"H2".into(), "2020-02-04".parse().unwrap())
         .contains(&keep));
     assert_eq!(
-        st.residents.teams().next().unwrap().party_member.as_str(),
+        st.screening.teams().next().unwrap().party_member.as_str(),
         "P6"
     );
     assert_eq!(
-        st.residents
-            .who_answers(&"H2".into())
+        st.responsibility
+            .who_answers(&st.residents, &"H2".into())
             .unwrap()
             .party_member
             .unwrap()

@@ -286,7 +286,7 @@ fn queries_at_extreme_times_answer_or_refuse_without_panicking() {
             ),
             (
                 "missing_reports",
-                Box::new(|| drop(st.residents.missing_reports(d))),
+                Box::new(|| drop(st.screening.missing_reports(&st.residents, d))),
             ),
             ("day_start", Box::new(|| drop(day_start(d, policy.zone())))),
             (
