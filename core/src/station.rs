@@ -497,3 +497,47 @@ mod wire {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_residents_object_keeps_its_form_from_before_the_split() {
+        let mut st = Station::default();
+        st.responsibility.assign_leader("V", "boss".into());
+        let json = serde_json::to_value(&st).unwrap();
+        let mut keys: Vec<&str> = json["residents"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        let mut old = [
+            "persons",
+            "by_document",
+            "merged",
+            "households",
+            "tenancies",
+            "teams",
+            "screenings",
+            "commitments",
+            "reports",
+            "tree",
+        ];
+        old.sort_unstable();
+        assert_eq!(keys, old);
+        let text = serde_json::to_string(&st).unwrap();
+        let at = |k: &str| text.find(&format!("\"{k}\":")).unwrap();
+        assert!(at("persons") < at("tenancies") && at("tenancies") < at("teams"));
+        assert!(at("reports") < at("tree") && at("tree") < at("quarantine"));
+        let back: Station = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, st);
+        // A station written before any registry existed still reads.
+        assert_eq!(
+            serde_json::from_str::<Station>("{}").unwrap(),
+            Station::default()
+        );
+    }
+}
