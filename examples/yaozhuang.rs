@@ -2,7 +2,7 @@
 //! data, kept in a journal file, ending with the station's summary report.
 //! Run it twice: the second run reopens the journal instead of writing it.
 //!
-//! `cargo run --release --example yaozhuang [-- --seed N --small --journal PATH --fresh]`
+//! `cargo run --release -p precinct --features demo --example yaozhuang [-- --seed N --small --journal PATH --fresh]`
 
 mod common;
 

@@ -804,8 +804,13 @@ fn judge(
 /// let mut office = PassOffice::default();
 /// let t0 = "2020-02-10T08:00:00+08:00".parse::<chrono::DateTime<chrono::Utc>>().unwrap();
 /// let card = IdDocument::parse("11010519491231002X", None).unwrap();
+/// let mut residents = Residents::default();
+/// residents.register_person(Person { id: "P1".into(), name: "Zhang San".into(), document: card.clone(),
+///     household: None, phone: None, has_smartphone: Some(false) }).unwrap();
+/// let (quarantine, resumption, policy) = (Quarantine::default(), Resumption::default(), Policy::default());
+/// let ctx = EligibilityContext { residents: &residents, quarantine: &quarantine, resumption: &resumption, policy: &policy };
 /// let app = PassApplication { holder: "P1".into(), kind: PassKind::County, enterprise: None, scope: "Yaozhuang".into() };
-/// let serial = office.issue_unchecked(app, "Z**".into(), Some(card.clone()), t0, &Policy::default()).serial;
+/// let serial = office.issue(app, ctx, t0).unwrap().serial;
 /// let token = office.token(serial, &key).unwrap();
 /// let none = office.revocation_list();
 /// assert!(verify_token(&token, &key.public(), &none, t0, None).allowed);
@@ -1080,7 +1085,7 @@ impl PassOffice {
     /// Issue without checking eligibility: for replaying records that were
     /// checked when made, and for tests. `holder_document` is the document
     /// the pass is issued to, which its token binds by a keyed digest.
-    pub fn issue_unchecked(
+    pub(crate) fn issue_unchecked(
         &mut self,
         app: PassApplication,
         holder_masked: String,
@@ -1186,7 +1191,7 @@ impl PassOffice {
     /// # Errors
     /// [`Error::NotFound`] for an unknown serial; [`Error::InvalidValue`]
     /// for a text longer than a token can carry (only possible for a pass
-    /// made with [`PassOffice::issue_unchecked`]).
+    /// issued without the checks, as a replay of old records may hold).
     pub fn token(&self, serial: u64, key: &StationKey) -> Result<String> {
         let p = self.pass(serial)?;
         let body = Body {
@@ -1584,9 +1589,12 @@ mod tests {
         assert_eq!(HolderKey::parse(&key.to_string()).unwrap(), key);
         assert_eq!(format!("{key:?}"), "HolderKey(..)");
         // The demo station's, as examples/web/checkpoint.html holds it.
-        let page = include_str!("../../examples/web/checkpoint.html");
-        let demo = StationKey::from_seed(crate::demo::DEMO_KEY_SEED).holder_key();
-        assert!(page.contains(&format!("HOLDER_KEY = \"{demo}\"")), "{demo}");
+        #[cfg(feature = "demo")]
+        {
+            let page = include_str!("../../examples/web/checkpoint.html");
+            let demo = StationKey::from_seed(crate::demo::DEMO_KEY_SEED).holder_key();
+            assert!(page.contains(&format!("HOLDER_KEY = \"{demo}\"")), "{demo}");
+        }
         assert!(HolderKey::parse("short").is_err());
     }
 
@@ -1622,5 +1630,76 @@ mod tests {
         assert!(!rec.in_force(t("2019-12-31 23:59")));
         assert!(rec.in_force(t("2020-02-29 23:59")));
         assert!(!rec.in_force(t("2020-03-01 00:00")));
+    }
+
+    // Issued without the checks, as only the crate can: a scope longer than
+    // any application may carry.
+    #[test]
+    fn new_tokens_are_format_3_and_carry_long_texts_whole() {
+        use base64::Engine as _;
+        let key = StationKey::from_seed([9; 32]);
+        let mut office = PassOffice::default();
+        let p = Policy::default();
+        let t0 = parse_instant("2020-02-10 08:00", p.zone()).unwrap();
+        let short = office
+            .issue_unchecked(
+                PassApplication {
+                    holder: "P1".into(),
+                    kind: PassKind::County,
+                    enterprise: None,
+                    scope: "a".repeat(255),
+                },
+                "王**".into(),
+                None,
+                t0,
+                &p,
+            )
+            .serial;
+        let long = office
+            .issue_unchecked(
+                PassApplication {
+                    holder: "P2".into(),
+                    kind: PassKind::County,
+                    enterprise: None,
+                    scope: "a".repeat(256),
+                },
+                "王**".into(),
+                None,
+                t0,
+                &p,
+            )
+            .serial;
+        let huge = office
+            .issue_unchecked(
+                PassApplication {
+                    holder: "P3".into(),
+                    kind: PassKind::County,
+                    enterprise: None,
+                    scope: "a".repeat(70_000),
+                },
+                "王**".into(),
+                None,
+                t0,
+                &p,
+            )
+            .serial;
+        let version = |serial| {
+            let token = office.token(serial, &key).unwrap();
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(token.strip_prefix("PC1.").unwrap())
+                .unwrap();
+            bytes[0]
+        };
+        // Formats 1 and 2 are still read (tests/attacks.rs), no longer written.
+        assert_eq!(version(short), 3);
+        assert_eq!(version(long), 3);
+        // Beyond what any token can hold: an error, never a cut text.
+        assert_eq!(
+            office.token(huge, &key).unwrap_err().code(),
+            "invalid_value"
+        );
+        let token = office.token(long, &key).unwrap();
+        let v = verify_token(&token, &key.public(), &office.revocation_list(), t0, None);
+        assert_eq!(v.claims.unwrap().scope.len(), 256);
     }
 }

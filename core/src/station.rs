@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::household::{Coverage, Residents};
+use crate::household::{Coverage, Residents, Responsibility, Screening};
 use crate::ids::{CaseId, PersonId};
 use crate::pass::{CheckpointLog, DenyReason, PassKind, PassOffice, StationKeys};
 use crate::policy::Policy;
@@ -24,13 +24,19 @@ use crate::tracing::{
 ///
 /// Registries missing from a serialized station read as empty, so a
 /// document written before a registry existed still loads.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(from = "wire::StationIn")]
 pub struct Station {
     /// The rules in force.
     pub policy: Policy,
-    /// Persons, households, screening, commitments, reports, responsibility.
+    /// Persons, households, tenancies, merged duplicates.
     pub residents: Residents,
+    /// Screening teams and visits, landlords' commitments, daily reports.
+    /// Serialized inside `residents`, where it was before the split.
+    pub screening: Screening,
+    /// The responsibility tree. Serialized inside `residents`, where it was
+    /// before the split.
+    pub responsibility: Responsibility,
     /// Risk areas, travel, isolation orders.
     pub quarantine: Quarantine,
     /// Venue check-ins.
@@ -196,6 +202,8 @@ impl Station {
             .visits
             .rename_person(duplicate.as_str(), keep.as_str())?;
         self.residents.merge_persons(&keep, &duplicate)?;
+        self.screening.follow_merge(&duplicate, &keep);
+        self.responsibility.follow_merge(&duplicate, &keep);
         if let Some(v) = visits {
             self.visits = v;
         }
@@ -239,7 +247,7 @@ impl Station {
     pub fn report(&self, as_of: Instant) -> StationReport {
         let p = &self.policy;
         let day = local_day(as_of, p.zone());
-        let last_report_day = self.residents.last_report_day().map(|d| d.min(day));
+        let last_report_day = self.screening.last_report_day().map(|d| d.min(day));
         let mut passes_issued = BTreeMap::new();
         for pass in self.passes.passes().filter(|x| x.valid_from <= as_of) {
             *passes_issued.entry(pass.kind).or_default() += 1;
@@ -259,11 +267,16 @@ impl Station {
             persons: self.residents.person_count(),
             households: self.residents.households().count(),
             rental_households: self.residents.rental_households().count(),
-            screening: self.residents.screening_coverage(),
-            without_commitment: self.residents.households_without_commitment().len(),
+            screening: self.screening.coverage(&self.residents),
+            without_commitment: self
+                .screening
+                .households_without_commitment(&self.residents)
+                .len(),
             last_report_day,
-            missing_reports: last_report_day.map_or(0, |d| self.residents.missing_reports(d).len()),
-            responsibility_gaps: self.residents.responsibility_gaps().len(),
+            missing_reports: last_report_day.map_or(0, |d| {
+                self.screening.missing_reports(&self.residents, d).len()
+            }),
+            responsibility_gaps: self.responsibility.gaps(&self.residents).len(),
             returnees: self.quarantine.returnees(as_of, p).len(),
             orders_in_force: self.quarantine.active_on(day, p).len(),
             due_for_release: self.quarantine.due_for_release(day, p).len(),
@@ -390,5 +403,152 @@ impl fmt::Display for StationReport {
             )?;
         }
         Ok(())
+    }
+}
+
+/// The serialized form of a [`Station`], unchanged by the split of the
+/// residents' records in three: `residents` is one object holding the
+/// register's, the screening's and the responsibility tree's fields, so every
+/// journal and snapshot written before loads, and new ones read the same.
+///
+/// Keeping the three as separate `Station` fields (rather than one composite)
+/// lets callers write `station.screening.missing_reports(&station.residents, day)`
+/// without a borrow of the whole; this module is the price, paid once here.
+mod wire {
+    use serde::ser::SerializeStruct;
+    use serde::{Deserialize, Serialize, Serializer};
+
+    use super::{
+        CheckpointLog, ContactLog, InterviewContact, PassOffice, Policy, Quarantine, Registrations,
+        Residents, Responsibility, Resumption, Screening, Station, StationKeys, Visits,
+    };
+    use crate::tracing::Case;
+
+    /// The three parts as the one `residents` object they were.
+    #[derive(Serialize)]
+    struct ResidentsOut<'a> {
+        #[serde(flatten)]
+        residents: &'a Residents,
+        #[serde(flatten)]
+        screening: &'a Screening,
+        #[serde(flatten)]
+        responsibility: &'a Responsibility,
+    }
+
+    impl Serialize for Station {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let residents = ResidentsOut {
+                residents: &self.residents,
+                screening: &self.screening,
+                responsibility: &self.responsibility,
+            };
+            let mut s = serializer.serialize_struct("Station", 12)?;
+            s.serialize_field("policy", &self.policy)?;
+            s.serialize_field("residents", &residents)?;
+            s.serialize_field("quarantine", &self.quarantine)?;
+            s.serialize_field("visits", &self.visits)?;
+            s.serialize_field("cases", &self.cases)?;
+            s.serialize_field("interviews", &self.interviews)?;
+            s.serialize_field("contacts", &self.contacts)?;
+            s.serialize_field("passes", &self.passes)?;
+            s.serialize_field("keys", &self.keys)?;
+            s.serialize_field("checkpoints", &self.checkpoints)?;
+            s.serialize_field("registrations", &self.registrations)?;
+            s.serialize_field("resumption", &self.resumption)?;
+            s.end()
+        }
+    }
+
+    #[derive(Default, Deserialize)]
+    pub(super) struct ResidentsIn {
+        #[serde(flatten)]
+        residents: Residents,
+        #[serde(flatten)]
+        screening: Screening,
+        #[serde(flatten)]
+        responsibility: Responsibility,
+    }
+
+    /// A station as read: every registry optional, `residents` in one piece.
+    #[derive(Default, Deserialize)]
+    #[serde(default)]
+    pub(super) struct StationIn {
+        policy: Policy,
+        residents: ResidentsIn,
+        quarantine: Quarantine,
+        visits: Visits,
+        cases: Vec<Case>,
+        interviews: Vec<InterviewContact>,
+        contacts: ContactLog,
+        passes: PassOffice,
+        keys: StationKeys,
+        checkpoints: CheckpointLog,
+        registrations: Registrations,
+        resumption: Resumption,
+    }
+
+    impl From<StationIn> for Station {
+        fn from(s: StationIn) -> Station {
+            Station {
+                policy: s.policy,
+                residents: s.residents.residents,
+                screening: s.residents.screening,
+                responsibility: s.residents.responsibility,
+                quarantine: s.quarantine,
+                visits: s.visits,
+                cases: s.cases,
+                interviews: s.interviews,
+                contacts: s.contacts,
+                passes: s.passes,
+                keys: s.keys,
+                checkpoints: s.checkpoints,
+                registrations: s.registrations,
+                resumption: s.resumption,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_residents_object_keeps_its_form_from_before_the_split() {
+        let mut st = Station::default();
+        st.responsibility.assign_leader("V", "boss".into());
+        let json = serde_json::to_value(&st).unwrap();
+        let mut keys: Vec<&str> = json["residents"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        let mut old = [
+            "persons",
+            "by_document",
+            "merged",
+            "households",
+            "tenancies",
+            "teams",
+            "screenings",
+            "commitments",
+            "reports",
+            "tree",
+        ];
+        old.sort_unstable();
+        assert_eq!(keys, old);
+        let text = serde_json::to_string(&st).unwrap();
+        let at = |k: &str| text.find(&format!("\"{k}\":")).unwrap();
+        assert!(at("persons") < at("tenancies") && at("tenancies") < at("teams"));
+        assert!(at("reports") < at("tree") && at("tree") < at("quarantine"));
+        let back: Station = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, st);
+        // A station written before any registry existed still reads.
+        assert_eq!(
+            serde_json::from_str::<Station>("{}").unwrap(),
+            Station::default()
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! just before it so that it would be accepted as written; then each of its
 //! times, dates and numbers in turn is replaced by an extreme value, and the
 //! entry's own time too.
+#![cfg(feature = "demo")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -285,7 +286,7 @@ fn queries_at_extreme_times_answer_or_refuse_without_panicking() {
             ),
             (
                 "missing_reports",
-                Box::new(|| drop(st.residents.missing_reports(d))),
+                Box::new(|| drop(st.screening.missing_reports(&st.residents, d))),
             ),
             ("day_start", Box::new(|| drop(day_start(d, policy.zone())))),
             (

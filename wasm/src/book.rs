@@ -95,6 +95,7 @@ impl Book {
 
     /// The demo town's story (seed 2020 unless given; the small town
     /// unless `small` is false).
+    #[cfg(feature = "demo")]
     pub fn demo(
         #[wasm_bindgen(unchecked_optional_param_type = "number | null")] seed: Option<JsValue>,
         #[wasm_bindgen(unchecked_optional_param_type = "boolean | null")] small: Option<JsValue>,

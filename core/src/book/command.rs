@@ -756,7 +756,7 @@ impl Command {
                 officer,
                 cadre,
                 party_member,
-            } => st.residents.add_team(ScreeningTeam::new(
+            } => st.screening.add_team(ScreeningTeam::new(
                 id,
                 &[
                     (TeamRole::Officer, officer.as_str()),
@@ -768,34 +768,42 @@ impl Command {
                 household,
                 team,
                 note,
-            } => st.residents.record_screening(ScreeningVisit {
-                household: household.clone(),
-                team: team.clone(),
-                at,
-                note: note.clone(),
-            })?,
+            } => st.screening.record_screening(
+                &st.residents,
+                ScreeningVisit {
+                    household: household.clone(),
+                    team: team.clone(),
+                    at,
+                    note: note.clone(),
+                },
+            )?,
             Command::SignCommitment {
                 household,
                 landlord,
                 day,
-            } => st.residents.sign_commitment(household, landlord, *day)?,
+            } => st
+                .screening
+                .sign_commitment(&st.residents, household, landlord, *day)?,
             Command::FileDailyReport {
                 household,
                 day,
                 changes,
             } => st
-                .residents
-                .file_daily_report(household, *day, changes.clone())?,
+                .screening
+                .file_daily_report(&st.residents, household, *day, changes.clone())?,
             Command::AssignLeader { village, staff } => {
-                st.residents.assign_leader(village, staff.clone());
+                st.responsibility.assign_leader(village, staff.clone());
             }
             Command::AssignCadre {
                 village,
                 group,
                 staff,
-            } => st.residents.assign_cadre(village, group, staff.clone()),
+            } => st
+                .responsibility
+                .assign_cadre(village, group, staff.clone()),
             Command::AssignPartyMember { household, staff } => {
-                st.residents.assign_party_member(household, staff.clone())?;
+                st.responsibility
+                    .assign_party_member(&st.residents, household, staff.clone())?;
             }
             Command::SetRiskLevel {
                 area,

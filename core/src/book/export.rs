@@ -78,12 +78,14 @@ impl Station {
     /// The analytic export of these records, pseudonymized with `key`.
     ///
     /// ```
+    /// # #[cfg(feature = "demo")] {
     /// use precinct::demo::{demo_station, DemoSize};
     /// let st = demo_station(7, DemoSize::SMALL).unwrap();
     /// let export = st.analytic_export(b"a secret of the station").unwrap();
     /// let json = serde_json::to_string(&export).unwrap();
     /// assert!(!json.contains("R-FATHER"));
     /// assert!(export.persons.iter().all(|p| p.pseudonym.starts_with("p_")));
+    /// # }
     /// ```
     ///
     /// # Errors

@@ -457,21 +457,29 @@ impl Station {
             Query::Persons => to_value(&self.residents.persons().collect::<Vec<_>>()),
             Query::Households => to_value(&self.residents.households().collect::<Vec<_>>()),
             Query::Tenancies => to_value(self.residents.tenancies()),
-            Query::ScreeningTeams => to_value(&self.residents.teams().collect::<Vec<_>>()),
-            Query::Screenings => to_value(self.residents.screenings()),
-            Query::ScreeningCoverage => to_value(&self.residents.screening_coverage()),
-            Query::Commitments => to_value(&self.residents.commitments().collect::<Vec<_>>()),
-            Query::HouseholdsWithoutCommitment => {
-                to_value(&self.residents.households_without_commitment())
-            }
+            Query::ScreeningTeams => to_value(&self.screening.teams().collect::<Vec<_>>()),
+            Query::Screenings => to_value(self.screening.screenings()),
+            Query::ScreeningCoverage => to_value(&self.screening.coverage(&self.residents)),
+            Query::Commitments => to_value(&self.screening.commitments().collect::<Vec<_>>()),
+            Query::HouseholdsWithoutCommitment => to_value(
+                &self
+                    .screening
+                    .households_without_commitment(&self.residents),
+            ),
             Query::DailyReports { household } => {
                 self.residents.household(household)?;
-                to_value(&self.residents.daily_reports(household).collect::<Vec<_>>())
+                to_value(&self.screening.daily_reports(household).collect::<Vec<_>>())
             }
-            Query::MissingReports { day } => to_value(&self.residents.missing_reports(*day)),
-            Query::ResponsibilityGaps => to_value(&self.residents.responsibility_gaps()),
-            Query::ResponsibilityLoad => to_value(&self.residents.responsibility_load()),
-            Query::WhoAnswers { household } => to_value(&self.residents.who_answers(household)?),
+            Query::MissingReports { day } => {
+                to_value(&self.screening.missing_reports(&self.residents, *day))
+            }
+            Query::ResponsibilityGaps => to_value(&self.responsibility.gaps(&self.residents)),
+            Query::ResponsibilityLoad => to_value(&self.responsibility.load(&self.residents)),
+            Query::WhoAnswers { household } => to_value(
+                &self
+                    .responsibility
+                    .who_answers(&self.residents, household)?,
+            ),
             Query::Returnees { as_of } => to_value(&self.quarantine.returnees(*as_of, p)),
             Query::Travels => to_value(self.quarantine.travels()),
             Query::RiskAreas => to_value(&self.quarantine.areas().collect::<Vec<_>>()),

@@ -107,6 +107,7 @@ pub(crate) fn check_char(values: &[u32]) -> char {
 }
 
 /// The alphabet value of each character of `body` (characters outside it count 0).
+#[cfg(feature = "demo")]
 pub(crate) fn values(body: &str) -> Vec<u32> {
     body.chars()
         .map(|c| ALPHABET.find(c).unwrap_or(0) as u32)

@@ -7,9 +7,12 @@ mod phone;
 mod resident;
 
 pub use credit::CreditCode;
+// The demo town's generator makes valid numbers with these.
+#[cfg(feature = "demo")]
 pub(crate) use credit::{check_char as credit_check_char, values as credit_values};
 pub use passport::{mrz_check_digit, PassportMrz};
 pub use phone::MobileNumber;
+#[cfg(feature = "demo")]
 pub(crate) use resident::check_char as resident_check_char;
 pub use resident::{ResidentId, Sex};
 

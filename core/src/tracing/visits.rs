@@ -120,7 +120,11 @@ pub(crate) struct Row {
 /// assert_eq!(visits.places().len(), 1);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(as = "VisitColumns", rename = "VisitColumns"))]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(as = "VisitColumns", rename = "VisitColumns")
+)]
 #[serde(try_from = "VisitColumns", into = "VisitColumns")]
 pub struct Visits {
     persons: Interner,
