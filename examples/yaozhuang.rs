@@ -50,7 +50,7 @@ fn run(args: &Args) -> precinct::Result<()> {
     });
     let book = open_journal(&path, args, size)?;
     let st = book.station();
-    let zone = st.policy.zone();
+    let zone = st.policy().zone();
 
     println!(
         "The returnee family: {}, {}, {} arrived from Wuhan on 2020-01-22.",
@@ -58,8 +58,8 @@ fn run(args: &Args) -> precinct::Result<()> {
         cast::MOTHER,
         cast::SON
     );
-    let c1 = &st.cases[0];
-    let window = exposure_window(c1, &st.policy)?;
+    let c1 = &st.cases()[0];
+    let window = exposure_window(c1, st.policy())?;
     println!(
         "Confirmed {}; exposure window {} to {} ({}).",
         c1.confirmed.render(zone),
@@ -67,32 +67,32 @@ fn run(args: &Args) -> precinct::Result<()> {
         render_instant(window.interval.end, zone),
         window.rule
     );
-    let follow_up = st.contacts.follow_up();
+    let follow_up = st.contacts().follow_up();
     println!("Close contacts found: {}", follow_up.contacts);
-    for r in st.contacts.records().take(5) {
+    for r in st.contacts().records().take(5) {
         let reasons: Vec<String> = r.contact.evidence.iter().map(|e| e.render(zone)).collect();
         println!("  {} <- {}", r.contact.person, reasons.join("; "));
     }
     println!("  ... and {} more", follow_up.contacts.saturating_sub(5));
-    let contacts: Vec<_> = st.contacts.records().map(|r| r.contact.clone()).collect();
+    let contacts: Vec<_> = st.contacts().records().map(|r| r.contact.clone()).collect();
     let inputs = TraceInputs {
-        visits: &st.visits,
-        residents: Some(&st.residents),
-        interviews: &st.interviews,
-        policy: &st.policy,
+        visits: st.visits(),
+        residents: Some(st.residents()),
+        interviews: st.interviews(),
+        policy: st.policy(),
     };
-    let ring = second_ring_contacts(&st.cases, &contacts, inputs, window.interval);
+    let ring = second_ring_contacts(st.cases(), &contacts, inputs, window.interval);
     println!("Contacts of contacts (second ring): {}", ring.len());
 
     let key = StationKey::from_seed(DEMO_KEY_SEED);
     let at = parse_instant("2020-03-01 09:00", zone)?;
     let first = st
-        .passes
+        .passes()
         .passes()
         .find(|p| p.revoked_at.is_none() && p.valid_from <= at && at < p.valid_until)
         .map_or(1, |p| p.serial);
-    let token = st.passes.token(first, &key)?;
-    let (public, revoked) = (key.public(), st.passes.revocation_list());
+    let token = st.passes().token(first, &key)?;
+    let (public, revoked) = (key.public(), st.passes().revocation_list());
     let verdict = verify_token(&token, &public, &revoked, at, None);
     println!(
         "\nA pass token for the QR code ({} characters): {token}",
@@ -121,7 +121,7 @@ fn run(args: &Args) -> precinct::Result<()> {
         );
     }
     let export = st.analytic_export(b"demo pseudonym key, not a secret")?;
-    let father = st.residents.person(&cast::FATHER.into())?;
+    let father = st.residents().person(&cast::FATHER.into())?;
     if let Some(p) = export
         .persons
         .iter()

@@ -88,7 +88,7 @@ fn journal_of(events: u64) -> String {
         .unwrap();
     }
     let start: chrono::NaiveDate = "2020-02-01".parse().unwrap();
-    let mut n = b.station().residents.persons().count() as u64 * 2;
+    let mut n = b.station().residents().persons().count() as u64 * 2;
     'days: for day in start.iter_days() {
         for h in 0..households {
             if n >= events {

@@ -28,36 +28,104 @@ use crate::tracing::{
 #[serde(from = "wire::StationIn")]
 pub struct Station {
     /// The rules in force.
-    pub policy: Policy,
+    pub(crate) policy: Policy,
     /// Persons, households, tenancies, merged duplicates.
-    pub residents: Residents,
+    pub(crate) residents: Residents,
     /// Screening teams and visits, landlords' commitments, daily reports.
     /// Serialized inside `residents`, where it was before the split.
-    pub screening: Screening,
+    pub(crate) screening: Screening,
     /// The responsibility tree. Serialized inside `residents`, where it was
     /// before the split.
-    pub responsibility: Responsibility,
+    pub(crate) responsibility: Responsibility,
     /// Risk areas, travel, isolation orders.
-    pub quarantine: Quarantine,
+    pub(crate) quarantine: Quarantine,
     /// Venue check-ins.
-    pub visits: Visits,
+    pub(crate) visits: Visits,
     /// Confirmed cases.
-    pub cases: Vec<Case>,
+    pub(crate) cases: Vec<Case>,
     /// Contacts named in interviews.
-    pub interviews: Vec<InterviewContact>,
+    pub(crate) interviews: Vec<InterviewContact>,
     /// Close contacts and their follow-up.
-    pub contacts: ContactLog,
+    pub(crate) contacts: ContactLog,
     /// Passes issued.
-    pub passes: PassOffice,
+    pub(crate) passes: PassOffice,
     /// The station's signing keys (public halves), which checkpoint checks
     /// recorded in the book are verified against.
-    pub keys: StationKeys,
+    pub(crate) keys: StationKeys,
     /// Checkpoint checks.
-    pub checkpoints: CheckpointLog,
+    pub(crate) checkpoints: CheckpointLog,
     /// Foreign nationals' stays, certificates, service ledger.
-    pub registrations: Registrations,
+    pub(crate) registrations: Registrations,
     /// Enterprises and their return to work.
-    pub resumption: Resumption,
+    pub(crate) resumption: Resumption,
+}
+
+/// Read access to each registry; every change goes through a command of
+/// the [`Book`](crate::Book), which journals it.
+impl Station {
+    /// A station under `policy` with empty registries.
+    pub fn new(policy: Policy) -> Station {
+        Station {
+            policy,
+            ..Station::default()
+        }
+    }
+    /// The rules in force.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+    /// Persons, households, tenancies.
+    pub fn residents(&self) -> &Residents {
+        &self.residents
+    }
+    /// Screening teams and visits, landlord commitments, daily reports.
+    pub fn screening(&self) -> &Screening {
+        &self.screening
+    }
+    /// The responsibility tree.
+    pub fn responsibility(&self) -> &Responsibility {
+        &self.responsibility
+    }
+    /// Risk areas, travel, isolation orders.
+    pub fn quarantine(&self) -> &Quarantine {
+        &self.quarantine
+    }
+    /// Venue check-ins.
+    pub fn visits(&self) -> &Visits {
+        &self.visits
+    }
+    /// Confirmed cases.
+    pub fn cases(&self) -> &[Case] {
+        &self.cases
+    }
+    /// Contacts named in interviews.
+    pub fn interviews(&self) -> &[InterviewContact] {
+        &self.interviews
+    }
+    /// Close contacts and their follow-up.
+    pub fn contacts(&self) -> &ContactLog {
+        &self.contacts
+    }
+    /// Passes issued.
+    pub fn passes(&self) -> &PassOffice {
+        &self.passes
+    }
+    /// The station's signing keys (public halves).
+    pub fn keys(&self) -> &StationKeys {
+        &self.keys
+    }
+    /// Checkpoint checks.
+    pub fn checkpoints(&self) -> &CheckpointLog {
+        &self.checkpoints
+    }
+    /// Foreign nationals' stays, certificates, the service ledger.
+    pub fn registrations(&self) -> &Registrations {
+        &self.registrations
+    }
+    /// Enterprises and their return to work, migrant workers.
+    pub fn resumption(&self) -> &Resumption {
+        &self.resumption
+    }
 }
 
 /// The station's summary figures as of a moment.

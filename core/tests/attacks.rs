@@ -148,13 +148,13 @@ impl World {
     fn token(&self, serial: u64, seed: [u8; 32]) -> String {
         self.book
             .station()
-            .passes
+            .passes()
             .token(serial, &StationKey::from_seed(seed))
             .unwrap()
     }
 
     fn revoked(&self) -> RevocationList {
-        self.book.station().passes.revocation_list()
+        self.book.station().passes().revocation_list()
     }
 
     fn offline(&self, token: &str, when: &str, document: Option<&str>) -> Verdict {
@@ -487,7 +487,13 @@ fn table(w: &World) -> Vec<Case> {
         Denied(R::UnknownKey),
         Denied(R::UnknownKey),
     );
-    let pass = w.book.station().passes.pass(ZHANG_SANFENG).unwrap().clone();
+    let pass = w
+        .book
+        .station()
+        .passes()
+        .pass(ZHANG_SANFENG)
+        .unwrap()
+        .clone();
     let station_id = StationKey::from_seed(STATION).public();
     let station_id = &bytes_of_key(&station_id);
     let digest = raw[35..51].try_into().unwrap();
@@ -914,7 +920,7 @@ fn tokens_printed_before_still_verify_strictly() {
 #[test]
 fn a_journal_whose_check_pass_carried_a_key_replays_as_judged_then() {
     let mut book = Book::open_text(LEGACY_JOURNAL).unwrap();
-    let log = &book.station().checkpoints;
+    let log = &book.station().checkpoints();
     let verdicts: Vec<_> = log
         .crossings()
         .iter()

@@ -403,7 +403,7 @@ fn older_lines_without_newer_fields_still_open() {
     let text = format!("{h0}{h1}{h2}{h3}");
     let book = Book::open_text(&text).unwrap();
     assert_eq!(book.recovery().events, 3);
-    let p1 = book.station().residents.person(&"P1".into()).unwrap();
+    let p1 = book.station().residents().person(&"P1".into()).unwrap();
     assert_eq!(p1.phone, None);
 
     // A journal from a newer precinct is refused with a clear reason.
@@ -552,10 +552,10 @@ fn serial_of(outcome: &Outcome) -> u64 {
 fn check(book: &mut Book, when: &str, serial: u64) -> Verdict {
     let token = book
         .station()
-        .passes
+        .passes()
         .token(serial, &StationKey::from_seed(KEY_SEED))
         .unwrap();
-    if book.station().keys.keys().is_empty() {
+    if book.station().keys().keys().is_empty() {
         let add = Command::AddStationKey {
             key: StationKey::from_seed(KEY_SEED).public(),
             valid_from: at("2020-01-01 00:00"),
@@ -1037,7 +1037,7 @@ fn issue_and_check(name: &str, scope: &str) -> Result<(Verdict, precinct::Pass),
         Command::RegisterPerson { person: p },
     );
     let serial = serial_of(&run(&mut book, "2020-02-05 10:00", county("P1", scope))?.outcome);
-    let pass = book.station().passes.pass(serial).unwrap().clone();
+    let pass = book.station().passes().pass(serial).unwrap().clone();
     Ok((check(&mut book, "2020-02-06 10:00", serial), pass))
 }
 
@@ -1113,7 +1113,7 @@ fn worker_pass(holder: &str) -> Command {
 
 fn revoked(book: &Book) -> Vec<u64> {
     book.station()
-        .passes
+        .passes()
         .revocation_list()
         .serials
         .into_iter()
@@ -1138,7 +1138,7 @@ fn an_order_revokes_the_persons_valid_passes() {
         }
     );
     assert_eq!(revoked(&book), [serial]);
-    let pass = book.station().passes.pass(serial).unwrap();
+    let pass = book.station().passes().pass(serial).unwrap();
     assert_eq!(pass.revoked_at, Some(at("2020-02-06 09:00")));
     assert_eq!(pass.revoked_by_order, Some("HI-1".into()));
     let v = check(&mut book, "2020-02-07 09:00", serial);
@@ -1147,10 +1147,10 @@ fn an_order_revokes_the_persons_valid_passes() {
     // Offline, with the list the checkpoint downloaded.
     let token = book
         .station()
-        .passes
+        .passes()
         .token(serial, &StationKey::from_seed(KEY_SEED))
         .unwrap();
-    let list = book.station().passes.revocation_list();
+    let list = book.station().passes().revocation_list();
     let offline = verify_token(
         &token,
         &StationKey::from_seed(KEY_SEED).public(),
@@ -1241,7 +1241,7 @@ fn observation_revokes_a_worker_pass_and_a_county_pass_but_not_expired_or_others
     };
     ok(&mut book, "2020-02-26 09:00", order);
     assert!(revoked(&book).is_empty());
-    assert_eq!(book.station().passes.pass(old).unwrap().revoked_at, None);
+    assert_eq!(book.station().passes().pass(old).unwrap().revoked_at, None);
 }
 
 /// `P2` named in `C1`'s interview: met at 2020-02-03 18:00.
@@ -1290,7 +1290,7 @@ fn isolating_a_contact_is_an_observation_order() {
         }
     );
     let st = book.station();
-    let o = st.quarantine.order(&"MO-7".into()).unwrap();
+    let o = st.quarantine().order(&"MO-7".into()).unwrap();
     assert_eq!(o.person.as_str(), "P2");
     assert_eq!(o.kind, IsolationKind::Home);
     assert_eq!(
@@ -1299,7 +1299,7 @@ fn isolating_a_contact_is_an_observation_order() {
     );
     assert_eq!(o.reason, "close contact of case C1");
     assert_eq!(
-        st.contacts.get(&"P2".into()).unwrap().isolated_at,
+        st.contacts().get(&"P2".into()).unwrap().isolated_at,
         Some(at("2020-02-05 02:00"))
     );
     assert_eq!(revoked(&book), [pass]);
@@ -1373,7 +1373,7 @@ fn isolating_a_contact_in_the_older_form_makes_a_provisional_order() {
     assert_eq!(ok(&mut book, "2020-02-05 02:00", isolate), Outcome::Done);
     let o = book
         .station()
-        .quarantine
+        .quarantine()
         .order(&"P2-observation".into())
         .unwrap();
     assert_eq!(o.kind, IsolationKind::Centralized);
@@ -1389,7 +1389,7 @@ fn isolating_a_contact_in_the_older_form_makes_a_provisional_order() {
     ok(&mut book, "2020-02-05 08:00", formal);
     let orders: Vec<String> = book
         .station()
-        .quarantine
+        .quarantine()
         .orders()
         .map(|o| o.id.to_string())
         .collect();
@@ -1429,9 +1429,9 @@ fn isolating_a_contact_already_under_an_order_extends_it() {
         kind: None,
     };
     ok(&mut book, "2020-02-05 02:00", isolate);
-    let o = book.station().quarantine.order(&"HI-1".into()).unwrap();
+    let o = book.station().quarantine().order(&"HI-1".into()).unwrap();
     assert_eq!(o.end, at("2020-02-17 18:00"));
-    assert_eq!(book.station().quarantine.orders().count(), 1);
+    assert_eq!(book.station().quarantine().orders().count(), 1);
 }
 
 #[test]
@@ -1604,37 +1604,37 @@ fn a_merge_moves_every_record_to_the_person_kept() {
     );
     let st = book.station();
     let keep = precinct::PersonId::from("P6");
-    assert_eq!(st.residents.resolve(&"D1".into()), keep);
+    assert_eq!(st.residents().resolve(&"D1".into()), keep);
     assert_eq!(
-        st.residents.household(&"H1".into()).unwrap().landlord,
+        st.residents().household(&"H1".into()).unwrap().landlord,
         Some(keep.clone())
     );
     assert!(st
-        .residents
+        .residents()
         .residents_of(&"H2".into(), "2020-02-04".parse().unwrap())
         .contains(&keep));
     assert_eq!(
-        st.screening.teams().next().unwrap().party_member.as_str(),
+        st.screening().teams().next().unwrap().party_member.as_str(),
         "P6"
     );
     assert_eq!(
-        st.responsibility
-            .who_answers(&st.residents, &"H2".into())
+        st.responsibility()
+            .who_answers(st.residents(), &"H2".into())
             .unwrap()
             .party_member
             .unwrap()
             .as_str(),
         "P6"
     );
-    assert_eq!(st.resumption.migrant(&keep).unwrap().person, keep);
-    assert!(st.resumption.migrant(&"D1".into()).is_err());
-    assert_eq!(st.quarantine.travels()[0].person, keep);
-    assert_eq!(st.passes.pass(pass).unwrap().holder, keep);
-    assert_eq!(st.visits.persons().get("D1"), None);
-    assert!(st.visits.persons().get("P6").is_some());
-    assert!(st.interviews.iter().all(|i| i.person == keep));
-    assert!(st.contacts.get(&"D1".into()).is_none());
-    let record = st.contacts.get(&keep).unwrap();
+    assert_eq!(st.resumption().migrant(&keep).unwrap().person, keep);
+    assert!(st.resumption().migrant(&"D1".into()).is_err());
+    assert_eq!(st.quarantine().travels()[0].person, keep);
+    assert_eq!(st.passes().pass(pass).unwrap().holder, keep);
+    assert_eq!(st.visits().persons().get("D1"), None);
+    assert!(st.visits().persons().get("P6").is_some());
+    assert!(st.interviews().iter().all(|i| i.person == keep));
+    assert!(st.contacts().get(&"D1".into()).is_none());
+    let record = st.contacts().get(&keep).unwrap();
     assert_eq!(record.contact.person, keep);
     let contacts: Vec<String> = st
         .close_contacts_of(Some(&["C1".into()]))
@@ -1658,9 +1658,9 @@ fn a_merge_moves_every_record_to_the_person_kept() {
     };
     ok(&mut book, "2020-02-05 02:00", isolate);
     let st = book.station();
-    assert_eq!(st.quarantine.order(&"MO-1".into()).unwrap().person, keep);
+    assert_eq!(st.quarantine().order(&"MO-1".into()).unwrap().person, keep);
     assert_eq!(
-        st.passes.pass(pass).unwrap().revoked_by_order,
+        st.passes().pass(pass).unwrap().revoked_by_order,
         Some("MO-1".into())
     );
     // A later case recorded under the old id is the kept person's.
@@ -1671,7 +1671,7 @@ fn a_merge_moves_every_record_to_the_person_kept() {
             case: before_merge_case,
         },
     );
-    assert_eq!(book.station().cases[1].person, keep);
+    assert_eq!(book.station().cases()[1].person, keep);
     ok(
         &mut book,
         "2020-03-21 09:00",
@@ -1686,7 +1686,7 @@ fn a_merge_moves_every_record_to_the_person_kept() {
     );
     assert!(book
         .station()
-        .resumption
+        .resumption()
         .migrant(&keep)
         .unwrap()
         .verification
@@ -1776,8 +1776,8 @@ fn merging_two_contacts_and_two_workers_combines_their_records() {
         },
     );
     let st = book.station();
-    assert_eq!(st.contacts.len(), 1);
-    let r = st.contacts.get(&"P2".into()).unwrap();
+    assert_eq!(st.contacts().len(), 1);
+    let r = st.contacts().get(&"P2".into()).unwrap();
     assert_eq!(r.notified_at, Some(at("2020-02-04 20:00")));
     // Both records were named for the same dinner (3 Feb, 18:00), and the
     // first trace ran again with the second: one person, one piece of
@@ -1787,9 +1787,9 @@ fn merging_two_contacts_and_two_workers_combines_their_records() {
         matches!(&r.contact.evidence[0], precinct::Evidence::Interview { note, .. } if note == "dinner")
     );
     assert_eq!(r.contact.cases.len(), 1);
-    let w = st.resumption.migrant(&"P2".into()).unwrap();
+    let w = st.resumption().migrant(&"P2".into()).unwrap();
     assert_eq!(w.verification.as_ref().unwrap().bureau, "Nanbu County PSB");
-    assert_eq!(st.resumption.migrants().count(), 1);
+    assert_eq!(st.resumption().migrants().count(), 1);
 }
 
 #[test]
@@ -1885,7 +1885,7 @@ fn a_worker_recorded_before_verification_is_verified_later() {
     );
     let w = book
         .station()
-        .resumption
+        .resumption()
         .migrant(&"P2".into())
         .unwrap()
         .clone();
@@ -2021,7 +2021,7 @@ fn lines_of_format_1_replay_under_the_rules_they_were_written_under() {
     }
     let book = Book::open_text(&text).unwrap();
     assert_eq!(book.recovery().events, 5);
-    let pass = book.station().passes.pass(1).unwrap();
+    let pass = book.station().passes().pass(1).unwrap();
     assert_eq!(
         pass.revoked_at.unwrap().to_rfc3339(),
         "2020-02-06T02:00:00+00:00"
@@ -2059,7 +2059,7 @@ fn lines_of_format_1_replay_under_the_rules_they_were_written_under() {
     assert!(last.contains(r#""v":2"#), "{last}");
     let reopened = Book::open_text(today.journal_text().unwrap()).unwrap();
     assert_eq!(reopened.station(), today.station());
-    let revoked = reopened.station().passes.pass(2).unwrap();
+    let revoked = reopened.station().passes().pass(2).unwrap();
     assert_eq!(
         revoked
             .revoked_by_order
@@ -2097,7 +2097,7 @@ fn a_merge_joins_an_order_of_one_record_and_a_pass_of_the_other() {
             duplicate: duplicate.into(),
         };
         ok(&mut book, "2020-02-07 09:00", merge);
-        let pass = book.station().passes.pass(1).unwrap();
+        let pass = book.station().passes().pass(1).unwrap();
         assert_eq!(
             pass.revoked_at,
             Some(at("2020-02-07 09:00")),
@@ -2131,7 +2131,7 @@ fn tracing_a_case_again_does_not_count_its_contacts_twice() {
         };
         ok(&mut book, when, find);
     }
-    let log = book.station().contacts.records();
+    let log = book.station().contacts().records();
     let ann: Vec<_> = log.filter(|r| r.contact.person.as_str() == "ann").collect();
     assert_eq!(ann.len(), 1);
     assert_eq!(ann[0].contact.overlap_seconds, 3600);

@@ -212,9 +212,9 @@ type Check<'a> = (&'static str, Box<dyn Fn() + 'a>);
 fn queries_at_extreme_times_answer_or_refuse_without_panicking() {
     let book = demo_book(7, DemoSize::SMALL).unwrap();
     let st = book.station();
-    let policy = &st.policy;
+    let policy = &st.policy();
     let key = StationKey::from_seed([7; 32]);
-    let token = st.passes.token(1, &key).unwrap();
+    let token = st.passes().token(1, &key).unwrap();
     let mut panics = Vec::new();
     let days = [
         NaiveDate::MIN,
@@ -227,11 +227,11 @@ fn queries_at_extreme_times_answer_or_refuse_without_panicking() {
             ("report", Box::new(|| drop(st.report(t)))),
             (
                 "returnees",
-                Box::new(|| drop(st.quarantine.returnees(t, policy))),
+                Box::new(|| drop(st.quarantine().returnees(t, policy))),
             ),
             (
                 "overdue",
-                Box::new(|| drop(st.registrations.overdue(t, policy))),
+                Box::new(|| drop(st.registrations().overdue(t, policy))),
             ),
             (
                 "verify_token",
@@ -239,7 +239,7 @@ fn queries_at_extreme_times_answer_or_refuse_without_panicking() {
                     drop(verify_token(
                         &token,
                         &key.public(),
-                        &st.passes.revocation_list(),
+                        &st.passes().revocation_list(),
                         t,
                         None,
                     ))
@@ -270,23 +270,23 @@ fn queries_at_extreme_times_answer_or_refuse_without_panicking() {
             ),
             (
                 "daily_series",
-                Box::new(|| drop(st.resumption.daily_series(d, d, GroupBy::All))),
+                Box::new(|| drop(st.resumption().daily_series(d, d, GroupBy::All))),
             ),
             (
                 "rates",
-                Box::new(|| drop(st.resumption.rates(d, GroupBy::All))),
+                Box::new(|| drop(st.resumption().rates(d, GroupBy::All))),
             ),
             (
                 "active_on",
-                Box::new(|| drop(st.quarantine.active_on(d, policy))),
+                Box::new(|| drop(st.quarantine().active_on(d, policy))),
             ),
             (
                 "due_for_release",
-                Box::new(|| drop(st.quarantine.due_for_release(d, policy))),
+                Box::new(|| drop(st.quarantine().due_for_release(d, policy))),
             ),
             (
                 "missing_reports",
-                Box::new(|| drop(st.screening.missing_reports(&st.residents, d))),
+                Box::new(|| drop(st.screening().missing_reports(st.residents(), d))),
             ),
             ("day_start", Box::new(|| drop(day_start(d, policy.zone())))),
             (
@@ -307,7 +307,7 @@ fn queries_at_extreme_times_answer_or_refuse_without_panicking() {
         (8_210_266_876_799, -8_210_266_876_799, 900),
     ] {
         let w = Window { start, end };
-        let v = &st.visits;
+        let v = &st.visits();
         let who = v.persons().name(0).to_string();
         let checks: Vec<Check<'_>> = vec![
             ("trace", Box::new(|| drop(trace(v, &who, w, m)))),

@@ -675,7 +675,7 @@ fn sequence_numbers_never_wrap() {
         .execute("officer-wang", at("2020-02-01 09:01"), household("H2"))
         .unwrap_err();
     assert_eq!(error.code(), "invalid_value", "{error}");
-    assert!(book.station().residents.household(&"H2".into()).is_err());
+    assert!(book.station().residents().household(&"H2".into()).is_err());
     let reopened = Book::open_text(book.journal_text().unwrap()).unwrap();
     assert_eq!(reopened.seq(), u64::MAX - 1);
 }

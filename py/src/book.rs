@@ -185,7 +185,7 @@ impl Book {
     /// The visits on record, indexed, under the book's policy.
     fn visits(&self) -> Visits {
         Visits::new(
-            self.inner.station().visits.clone(),
+            self.inner.station().visits().clone(),
             self.inner.policy().clone(),
             false,
         )
@@ -193,7 +193,7 @@ impl Book {
 
     /// The token of pass `serial`, signed with `key`, for its QR code.
     fn token(&self, serial: u64, key: &StationKey) -> PyResult<String> {
-        ok(self.inner.station().passes.token(serial, &key.inner))
+        ok(self.inner.station().passes().token(serial, &key.inner))
     }
 
     fn __repr__(&self) -> String {

@@ -221,7 +221,7 @@ impl Book {
     /// The visits on record, indexed, under the book's policy.
     pub fn visits(&self) -> Visits {
         let station = self.inner.station();
-        Visits::new(station.visits.clone(), station.policy.clone())
+        Visits::new(station.visits().clone(), station.policy().clone())
     }
 
     /// The signed token of pass `serial` for its QR code.
@@ -234,7 +234,7 @@ impl Book {
         ok(self
             .inner
             .station()
-            .passes
+            .passes()
             .token(serial, &station_key(&key)?))
     }
 }

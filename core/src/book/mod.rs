@@ -23,7 +23,7 @@
 //! } // the process may stop here: the household is on disk
 //! let book = Book::open_or_create(&path, Policy::default()).unwrap();
 //! assert_eq!(book.recovery().events, 1);
-//! assert!(book.station().residents.household(&"H1".into()).is_ok());
+//! assert!(book.station().residents().household(&"H1".into()).is_ok());
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! ```
 
