@@ -92,7 +92,7 @@ def method(name: str, doc: str, fields) -> str:
     return f'    def {name}({sig}) -> {result}:\n        """{text}"""\n        return {call}\n'
 
 
-def main() -> None:
+def main(check: bool = False) -> None:
     found = list(variants(SOURCE.read_text(encoding="utf-8")))
     out = [
         '"""One method per query of the record book, written by',
@@ -121,9 +121,16 @@ def main() -> None:
         if name in ("Report", "History"):
             continue  # written by hand in _book.py (a Report object; keyword-only subjects)
         out.append(method(snake(name), doc, fields))
-    TARGET.write_text("\n".join(out), encoding="utf-8")
+    text = "\n".join(out)
+    if check:
+        if TARGET.read_text(encoding="utf-8") != text:
+            raise SystemExit(f"{TARGET} is stale: run python3 scripts/py_queries.py")
+        return
+    TARGET.write_text(text, encoding="utf-8")
     print(f"{TARGET}: {len(found) - 2} queries")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(check="--check" in sys.argv[1:])

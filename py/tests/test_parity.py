@@ -3,6 +3,9 @@ entry (`Book` -> `precinct.Book`, `Visits`, `StationKey`, `module` ->
 `precinct`) and each query name (a method of `precinct.Book`)."""
 
 import inspect
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -27,3 +30,14 @@ def test_every_query_is_a_book_method_with_a_signature_and_a_docstring(name):
 def test_the_lists_are_the_cores():
     assert "missing_reports" in precinct.query_names()
     assert ("Book", "execute") in precinct.facade()
+
+
+def test_the_query_methods_are_written_from_the_cores_list():
+    # _queries.py is generated from core/src/facade/queries.rs; a changed
+    # argument or docstring there must reach Python too.
+    root = Path(__file__).resolve().parents[2]
+    script = root / "scripts" / "py_queries.py"
+    if not script.exists():
+        pytest.skip("scripts/py_queries.py is not in this checkout")
+    run = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr or run.stdout
