@@ -132,8 +132,9 @@ impl Station {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StationReport {
-    /// As of when, rendered in the policy's zone.
-    pub as_of: String,
+    /// As of when (UTC; the bindings hand it over in the policy's zone).
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub as_of: Instant,
     /// The policy preset in force.
     pub policy: String,
     /// The policy's zone, in which the report's times are written.
@@ -329,7 +330,7 @@ impl Station {
         }
         let chain = chains(&self.cases, p.zone());
         StationReport {
-            as_of: render_instant(as_of, p.zone()),
+            as_of,
             policy: p.name.clone(),
             zone: p.zone(),
             persons: self.residents.person_count(),
@@ -393,7 +394,8 @@ impl fmt::Display for StationReport {
         writeln!(
             f,
             "Station report as of {} (policy {})",
-            self.as_of, self.policy
+            render_instant(self.as_of, self.zone),
+            self.policy
         )?;
         writeln!(f, "  Households and residents")?;
         writeln!(

@@ -2350,7 +2350,7 @@ workforce_rate: number, };
  */
 export type StationReport = { 
 /**
- * As of when, rendered in the policy's zone.
+ * As of when (UTC; the bindings hand it over in the policy's zone).
  */
 as_of: string, 
 /**

@@ -44,70 +44,64 @@ pub fn read_input<T: DeserializeOwned>(
 
 /// Read `json` as a `T`; an error names the field that does not read.
 pub(crate) fn read_json<T: DeserializeOwned>(what: &str, json: &serde_json::Value) -> Result<T> {
-    serde_path_to_error::deserialize(json).map_err(|e| input_error(what, json, &e))
+    T::deserialize(json).map_err(|e| input_error(what, json, &e))
 }
 
 /// The error of a JSON input that does not read: which field, what was
 /// there, and serde's (or the core's) expectation.
-fn input_error(
-    what: &str,
-    json: &serde_json::Value,
-    e: &serde_path_to_error::Error<serde_json::Error>,
-) -> Error {
-    let message = e.inner().to_string();
+///
+/// Serde reports no path inside an internally tagged enum (a command's
+/// `type`, a query's `query`: it buffers the fields before it knows the
+/// variant), so the field is found from the message: the field it names
+/// (missing, unknown), or the one place in the input holding the value it
+/// quotes.
+fn input_error(what: &str, json: &serde_json::Value, e: &serde_json::Error) -> Error {
+    let message = e.to_string();
     // Drop serde's position suffix (" at line 1 column 5"): there is no text.
     let message = message
         .split(" at line ")
         .next()
         .unwrap_or(&message)
         .to_string();
-    let mut path: Vec<String> = e
-        .path()
-        .iter()
-        .map(ToString::to_string)
-        .filter(|s| s != "?")
-        .collect();
-    let missing = message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.strip_suffix('`'));
-    if path.is_empty() && missing.is_none() {
-        // Serde buffers an internally tagged enum (a command's `type`)
-        // before reading its variant, so the path stops there; the value the
-        // message quotes, found once in the input, shows the field.
-        path = quoted(&message)
+    let named = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_string)
+    };
+    let (path, value) = if let Some(field) = named("missing field `") {
+        (vec![field], "(missing)".to_string())
+    } else if let Some(field) = named("unknown field `") {
+        (vec![field], "(not a field of it)".to_string())
+    } else {
+        let path = quoted(&message)
             .and_then(|v| only_path_of(json, v))
             .unwrap_or_default();
-    }
-    if let Some(name) = missing {
-        path.push(name.to_string());
-    }
-    let field = if path.is_empty() {
-        what.to_string()
-    } else {
-        format!("{what}, field `{}`", path.join("."))
-    };
-    let value = if missing.is_some() {
-        "(missing)".to_string()
-    } else {
-        path.iter()
+        let value = path
+            .iter()
             .try_fold(json, |at, key| match at {
                 serde_json::Value::Array(items) => {
                     key.parse().ok().and_then(|i: usize| items.get(i))
                 }
                 other => other.get(key),
             })
-            .or_else(|| lookup(json, e.path()))
             .map_or_else(
-                || "(missing)".to_string(),
+                || json.to_string(),
                 |v| match v {
                     serde_json::Value::String(s) => s.clone(),
                     other => other.to_string(),
                 },
-            )
+            );
+        (path, value)
+    };
+    let field = if path.is_empty() {
+        what.to_string()
+    } else {
+        format!("{what}, field `{}`", path.join("."))
     };
     let expected = match message.rsplit_once(", expected ") {
         Some((_, expected)) => expected.to_string(),
-        None if missing.is_some() => "a value".to_string(),
+        None if value == "(missing)" => "a value".to_string(),
         None => message,
     };
     Error::InvalidValue {
@@ -117,10 +111,28 @@ fn input_error(
     }
 }
 
-/// The first text a message quotes in backticks.
+/// The first value a message quotes: in backticks, or serde's
+/// `string "..."` of an unexpected text.
 fn quoted(message: &str) -> Option<&str> {
-    let (_, rest) = message.split_once('`')?;
-    rest.split_once('`').map(|(v, _)| v)
+    let backticked = message
+        .split_once('`')
+        .and_then(|(_, rest)| rest.split_once('`'));
+    let text = message
+        .split_once("string \"")
+        .and_then(|(_, rest)| rest.rsplit_once('"'));
+    match (backticked, text) {
+        (Some((b, _)), Some((t, _))) => {
+            // Whichever the message quotes first.
+            if message.find('`') < message.find("string \"") {
+                Some(b)
+            } else {
+                Some(t)
+            }
+        }
+        (Some((b, _)), None) => Some(b),
+        (None, Some((t, _))) => Some(t),
+        (None, None) => None,
+    }
 }
 
 /// The path of the one leaf of `json` written `text`, when exactly one is.
@@ -150,19 +162,6 @@ fn only_path_of(json: &serde_json::Value, text: &str) -> Option<Vec<String>> {
     let mut found = Vec::new();
     walk(json, text, &mut Vec::new(), &mut found);
     (found.len() == 1).then(|| found.remove(0))
-}
-
-/// The value at `path` in `json`, when there is one.
-fn lookup<'a>(
-    json: &'a serde_json::Value,
-    path: &serde_path_to_error::Path,
-) -> Option<&'a serde_json::Value> {
-    use serde_path_to_error::Segment;
-    path.iter().try_fold(json, |at, segment| match segment {
-        Segment::Seq { index } => at.get(*index),
-        Segment::Map { key } => at.get(key),
-        Segment::Enum { .. } | Segment::Unknown => Some(at),
-    })
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub struct Person {
 
 /// A household (户): an address in a village and group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 pub struct Household {
     /// The household's id.
     pub id: HouseholdId,
