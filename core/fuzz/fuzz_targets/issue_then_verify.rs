@@ -37,7 +37,7 @@ fuzz_target!(|data: &[u8]| {
         panic!("issue_pass gave {:?}", receipt.outcome);
     };
     let key = StationKey::from_seed([7; 32]);
-    let passes = &book.station().passes;
+    let passes = book.station().passes();
     let token = passes
         .token(serial, &key)
         .expect("an issued pass has a token");
