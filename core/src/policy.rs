@@ -229,6 +229,49 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 pub const PRESET_NAMES: [&str; 5] = ["nhc-2020", "nhc-2021", "who-2020", "rural-1986", "cdc-2020"];
 
 impl Policy {
+    /// A policy as a caller gives it: a preset's name (`"nhc-2020"`), or a
+    /// policy document as [`Policy::preset`] serializes it, changed (another
+    /// `zone`, a shorter `min_overlap_seconds` ...). A document is checked
+    /// like any policy, and a field it does not have (a misspelling) is
+    /// refused rather than dropped.
+    ///
+    /// ```
+    /// use precinct::Policy;
+    /// let mut doc = serde_json::to_value(Policy::preset("nhc-2020").unwrap()).unwrap();
+    /// doc["zone"] = "Europe/Berlin".into();
+    /// assert_eq!(Policy::from_json(&doc).unwrap().zone().to_string(), "Europe/Berlin");
+    /// doc["min_overlap_second"] = 60.into();
+    /// assert!(Policy::from_json(&doc).unwrap_err().to_string().contains("min_overlap_second"));
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Policy::preset`] for a name; [`Error::InvalidValue`] naming the
+    /// field of a document that does not read or is not a policy's.
+    pub fn from_json(json: &serde_json::Value) -> Result<Policy> {
+        if let Some(name) = json.as_str() {
+            return Policy::preset(name);
+        }
+        if !json.is_object() {
+            return Err(Error::invalid(
+                "policy",
+                json,
+                "a preset's name or a policy document (an object)",
+            ));
+        }
+        let policy: Policy = crate::facade::read_json("policy", json)?;
+        let written = serde_json::to_value(&policy).unwrap_or_default();
+        if let Some(path) = crate::facade::unknown_field(json, &written) {
+            return Err(Error::invalid(
+                format!("policy, field `{}`", path.join(".")),
+                "(not a field of it)",
+                "only a policy's own fields; is it misspelled?",
+            ));
+        }
+        Ok(policy)
+    }
+}
+
+impl Policy {
     /// Every shipped preset.
     pub fn presets() -> Vec<Policy> {
         PRESET_NAMES

@@ -1049,11 +1049,15 @@ fn instant_from_text(text: &str) -> Result<Instant> {
     }
 }
 
-/// Serde adapter for the instants of commands and records: ISO 8601 text
-/// with an offset, or a local time inside [`read_in_zone`]; written as
-/// RFC 3339 in UTC. Use with `#[serde(with = "crate::time::given")]`.
+/// Serde adapter for the instants of commands, records and requests: ISO
+/// 8601 text with an offset, or a local time inside [`read_in_zone`], or
+/// whole Unix seconds (as the bindings' `at` takes them); written as RFC
+/// 3339 in UTC. Use with `#[serde(with = "crate::time::given")]`.
 pub(crate) mod given {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::fmt;
+
+    use serde::de::{self, Visitor};
+    use serde::{Deserializer, Serialize, Serializer};
 
     use super::Instant;
 
@@ -1061,14 +1065,48 @@ pub(crate) mod given {
         at.serialize(s)
     }
 
+    /// Reads a time, or (for an optional one) `null`.
+    struct Time;
+
+    const EXPECTED: &str =
+        "an ISO 8601 time like 2020-01-24T09:00:00+08:00 or 2020-01-24 09:00, or whole Unix seconds";
+
+    impl<'de> Visitor<'de> for Time {
+        type Value = Option<Instant>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(EXPECTED)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            super::instant_from_text(v).map(Some).map_err(E::custom)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            super::instant_from_unix("time", v)
+                .map(Some)
+                .map_err(E::custom)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(Time)
+        }
+    }
+
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Instant, D::Error> {
-        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
-        super::instant_from_text(&text).map_err(serde::de::Error::custom)
+        d.deserialize_any(Time)?.ok_or_else(|| {
+            de::Error::custom(format!("time `null` is invalid, expected {EXPECTED}"))
+        })
     }
 
     /// The same for an optional instant (`null` or missing is `None`).
     pub(crate) mod option {
-        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        use serde::{Deserializer, Serialize, Serializer};
 
         use super::super::Instant;
 
@@ -1083,11 +1121,7 @@ pub(crate) mod given {
         pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
             d: D,
         ) -> Result<Option<Instant>, D::Error> {
-            Option::<std::borrow::Cow<'de, str>>::deserialize(d)?
-                .map(|text| {
-                    super::super::instant_from_text(&text).map_err(serde::de::Error::custom)
-                })
-                .transpose()
+            d.deserialize_option(super::Time)
         }
     }
 }

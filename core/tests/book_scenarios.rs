@@ -127,6 +127,24 @@ fn an_error_inside_a_command_names_the_field_the_value_and_what_was_expected() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("field `travel.arrived` `yesterday`"), "{e}");
+    // Serde's Rust type names are said in plain words.
+    let e = Command::from_json_in(&json!({"type": "revoke_pass", "serial": "1"}), zone)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("field `serial`") && e.ends_with("expected a whole number, not negative"),
+        "{e}"
+    );
+    let e = Command::from_json_in(&json!("issue_pass"), zone)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.ends_with("expected a command: an object with its `type`"),
+        "{e}"
+    );
+    // Whole Unix seconds are a time, as the bindings' `at` takes them.
+    let seconds = json!({"type": "extend_order", "order": "O1", "exposure": 1_580_000_000});
+    assert!(Command::from_json_in(&seconds, zone).is_ok());
     // A misspelled optional field would be dropped silently: it is refused.
     let typo = json!({"type": "isolate_contact", "person": "P6", "knid": "home"});
     let e = Command::from_json_in(&typo, zone).unwrap_err().to_string();

@@ -226,17 +226,8 @@ pub fn policy(obj: Option<&Bound<'_, PyAny>>) -> PyResult<precinct::Policy> {
     let Some(obj) = obj else {
         return Ok(precinct::Policy::default());
     };
-    if let Ok(name) = obj.cast::<PyString>() {
-        return ok(precinct::Policy::preset(&name.extract::<String>()?));
-    }
     // A policy document carries no naive times.
-    serde_json::from_value(to_json("policy", obj)?).map_err(|e| {
-        invalid(
-            "policy",
-            e,
-            "a preset name or a policy as precinct.policy(name) gives it",
-        )
-    })
+    ok(precinct::Policy::from_json(&to_json("policy", obj)?))
 }
 
 /// A `Table` of the package (`precinct._table`) from columns; `times` are

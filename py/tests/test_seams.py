@@ -156,3 +156,26 @@ def test_the_minimum_overlap_is_the_policys():
     lenient = precinct.Visits.from_columns(["a", "b"], ["m", "m"], start, end, policy=policy)
     assert len(strict.trace("a", 0, 86_400)) == 0
     assert lenient.trace("a", 0, 86_400)["person_id"].tolist() == ["b"]
+
+
+def test_a_misspelled_key_of_a_policy_dict_is_refused_not_dropped():
+    policy = precinct.policy("nhc-2020")
+    policy["min_overlap_second"] = 60  # min_overlap_seconds misspelled
+    with pytest.raises(precinct.InvalidValue) as e:
+        precinct.Book.in_memory(policy=policy)
+    assert "min_overlap_second" in str(e.value) and e.value.code == "invalid_value"
+    with pytest.raises(precinct.InvalidValue):
+        precinct.Visits.from_columns([1, 2], [10, 10], [0, 3300], [3600, 7200], policy=policy)
+
+
+def test_a_frame_without_a_column_raises_a_typed_error():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"person_id": [1], "place_id": [2], "start": [0]})
+    with pytest.raises(precinct.InvalidValue) as e:
+        precinct.Visits.from_frame(frame)
+    assert "end" in str(e.value) and e.value.code == "invalid_value"
+
+
+def test_unix_seconds_are_a_time_in_query_arguments_as_in_at():
+    book = precinct.Book.in_memory()
+    assert book.returnees(as_of=1_583_000_000) == book.returnees(as_of="2020-02-29T18:13:20Z")

@@ -19,10 +19,11 @@ pub struct Book {
     inner: precinct::Book,
 }
 
-/// A policy preset by name, or the core's default policy when not given.
-pub(crate) fn policy_named(name: Option<JsValue>) -> Result<Policy, JsValue> {
-    let name: Option<String> = read("policy", &name.unwrap_or_default(), Zone::UTC)?;
-    ok(name.map_or_else(|| Ok(Policy::default()), |n| Policy::preset(&n)))
+/// A policy: a preset's name, a policy object (as `policy(name)` gives it,
+/// changed), or the core's default policy when not given.
+pub(crate) fn policy_named(policy: Option<JsValue>) -> Result<Policy, JsValue> {
+    let policy: Option<Json> = read("policy", &policy.unwrap_or_default(), Zone::UTC)?;
+    ok(policy.map_or_else(|| Ok(Policy::default()), |p| Policy::from_json(&p)))
 }
 
 /// One entry of `executeBatch`, read as the core reads a command's fields.
@@ -66,7 +67,9 @@ impl Book {
     /// A new station under a policy preset (the core's default when omitted).
     #[wasm_bindgen(js_name = inMemory)]
     pub fn in_memory(
-        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] policy: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | Policy | null")] policy: Option<
+            JsValue,
+        >,
     ) -> Result<Book, JsValue> {
         let inner = ok(precinct::Book::in_memory(policy_named(policy)?))?;
         Ok(Book { inner })

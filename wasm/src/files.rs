@@ -20,7 +20,9 @@ fn csv_text(write: impl FnOnce(&mut Vec<u8>) -> precinct::Result<()>) -> Result<
 #[wasm_bindgen(js_name = readCases, unchecked_return_type = "Case[]")]
 pub fn read_cases(
     #[wasm_bindgen(unchecked_param_type = "string")] csv: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "string | null")] policy: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | Policy | null")] policy: Option<
+        JsValue,
+    >,
 ) -> Result<JsValue, JsValue> {
     let policy = policy_named(policy)?;
     let cases = ok(precinct::read_cases(
@@ -34,7 +36,9 @@ pub fn read_cases(
 #[wasm_bindgen(js_name = writeCases)]
 pub fn write_cases(
     #[wasm_bindgen(unchecked_param_type = "Case[]")] cases: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "string | null")] policy: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | Policy | null")] policy: Option<
+        JsValue,
+    >,
 ) -> Result<String, JsValue> {
     let policy = policy_named(policy)?;
     let cases: Vec<Case> = read("cases", &cases, policy.zone())?;
@@ -46,7 +50,9 @@ pub fn write_cases(
 #[wasm_bindgen(unchecked_return_type = "ChainReport")]
 pub fn chains(
     #[wasm_bindgen(unchecked_param_type = "Case[]")] cases: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "string | null")] policy: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | Policy | null")] policy: Option<
+        JsValue,
+    >,
 ) -> Result<JsValue, JsValue> {
     let zone = policy_named(policy)?.zone();
     let cases: Vec<Case> = read("cases", &cases, zone)?;

@@ -58,7 +58,9 @@ impl Visits {
         #[wasm_bindgen(unchecked_param_type = "string[]")] place: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number[] | Float64Array")] start: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number[] | Float64Array")] end: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] policy: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | Policy | null")] policy: Option<
+            JsValue,
+        >,
     ) -> Result<Visits, JsValue> {
         let policy = policy_named(policy)?;
         let zone = policy.zone();
@@ -77,7 +79,9 @@ impl Visits {
     #[wasm_bindgen(js_name = fromCsv)]
     pub fn from_csv(
         #[wasm_bindgen(unchecked_param_type = "string")] csv: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] policy: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | Policy | null")] policy: Option<
+            JsValue,
+        >,
     ) -> Result<Visits, JsValue> {
         let policy = policy_named(policy)?;
         let inner = ok(precinct::read_visits(

@@ -572,31 +572,6 @@ fn first_bad_document(json: &serde_json::Value) -> Option<crate::error::IdError>
     }
 }
 
-/// The path of a field of `given` that the command as read (`written`)
-/// does not have. A `null` given for a field written only when set is not one.
-fn unknown_field(given: &serde_json::Value, written: &serde_json::Value) -> Option<Vec<String>> {
-    use serde_json::Value;
-    match (given, written) {
-        (Value::Object(g), Value::Object(w)) => g.iter().find_map(|(k, v)| match w.get(k) {
-            None if v.is_null() => None,
-            None => Some(vec![k.clone()]),
-            Some(wv) => unknown_field(v, wv).map(|mut p| {
-                p.insert(0, k.clone());
-                p
-            }),
-        }),
-        (Value::Array(g), Value::Array(w)) if g.len() == w.len() => {
-            g.iter().zip(w).enumerate().find_map(|(i, (gv, wv))| {
-                unknown_field(gv, wv).map(|mut p| {
-                    p.insert(0, i.to_string());
-                    p
-                })
-            })
-        }
-        _ => None,
-    }
-}
-
 /// Who or what a journal entry concerns, for audit queries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -636,7 +611,7 @@ impl Command {
         // misspelled optional field would be lost silently). Journal lines
         // are read leniently instead, so a newer writer's field still replays.
         let written = serde_json::to_value(&command).unwrap_or_default();
-        if let Some(path) = unknown_field(json, &written) {
+        if let Some(path) = crate::facade::unknown_field(json, &written) {
             return Err(Error::invalid(
                 format!("{what}, field `{}`", path.join(".")),
                 "(not a field of the command)",

@@ -100,7 +100,7 @@ fn input_error(what: &str, json: &serde_json::Value, e: &serde_json::Error) -> E
         format!("{what}, field `{}`", path.join("."))
     };
     let expected = match message.rsplit_once(", expected ") {
-        Some((_, expected)) => expected.to_string(),
+        Some((_, expected)) => plain_words(expected),
         None if value == "(missing)" => "a value".to_string(),
         None => message,
     };
@@ -108,6 +108,51 @@ fn input_error(what: &str, json: &serde_json::Value, e: &serde_json::Error) -> E
         field,
         value,
         expected,
+    }
+}
+
+/// The path of a field of `given` that the value as read and written back
+/// (`written`) does not have: a field serde would drop silently. A `null` given for a field written only when set is not one.
+pub(crate) fn unknown_field(
+    given: &serde_json::Value,
+    written: &serde_json::Value,
+) -> Option<Vec<String>> {
+    use serde_json::Value;
+    match (given, written) {
+        (Value::Object(g), Value::Object(w)) => g.iter().find_map(|(k, v)| match w.get(k) {
+            None if v.is_null() => None,
+            None => Some(vec![k.clone()]),
+            Some(wv) => unknown_field(v, wv).map(|mut p| {
+                p.insert(0, k.clone());
+                p
+            }),
+        }),
+        (Value::Array(g), Value::Array(w)) if g.len() == w.len() => {
+            g.iter().zip(w).enumerate().find_map(|(i, (gv, wv))| {
+                unknown_field(gv, wv).map(|mut p| {
+                    p.insert(0, i.to_string());
+                    p
+                })
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Serde's names of Rust types in an expectation, in the words of a caller
+/// of any language.
+fn plain_words(expected: &str) -> String {
+    match expected {
+        "internally tagged enum Command" => "a command: an object with its `type`".to_string(),
+        "internally tagged enum Query" => "a query: an object with its `query`".to_string(),
+        "variant identifier" => "the name of a command or query".to_string(),
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, not negative".to_string(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_string(),
+        "f32" | "f64" => "a number".to_string(),
+        other => match other.strip_prefix("struct ") {
+            Some(_) => "an object".to_string(),
+            None => other.to_string(),
+        },
     }
 }
 

@@ -45,5 +45,15 @@ def _numpy(column: Any) -> Any:
 
 
 def columns(frame: Any, names: Sequence[str]) -> Tuple[Any, ...]:
-    """The named columns of `frame` as int64 arrays, `datetime64` arrays or lists."""
+    """The named columns of `frame` as int64 arrays, `datetime64` arrays or
+    lists; a column the frame lacks raises `InvalidValue` naming it."""
+    have = getattr(frame, "column_names", None)  # pyarrow
+    have = list(getattr(frame, "columns", []) if have is None else have)
+    for name in names:
+        if name not in have:
+            from ._precinct import InvalidValue
+
+            error = InvalidValue(f"frame column `{name}` is missing, expected the columns {', '.join(names)}")
+            error.code, error.field, error.value, error.expected = "invalid_value", "frame", name, ", ".join(names)
+            raise error
     return tuple(_numpy(frame[name]) for name in names)
