@@ -95,7 +95,7 @@ test("execute and executeBatch refuse the same bad identity number with the same
 test("a policy object with another zone is taken, and a misspelled key in it is refused", () => {
   const berlin = { ...precinct.policy("nhc-2020"), zone: "Europe/Berlin" };
   const book = Book.inMemory(berlin);
-  assert.equal(book.policy().zone, "Europe/Berlin");
+  assert.equal(book.policy.zone, "Europe/Berlin");
   book.execute({ type: "set_risk_level", area: "A1", name: "Wuhan", from: "2020-07-01 00:00", level: "high" },
     "desk", "2020-07-02 09:00");
   assert.equal(book.riskAreas()[0].levels[0][0], "2020-07-01T00:00:00+02:00");

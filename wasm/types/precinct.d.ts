@@ -425,7 +425,7 @@ as_of: string, } | { "query": "report_text",
 /**
  * As of when.
  */
-as_of: string, } | { "query": "records" } | { "query": "export_csv" } | { "query": "analytic_export", 
+as_of: string, } | { "query": "records", } | { "query": "export_csv", } | { "query": "analytic_export", 
 /**
  * The pseudonym key (text; at least 16 bytes).
  */
@@ -441,7 +441,7 @@ pass_serial?: number | null,
 /**
  * A stay's id.
  */
-stay?: StayId | null, } | { "query": "persons" } | { "query": "households" } | { "query": "tenancies" } | { "query": "screening_teams" } | { "query": "screenings" } | { "query": "screening_coverage" } | { "query": "commitments" } | { "query": "households_without_commitment" } | { "query": "daily_reports", 
+stay?: StayId | null, } | { "query": "persons", } | { "query": "households", } | { "query": "tenancies", } | { "query": "screening_teams", } | { "query": "screenings", } | { "query": "screening_coverage", } | { "query": "commitments", } | { "query": "households_without_commitment", } | { "query": "daily_reports", 
 /**
  * Which household.
  */
@@ -449,7 +449,7 @@ household: HouseholdId, } | { "query": "missing_reports",
 /**
  * The local day.
  */
-day: string, } | { "query": "responsibility_gaps" } | { "query": "responsibility_load" } | { "query": "who_answers", 
+day: string, } | { "query": "responsibility_gaps", } | { "query": "responsibility_load", } | { "query": "who_answers", 
 /**
  * Which household.
  */
@@ -457,7 +457,7 @@ household: HouseholdId, } | { "query": "returnees",
 /**
  * As of when.
  */
-as_of: string, } | { "query": "travels" } | { "query": "risk_areas" } | { "query": "orders" } | { "query": "orders_in_force", 
+as_of: string, } | { "query": "travels", } | { "query": "risk_areas", } | { "query": "orders", } | { "query": "orders_in_force", 
 /**
  * The local day.
  */
@@ -465,7 +465,7 @@ day: string, } | { "query": "due_for_release",
 /**
  * The local day.
  */
-day: string, } | { "query": "cases" } | { "query": "interviews" } | { "query": "close_contacts", 
+day: string, } | { "query": "cases", } | { "query": "interviews", } | { "query": "close_contacts", 
 /**
  * Which cases.
  */
@@ -481,15 +481,15 @@ start: string,
 /**
  * End of the window (exclusive).
  */
-end: string, } | { "query": "contacts" } | { "query": "follow_up" } | { "query": "chains" } | { "query": "passes" } | { "query": "revocation_list" } | { "query": "passes_per_day" } | { "query": "crossings" } | { "query": "station_keys" } | { "query": "stays" } | { "query": "overdue_registrations", 
+end: string, } | { "query": "contacts", } | { "query": "follow_up", } | { "query": "chains", } | { "query": "passes", } | { "query": "revocation_list", } | { "query": "passes_per_day", } | { "query": "crossings", } | { "query": "station_keys", } | { "query": "stays", } | { "query": "overdue_registrations", 
 /**
  * As of when.
  */
-as_of: string, } | { "query": "registered_late" } | { "query": "registration_deadline", 
+as_of: string, } | { "query": "registered_late", } | { "query": "registration_deadline", 
 /**
  * Which stay.
  */
-stay: StayId, } | { "query": "certificates" } | { "query": "papers_held" } | { "query": "service_ledger" } | { "query": "service_counts", 
+stay: StayId, } | { "query": "certificates", } | { "query": "papers_held", } | { "query": "service_ledger", } | { "query": "service_counts", 
 /**
  * First day.
  */
@@ -497,7 +497,7 @@ from: string,
 /**
  * Last day.
  */
-to: string, } | { "query": "enterprises" } | { "query": "enterprise_reports" } | { "query": "resumption_rates", 
+to: string, } | { "query": "enterprises", } | { "query": "enterprise_reports", } | { "query": "resumption_rates", 
 /**
  * The local day.
  */
@@ -517,7 +517,7 @@ to: string,
 /**
  * `all` (default), `village`, `sector` or `size`.
  */
-by?: GroupBy, } | { "query": "migrant_workers" } | { "query": "days_to_start" };
+by?: GroupBy, } | { "query": "migrant_workers", } | { "query": "days_to_start", };
 
 /**
  * One event of the journal, for audit queries.

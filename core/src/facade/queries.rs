@@ -37,6 +37,8 @@ use crate::tracing::{chains, second_ring_contacts, Case, ContactRecord, TraceInp
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+// Queries without arguments are empty struct variants, so that an argument
+// given to them is refused like a misspelled one (a unit variant ignores it).
 #[serde(tag = "query", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Query {
@@ -56,10 +58,10 @@ pub enum Query {
         as_of: Instant,
     },
     /// Every registry as a list of records ([`Records`]).
-    Records,
+    Records {},
     /// The six interchange files (visits, cases, households, persons,
     /// enterprises, reports) as CSV text, by name.
-    ExportCsv,
+    ExportCsv {},
     /// Persons under keyed pseudonyms, identities masked
     /// ([`AnalyticExport`](crate::AnalyticExport)).
     AnalyticExport {
@@ -84,21 +86,21 @@ pub enum Query {
 
     // Households and residents.
     /// Registered persons.
-    Persons,
+    Persons {},
     /// Households.
-    Households,
+    Households {},
     /// Tenancies (who lived in which rented home, from when to when).
-    Tenancies,
+    Tenancies {},
     /// Three-person screening teams.
-    ScreeningTeams,
+    ScreeningTeams {},
     /// Screening visits of households.
-    Screenings,
+    Screenings {},
     /// Screening coverage of rental households.
-    ScreeningCoverage,
+    ScreeningCoverage {},
     /// Landlord commitments.
-    Commitments,
+    Commitments {},
     /// Rental households without a landlord commitment.
-    HouseholdsWithoutCommitment,
+    HouseholdsWithoutCommitment {},
     /// The daily "zero reports" of one household.
     DailyReports {
         /// Which household.
@@ -111,9 +113,9 @@ pub enum Query {
         day: NaiveDate,
     },
     /// Households with a gap in the responsibility tree.
-    ResponsibilityGaps,
+    ResponsibilityGaps {},
     /// Households each staff member answers for.
-    ResponsibilityLoad,
+    ResponsibilityLoad {},
     /// Who answers for one household (leader, cadre, party member).
     WhoAnswers {
         /// Which household.
@@ -127,11 +129,11 @@ pub enum Query {
         as_of: Instant,
     },
     /// Journeys recorded.
-    Travels,
+    Travels {},
     /// Risk areas and their levels over time.
-    RiskAreas,
+    RiskAreas {},
     /// Every isolation and observation order.
-    Orders,
+    Orders {},
     /// Orders in force on a local day.
     OrdersInForce {
         /// The local day.
@@ -147,9 +149,9 @@ pub enum Query {
 
     // Contacts.
     /// Confirmed cases.
-    Cases,
+    Cases {},
     /// Contacts named in interviews.
-    Interviews,
+    Interviews {},
     /// The close contacts of these cases (every case when omitted), traced
     /// on visits, shared homes and interviews, with their evidence.
     CloseContacts {
@@ -174,27 +176,27 @@ pub enum Query {
         end: Instant,
     },
     /// The contact log: each close contact with notification and isolation.
-    Contacts,
+    Contacts {},
     /// How many contacts were notified and isolated, and by when.
-    FollowUp,
+    FollowUp {},
     /// Transmission chains: clusters, generations, serial intervals, problems.
-    Chains,
+    Chains {},
 
     // Passes.
     /// Passes issued (holders masked).
-    Passes,
+    Passes {},
     /// Serials of revoked passes, as checkpoints download them.
-    RevocationList,
+    RevocationList {},
     /// Passes issued per local day and kind.
-    PassesPerDay,
+    PassesPerDay {},
     /// Checkpoint checks recorded.
-    Crossings,
+    Crossings {},
     /// The station's signing keys (public halves) and when they were in force.
-    StationKeys,
+    StationKeys {},
 
     // Registrations.
     /// Foreign nationals' stays.
-    Stays,
+    Stays {},
     /// Stays past their registration deadline at a moment.
     OverdueRegistrations {
         /// As of when.
@@ -203,18 +205,18 @@ pub enum Query {
         as_of: Instant,
     },
     /// Stays registered after their deadline.
-    RegisteredLate,
+    RegisteredLate {},
     /// The registration deadline of one stay.
     RegistrationDeadline {
         /// Which stay.
         stay: StayId,
     },
     /// Certificates issued.
-    Certificates,
+    Certificates {},
     /// Certificates whose paper copy is held at the station.
-    PapersHeld,
+    PapersHeld {},
     /// The service ledger.
-    ServiceLedger,
+    ServiceLedger {},
     /// Services by kind and channel between two local days (inclusive).
     ServiceCounts {
         /// First day.
@@ -227,9 +229,9 @@ pub enum Query {
 
     // Resumption.
     /// Enterprises.
-    Enterprises,
+    Enterprises {},
     /// Enterprises' daily resumption reports.
-    EnterpriseReports,
+    EnterpriseReports {},
     /// Resumption rates on a local day, grouped.
     ResumptionRates {
         /// The local day.
@@ -254,9 +256,9 @@ pub enum Query {
         by: GroupBy,
     },
     /// Migrant workers and their remote verification.
-    MigrantWorkers,
+    MigrantWorkers {},
     /// Days from arrival to the start of work, for each worker who started.
-    DaysToStart,
+    DaysToStart {},
 }
 
 fn all() -> GroupBy {
@@ -446,22 +448,22 @@ impl Station {
         match query {
             Query::Report { as_of } => to_value(&self.report(*as_of)),
             Query::ReportText { as_of } => to_value(&self.report(*as_of).to_string()),
-            Query::Records => to_value(&self.records()),
-            Query::ExportCsv => to_value(&self.export_csv()?),
+            Query::Records {} => to_value(&self.records()),
+            Query::ExportCsv {} => to_value(&self.export_csv()?),
             Query::AnalyticExport { key } => to_value(&self.analytic_export(key.as_bytes())?),
             Query::History { .. } => Err(Error::invalid(
                 "query",
                 "history",
                 "a query of the book, which keeps the journal (Book::query)",
             )),
-            Query::Persons => to_value(&self.residents.persons().collect::<Vec<_>>()),
-            Query::Households => to_value(&self.residents.households().collect::<Vec<_>>()),
-            Query::Tenancies => to_value(self.residents.tenancies()),
-            Query::ScreeningTeams => to_value(&self.screening.teams().collect::<Vec<_>>()),
-            Query::Screenings => to_value(self.screening.screenings()),
-            Query::ScreeningCoverage => to_value(&self.screening.coverage(&self.residents)),
-            Query::Commitments => to_value(&self.screening.commitments().collect::<Vec<_>>()),
-            Query::HouseholdsWithoutCommitment => to_value(
+            Query::Persons {} => to_value(&self.residents.persons().collect::<Vec<_>>()),
+            Query::Households {} => to_value(&self.residents.households().collect::<Vec<_>>()),
+            Query::Tenancies {} => to_value(self.residents.tenancies()),
+            Query::ScreeningTeams {} => to_value(&self.screening.teams().collect::<Vec<_>>()),
+            Query::Screenings {} => to_value(self.screening.screenings()),
+            Query::ScreeningCoverage {} => to_value(&self.screening.coverage(&self.residents)),
+            Query::Commitments {} => to_value(&self.screening.commitments().collect::<Vec<_>>()),
+            Query::HouseholdsWithoutCommitment {} => to_value(
                 &self
                     .screening
                     .households_without_commitment(&self.residents),
@@ -473,21 +475,21 @@ impl Station {
             Query::MissingReports { day } => {
                 to_value(&self.screening.missing_reports(&self.residents, *day))
             }
-            Query::ResponsibilityGaps => to_value(&self.responsibility.gaps(&self.residents)),
-            Query::ResponsibilityLoad => to_value(&self.responsibility.load(&self.residents)),
+            Query::ResponsibilityGaps {} => to_value(&self.responsibility.gaps(&self.residents)),
+            Query::ResponsibilityLoad {} => to_value(&self.responsibility.load(&self.residents)),
             Query::WhoAnswers { household } => to_value(
                 &self
                     .responsibility
                     .who_answers(&self.residents, household)?,
             ),
             Query::Returnees { as_of } => to_value(&self.quarantine.returnees(*as_of, p)),
-            Query::Travels => to_value(self.quarantine.travels()),
-            Query::RiskAreas => to_value(&self.quarantine.areas().collect::<Vec<_>>()),
-            Query::Orders => to_value(&self.quarantine.orders().collect::<Vec<_>>()),
+            Query::Travels {} => to_value(self.quarantine.travels()),
+            Query::RiskAreas {} => to_value(&self.quarantine.areas().collect::<Vec<_>>()),
+            Query::Orders {} => to_value(&self.quarantine.orders().collect::<Vec<_>>()),
             Query::OrdersInForce { day } => to_value(&self.quarantine.active_on(*day, p)),
             Query::DueForRelease { day } => to_value(&self.quarantine.due_for_release(*day, p)),
-            Query::Cases => to_value(&self.cases),
-            Query::Interviews => to_value(&self.interviews),
+            Query::Cases {} => to_value(&self.cases),
+            Query::Interviews {} => to_value(&self.interviews),
             Query::CloseContacts { cases } => to_value(&self.close_contacts_of(cases.as_deref())?),
             Query::SecondRing { cases, start, end } => {
                 let window = Interval::new(*start, *end)?;
@@ -501,34 +503,34 @@ impl Station {
                 };
                 to_value(&second_ring_contacts(&chosen, &contacts, inputs, window))
             }
-            Query::Contacts => to_value(&self.contacts.records().collect::<Vec<_>>()),
-            Query::FollowUp => to_value(&self.contacts.follow_up()),
-            Query::Chains => to_value(&chains(&self.cases, p.zone())),
-            Query::Passes => to_value(&self.passes.passes().collect::<Vec<_>>()),
-            Query::RevocationList => to_value(&self.passes.revocation_list().serials),
-            Query::PassesPerDay => to_value(&self.passes_per_day()),
-            Query::Crossings => to_value(self.checkpoints.crossings()),
-            Query::StationKeys => to_value(self.keys.keys()),
-            Query::Stays => to_value(&self.registrations.stays().collect::<Vec<_>>()),
+            Query::Contacts {} => to_value(&self.contacts.records().collect::<Vec<_>>()),
+            Query::FollowUp {} => to_value(&self.contacts.follow_up()),
+            Query::Chains {} => to_value(&chains(&self.cases, p.zone())),
+            Query::Passes {} => to_value(&self.passes.passes().collect::<Vec<_>>()),
+            Query::RevocationList {} => to_value(&self.passes.revocation_list().serials),
+            Query::PassesPerDay {} => to_value(&self.passes_per_day()),
+            Query::Crossings {} => to_value(self.checkpoints.crossings()),
+            Query::StationKeys {} => to_value(self.keys.keys()),
+            Query::Stays {} => to_value(&self.registrations.stays().collect::<Vec<_>>()),
             Query::OverdueRegistrations { as_of } => {
                 to_value(&self.registrations.overdue(*as_of, p))
             }
-            Query::RegisteredLate => to_value(&self.registrations.registered_late(p)),
+            Query::RegisteredLate {} => to_value(&self.registrations.registered_late(p)),
             Query::RegistrationDeadline { stay } => to_value(
                 &crate::registration::Registrations::deadline(self.registrations.stay(stay)?, p),
             ),
-            Query::Certificates => to_value(&self.registrations.certificates().collect::<Vec<_>>()),
-            Query::PapersHeld => to_value(&self.registrations.papers_held()),
-            Query::ServiceLedger => to_value(self.registrations.ledger()),
+            Query::Certificates {} => to_value(&self.registrations.certificates().collect::<Vec<_>>()),
+            Query::PapersHeld {} => to_value(&self.registrations.papers_held()),
+            Query::ServiceLedger {} => to_value(self.registrations.ledger()),
             Query::ServiceCounts { from, to } => to_value(&self.service_counts(*from, *to)),
-            Query::Enterprises => to_value(&self.resumption.enterprises().collect::<Vec<_>>()),
-            Query::EnterpriseReports => to_value(&self.resumption.reports().collect::<Vec<_>>()),
+            Query::Enterprises {} => to_value(&self.resumption.enterprises().collect::<Vec<_>>()),
+            Query::EnterpriseReports {} => to_value(&self.resumption.reports().collect::<Vec<_>>()),
             Query::ResumptionRates { day, by } => to_value(&self.resumption.rates(*day, *by)),
             Query::ResumptionSeries { from, to, by } => {
                 to_value(&self.resumption.daily_series(*from, *to, *by))
             }
-            Query::MigrantWorkers => to_value(&self.resumption.migrants().collect::<Vec<_>>()),
-            Query::DaysToStart => to_value(&self.resumption.days_to_start()),
+            Query::MigrantWorkers {} => to_value(&self.resumption.migrants().collect::<Vec<_>>()),
+            Query::DaysToStart {} => to_value(&self.resumption.days_to_start()),
         }
     }
 
