@@ -519,7 +519,9 @@ impl Station {
             Query::RegistrationDeadline { stay } => to_value(
                 &crate::registration::Registrations::deadline(self.registrations.stay(stay)?, p),
             ),
-            Query::Certificates {} => to_value(&self.registrations.certificates().collect::<Vec<_>>()),
+            Query::Certificates {} => {
+                to_value(&self.registrations.certificates().collect::<Vec<_>>())
+            }
             Query::PapersHeld {} => to_value(&self.registrations.papers_held()),
             Query::ServiceLedger {} => to_value(self.registrations.ledger()),
             Query::ServiceCounts { from, to } => to_value(&self.service_counts(*from, *to)),
