@@ -242,6 +242,9 @@ impl Policy {
     /// assert_eq!(Policy::from_json(&doc).unwrap().zone().to_string(), "Europe/Berlin");
     /// doc["min_overlap_second"] = 60.into();
     /// assert!(Policy::from_json(&doc).unwrap_err().to_string().contains("min_overlap_second"));
+    /// doc = serde_json::to_value(Policy::preset("nhc-2020").unwrap()).unwrap();
+    /// doc["zone"] = 5.into();
+    /// assert!(Policy::from_json(&doc).is_err());
     /// ```
     ///
     /// # Errors
@@ -256,6 +259,15 @@ impl Policy {
                 "policy",
                 json,
                 "a preset's name or a policy document (an object)",
+            ));
+        }
+        // A number is how journals before named zones wrote an offset; a
+        // caller writes the zone's name or `+08:00`.
+        if let Some(zone) = json.get("zone").filter(|z| !z.is_string()) {
+            return Err(Error::invalid(
+                "policy, field `zone`",
+                zone,
+                "an IANA time zone name like Asia/Shanghai or an offset like +08:00",
             ));
         }
         let policy: Policy = crate::facade::read_json("policy", json)?;

@@ -255,10 +255,15 @@ macro_rules! queries {
     (@method $name:ident $js:ident () $answer:tt) => {
         #[wasm_bindgen]
         impl Book {
-            /// A query of the book without fields (see `query`).
+            /// A query of the book without fields (see `query`). An object
+            /// given is still read, so that a field in it is refused.
             #[wasm_bindgen(js_name = $js, unchecked_return_type = $answer)]
-            pub fn $name(&self) -> Result<JsValue, JsValue> {
-                self.ask(stringify!($name), None)
+            pub fn $name(
+                &self,
+                #[wasm_bindgen(unchecked_optional_param_type = "Record<string, never>")]
+                request: Option<JsValue>,
+            ) -> Result<JsValue, JsValue> {
+                self.ask(stringify!($name), request)
             }
         }
     };
