@@ -31,7 +31,7 @@ const COMMAND = { type: "assign_leader", village: "East", staff: "s1" };
 const HOUSEHOLD = BOOK.households()[0].id;
 const CASES = BOOK.cases();
 
-// The request of each query that has fields (the others take none).
+// The request of each query that has fields (the others take an empty one).
 const REQUESTS = {
   report: { as_of: AT },
   reportText: { as_of: AT },
@@ -52,7 +52,8 @@ const REQUESTS = {
   resumptionSeries: { from: "2020-02-01", to: "2020-02-03", by: "all" },
 };
 const camel = (name) => name.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
-const QUERIES = Object.fromEntries(Book.queryNames().map(camel).map((m) => [m, REQUESTS[m] ? [REQUESTS[m]] : []]));
+// A query without fields still takes an (empty) object, so a field given there is refused.
+const QUERIES = Object.fromEntries(Book.queryNames().map(camel).map((m) => [m, [REQUESTS[m] ?? {}]]));
 
 // Good arguments of every export: all parameters, optional ones included, so
 // each position is replaced in turn. "getter" marks a property.
