@@ -270,16 +270,7 @@ impl Policy {
                 "an IANA time zone name like Asia/Shanghai or an offset like +08:00",
             ));
         }
-        let policy: Policy = crate::facade::read_json("policy", json)?;
-        let written = serde_json::to_value(&policy).unwrap_or_default();
-        if let Some(path) = crate::facade::unknown_field(json, &written) {
-            return Err(Error::invalid(
-                format!("policy, field `{}`", path.join(".")),
-                "(not a field of it)",
-                "only a policy's own fields; is it misspelled?",
-            ));
-        }
-        Ok(policy)
+        crate::facade::read_exact("policy", json)
     }
 }
 

@@ -34,6 +34,11 @@ fn shown(obj: &Bound<'_, PyAny>) -> String {
 /// # Errors
 /// `InvalidValue` naming `what` for any other type, a float that is not
 /// finite, a whole number beyond 64 bits or a key that is not text.
+/// An optional argument as JSON: `null` when not given, as when given `None`.
+pub fn optional_json(what: &str, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Json> {
+    obj.map_or(Ok(Json::Null), |o| to_json(what, o))
+}
+
 pub fn to_json(what: &str, obj: &Bound<'_, PyAny>) -> PyResult<Json> {
     if obj.is_none() {
         return Ok(Json::Null);

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use precinct::{DayGraphRequest, Policy, TraceRequest, Zone};
 
-use crate::convert::{instant, moment_json, policy as read_policy, table, to_json};
+use crate::convert::{instant, moment_json, optional_json, policy as read_policy, table, to_json};
 use crate::errors::{invalid, ok};
 
 /// What pickling calls to rebuild visits, and its arguments.
@@ -49,17 +49,6 @@ impl Visits {
         }
         Ok(PyList::new(py, names)?.into_any())
     }
-
-    /// A trace request read by the core under the policy.
-    fn trace_request(
-        &self,
-        person: &Bound<'_, PyAny>,
-        start: &Bound<'_, PyAny>,
-        end: &Bound<'_, PyAny>,
-        min_overlap: &Bound<'_, PyAny>,
-    ) -> PyResult<(TraceRequest, precinct::Window, i64)> {
-        trace_request(&self.policy, person, start, end, min_overlap)
-    }
 }
 
 fn trace_request(
@@ -67,13 +56,13 @@ fn trace_request(
     person: &Bound<'_, PyAny>,
     start: &Bound<'_, PyAny>,
     end: &Bound<'_, PyAny>,
-    min_overlap: &Bound<'_, PyAny>,
+    min_overlap: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<(TraceRequest, precinct::Window, i64)> {
     let request = json!({
         "person": to_json("person", person)?,
         "start": moment_json("start", start)?,
         "end": moment_json("end", end)?,
-        "min_overlap": to_json("min_overlap", min_overlap)?,
+        "min_overlap": optional_json("min_overlap", min_overlap)?,
     });
     let r: TraceRequest = ok(precinct::read_input("trace", &request, policy.zone()))?;
     let window = ok(r.window())?;
@@ -261,9 +250,8 @@ impl Visits {
         end: &Bound<'py, PyAny>,
         min_overlap: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let none = py.None().into_bound(py);
         let (r, window, min_overlap) =
-            self.trace_request(person, start, end, min_overlap.unwrap_or(&none))?;
+            trace_request(&self.policy, person, start, end, min_overlap)?;
         let rows = py.detach(|| precinct::trace(&self.inner, &r.person, window, min_overlap));
         let d = PyDict::new(py);
         let numbers: Vec<u32> = rows.iter().map(|r| r.person).collect();
@@ -285,9 +273,8 @@ impl Visits {
         end: &Bound<'py, PyAny>,
         min_overlap: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let none = py.None().into_bound(py);
         let (r, window, min_overlap) =
-            self.trace_request(person, start, end, min_overlap.unwrap_or(&none))?;
+            trace_request(&self.policy, person, start, end, min_overlap)?;
         let ring = py.detach(|| precinct::second_ring(&self.inner, &r.person, window, min_overlap));
         let d = PyDict::new(py);
         d.set_item("person_id", self.ids(py, &ring)?)?;
@@ -306,12 +293,11 @@ impl Visits {
         edges: bool,
         budget: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let none = py.None().into_bound(py);
         let request = json!({
             "day": moment_json("day", day)?,
-            "min_overlap": to_json("min_overlap", min_overlap.unwrap_or(&none))?,
+            "min_overlap": optional_json("min_overlap", min_overlap)?,
             "edges": edges,
-            "budget": to_json("budget", budget.unwrap_or(&none))?,
+            "budget": optional_json("budget", budget)?,
         });
         let r: DayGraphRequest = ok(precinct::read_input(
             "day graph",
@@ -389,14 +375,8 @@ pub fn trace_columns<'py>(
     policy: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let policy = read_policy(policy)?;
-    let none = py.None().into_bound(py);
-    let (_, window, min_overlap) = trace_request(
-        &policy,
-        who.as_any(),
-        window_start,
-        window_end,
-        min_overlap.unwrap_or(&none),
-    )?;
+    let (_, window, min_overlap) =
+        trace_request(&policy, who.as_any(), window_start, window_end, min_overlap)?;
     let who: i64 = who.extract().map_err(|_| {
         invalid(
             "who",

@@ -47,6 +47,25 @@ pub(crate) fn read_json<T: DeserializeOwned>(what: &str, json: &serde_json::Valu
     T::deserialize(json).map_err(|e| input_error(what, json, &e))
 }
 
+/// Read `json` as a `T` and refuse a field of it that `T` does not have
+/// (one serde would drop silently: a misspelling), found by writing the
+/// value back and comparing.
+pub(crate) fn read_exact<T: DeserializeOwned + serde::Serialize>(
+    what: &str,
+    json: &serde_json::Value,
+) -> Result<T> {
+    let value: T = read_json(what, json)?;
+    let written = serde_json::to_value(&value).unwrap_or_default();
+    match unknown_field(json, &written) {
+        None => Ok(value),
+        Some(path) => Err(Error::invalid(
+            format!("{what}, field `{}`", path.join(".")),
+            "(not a field of it)",
+            "only its own fields; is it misspelled?",
+        )),
+    }
+}
+
 /// The error of a JSON input that does not read: which field, what was
 /// there, and serde's (or the core's) expectation.
 ///
@@ -113,10 +132,7 @@ fn input_error(what: &str, json: &serde_json::Value, e: &serde_json::Error) -> E
 
 /// The path of a field of `given` that the value as read and written back
 /// (`written`) does not have: a field serde would drop silently. A `null` given for a field written only when set is not one.
-pub(crate) fn unknown_field(
-    given: &serde_json::Value,
-    written: &serde_json::Value,
-) -> Option<Vec<String>> {
+fn unknown_field(given: &serde_json::Value, written: &serde_json::Value) -> Option<Vec<String>> {
     use serde_json::Value;
     match (given, written) {
         (Value::Object(g), Value::Object(w)) => g.iter().find_map(|(k, v)| match w.get(k) {

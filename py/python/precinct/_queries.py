@@ -5,7 +5,7 @@ the request and calls the compiled `query`. Do not edit by hand."""
 from __future__ import annotations
 
 import datetime
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Callable, Optional, Sequence, Union
 
 from ._table import Table
 
@@ -16,8 +16,8 @@ _Day = Union[datetime.date, datetime.datetime, str]
 class Queries:
     """The queries of the record book, by name (mixed into `Book`)."""
 
-    def query(self, request: Any) -> Any:  # pragma: no cover - Book's
-        raise NotImplementedError
+    # Each method asks `Book.query`, the compiled book's one entry for queries.
+    query: Callable[[Any], Any]
 
     def report_text(self, as_of: _Moment) -> Any:
         """The summary figures as text.
