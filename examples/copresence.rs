@@ -218,6 +218,7 @@ fn run(data: &Path, repeat: usize, csv: bool) -> precinct::Result<()> {
         "day_graph": {
             "edges": graph.edges, "max_degree": graph.max_degree,
             "max_degree_person": graph.max_degree_person.map(name),
+            "persons_with_edge": graph.persons_with_edge,
         },
     });
     if report["trace_hub"] != json!(scan) {

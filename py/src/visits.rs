@@ -311,6 +311,7 @@ impl Visits {
         let out = PyDict::new(py);
         out.set_item("edges", graph.edges)?;
         out.set_item("max_degree", graph.max_degree)?;
+        out.set_item("persons_with_edge", graph.persons_with_edge)?;
         let hub: Vec<u32> = graph.max_degree_person.into_iter().collect();
         out.set_item(
             "max_degree_person",

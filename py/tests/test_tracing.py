@@ -55,7 +55,7 @@ def test_integer_columns_from_pandas_and_polars_agree():
     assert t.to_polars().height == 1
     assert w.trace(1, start, end).to_dict() == t.to_dict()
     g = v.day_graph(start, edges=True)
-    assert (g["edges"], g["max_degree"], g["max_degree_person"]) == (2, 2, 2)
+    assert (g["edges"], g["max_degree"], g["max_degree_person"], g["persons_with_edge"]) == (2, 2, 2, 3)
     assert g["edge_list"].to_dict() == {"a": [1, 2], "b": [2, 3]}
     # The scan of raw columns gives the indexed answer.
     cols = [np.asarray(frame[c]) for c in ("person_id", "place_id")]

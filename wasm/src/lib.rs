@@ -85,7 +85,7 @@ export interface DayGraphRequest { day: Day; min_overlap?: number | null; edges?
 /** A contact found by `Visits.trace`. */
 export interface VisitContact { person_id: string; total_overlap: number; first_contact: string }
 /** The co-presence graph of a day (`Visits.dayGraph`), persons by id. */
-export interface CoPresence { edges: number; max_degree: number; max_degree_person: string | null; edge_list: Array<[string, string]> | null }
+export interface CoPresence { edges: number; max_degree: number; max_degree_person: string | null; persons_with_edge: number; edge_list: Array<[string, string]> | null }
 /** What a resident id number says. */
 export interface ResidentIdInfo { number: string; birth_date: string; sex: Sex; region: string }
 /** One method or function of the facade (`facade()`). */

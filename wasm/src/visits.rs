@@ -31,6 +31,7 @@ struct CoPresence<'a> {
     edges: usize,
     max_degree: usize,
     max_degree_person: Option<&'a str>,
+    persons_with_edge: usize,
     edge_list: Option<Vec<(&'a str, &'a str)>>,
 }
 
@@ -172,6 +173,7 @@ impl Visits {
             edges: g.edges,
             max_degree: g.max_degree,
             max_degree_person: g.max_degree_person.map(|p| self.id(p)),
+            persons_with_edge: g.persons_with_edge,
             edge_list: g.edge_list.map(|l| {
                 l.into_iter()
                     .map(|(a, b)| (self.id(a), self.id(b)))

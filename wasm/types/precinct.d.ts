@@ -1633,6 +1633,10 @@ max_degree: number,
  */
 max_degree_person: number | null, 
 /**
+ * Number of persons with at least one edge.
+ */
+persons_with_edge: number, 
+/**
  * The edges as pairs of person numbers `(a, b)` with `a < b`, sorted,
  * when asked for.
  */

@@ -505,6 +505,8 @@ pub struct DayGraph {
     /// A person with the largest degree (the smallest id among ties), if
     /// any edge, by number in [`Visits::persons`].
     pub max_degree_person: Option<u32>,
+    /// Number of persons with at least one edge.
+    pub persons_with_edge: usize,
     /// The edges as pairs of person numbers `(a, b)` with `a < b`, sorted,
     /// when asked for.
     pub edge_list: Option<Vec<(u32, u32)>>,
@@ -624,6 +626,7 @@ pub fn day_graph_with_budget(
         edges,
         max_degree: max_degree as usize,
         max_degree_person,
+        persons_with_edge: degree.iter().filter(|&&d| d > 0).count(),
         edge_list,
     })
 }
@@ -1149,8 +1152,8 @@ mod tests {
         .is_empty());
         let g = day_graph(&v, 0, 900, false).unwrap();
         assert_eq!(
-            (g.edges, g.max_degree, g.max_degree_person),
-            (2, 2, v.persons().get("p1"))
+            (g.edges, g.max_degree, g.max_degree_person, g.persons_with_edge),
+            (2, 2, v.persons().get("p1"), 3)
         );
     }
 }
