@@ -7,6 +7,7 @@
 //! contact pair when they are at the same place, of different persons, both
 //! intersect the window and overlap by at least `min_overlap` seconds.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::visits::{Row, Visits};
@@ -51,6 +52,7 @@ impl Window {
         Window::new(day_start, day_start + 86_400)
     }
 
+    #[cfg(test)]
     fn admits(self, start: i64, end: i64) -> bool {
         start < self.end && end > self.start
     }
@@ -164,87 +166,145 @@ pub(crate) fn for_each_pair(
         if !(cs < b && ce > a) || ce - cs < min_overlap {
             continue;
         }
-        let near = &rows[visits.rows_near(place, cs + base, ce + base)];
-        let mut j = 0;
-        while j < near.len() {
-            let other = near[j];
-            let run = 1 + near[j + 1..].iter().take_while(|r| **r == other).count();
-            j += run;
-            let (vs, ve) = (i64::from(other.start), i64::from(other.end));
-            let first = cs.max(vs);
-            let last = ce.min(ve);
-            if last - first < min_overlap || other.person == who || !(vs < b && ve > a) {
-                continue;
+        // Rows that overlap this one by `min_overlap`: they end from
+        // cs + min_overlap on and start by ce - min_overlap.
+        for range in visits.rows_near(
+            place,
+            cs + min_overlap - 1 + base,
+            ce - min_overlap + 1 + base,
+        ) {
+            let near = &rows[range];
+            #[cfg(test)]
+            ROWS_READ.set(ROWS_READ.get() + near.len());
+            let mut j = 0;
+            while j < near.len() {
+                let other = near[j];
+                let run = 1 + near[j + 1..].iter().take_while(|r| **r == other).count();
+                j += run;
+                let (vs, ve) = (i64::from(other.start), i64::from(other.end));
+                let first = cs.max(vs);
+                let last = ce.min(ve);
+                if last - first < min_overlap || other.person == who || !(vs < b && ve > a) {
+                    continue;
+                }
+                f(
+                    other.person,
+                    place,
+                    last - first,
+                    first + base,
+                    last + base,
+                    copies as u64 * run as u64,
+                );
             }
-            f(
-                other.person,
-                place,
-                last - first,
-                first + base,
-                last + base,
-                copies as u64 * run as u64,
-            );
+        }
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Rows read by the searches of this thread, to test that they follow
+    /// the rows that overlap.
+    static ROWS_READ: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A query's bounds in the index's offsets: the window `[a, b)` and the
+/// minimum overlap `m` (at least one second: a pair shares time, whatever
+/// a caller says).
+#[derive(Clone, Copy)]
+struct Bounds {
+    base: i64,
+    a: i64,
+    b: i64,
+    m: i64,
+}
+
+impl Bounds {
+    fn new(visits: &Visits, window: Window, min_overlap: i64) -> Bounds {
+        let base = visits.base();
+        // Saturating: a window may reach the ends of time.
+        Bounds {
+            base,
+            a: window.start.saturating_sub(base),
+            b: window.end.saturating_sub(base),
+            m: min_overlap.max(1),
+        }
+    }
+
+    /// The reach `[start, end - m]` of a row that is long enough and in
+    /// the window: the times where an overlap of `m` with it can begin.
+    /// Two such rows overlap by at least `m` exactly when their reaches meet.
+    fn reach(self, r: Row) -> Option<(i64, i64)> {
+        let (s, e) = (i64::from(r.start), i64::from(r.end));
+        (s < self.b && e > self.a && e - s >= self.m).then_some((s, e - self.m))
+    }
+}
+
+/// The reaches of `rows` (row numbers) merged per place where they meet,
+/// into `out` as `(place, from, to)`, sorted and disjoint: many visits of
+/// one person at one place, simultaneous, repeated or chained, are one
+/// stretch, and meet the same persons.
+fn stretches(visits: &Visits, rows: &[u32], q: Bounds, out: &mut Vec<(u32, i64, i64)>) {
+    out.clear();
+    let all = visits.rows();
+    out.extend(rows.iter().filter_map(|&row| {
+        let (x, y) = q.reach(all[row as usize])?;
+        Some((visits.place_of(row as usize), x, y))
+    }));
+    out.sort_unstable();
+    let mut kept = 0;
+    for k in 0..out.len() {
+        let (place, x, y) = out[k];
+        if kept > 0 && out[kept - 1].0 == place && x <= out[kept - 1].2 {
+            out[kept - 1].2 = out[kept - 1].2.max(y);
+        } else {
+            out[kept] = (place, x, y);
+            kept += 1;
+        }
+    }
+    out.truncate(kept);
+}
+
+/// Call `f(person)` for every row whose reach meets the stretch
+/// `(place, x, y)`: each row once, so a person as often as they have rows
+/// there.
+fn meeting(visits: &Visits, (place, x, y): (u32, i64, i64), q: Bounds, mut f: impl FnMut(u32)) {
+    let rows = visits.rows();
+    // Rows that end from x + m on and start by y.
+    for range in visits.rows_near(place, x + q.m - 1 + q.base, y + 1 + q.base) {
+        #[cfg(test)]
+        ROWS_READ.set(ROWS_READ.get() + range.len());
+        for &r in &rows[range] {
+            if let Some((s, t)) = q.reach(r) {
+                if s <= y && t >= x {
+                    f(r.person);
+                }
+            }
         }
     }
 }
 
 /// The persons in a contact pair with person number `who` in `window`,
 /// sorted and distinct, in memory for the persons and time for the
-/// person's presences rather than their pairs: at each place, the person's
-/// rows are merged into the stretches where a pair can start (see
-/// [`Sweep`]), and each stretch looks once at the rows near it.
-#[expect(
-    clippy::many_single_char_names,
-    reason = "the names of the definitions: visits [s, e), the window [a, b), min overlap m"
-)]
+/// person's stretches (see [`stretches`]) and the rows that meet them.
 pub(crate) fn contact_persons(
     visits: &Visits,
     who: u32,
     window: Window,
     min_overlap: i64,
 ) -> Vec<u32> {
-    let m = min_overlap.max(1);
-    let base = visits.base();
-    // Saturating: a window may reach the ends of time.
-    let (a, b) = (
-        window.start.saturating_sub(base),
-        window.end.saturating_sub(base),
-    );
-    let rows = visits.rows();
+    let q = Bounds::new(visits, window, min_overlap);
     let mut seen = vec![false; visits.persons().len()];
+    seen[who as usize] = true;
     let mut found: Vec<u32> = Vec::new();
-    let mut look = |place: u32, (x, y): (i64, i64)| {
-        // Rows whose reach [s, e - m] meets [x, y]: they start by y and end
-        // from x + m on.
-        for row in visits.rows_near(place, x + m - 1 + base, y + 1 + base) {
-            let r = rows[row];
-            let (s, e) = (i64::from(r.start), i64::from(r.end));
-            let meets = s <= y && e - m >= x && e - s >= m;
-            if meets && s < b && e > a && r.person != who && !seen[r.person as usize] {
-                seen[r.person as usize] = true;
-                found.push(r.person);
+    let mut own = Vec::new();
+    stretches(visits, visits.rows_of_person(who), q, &mut own);
+    for &stretch in &own {
+        meeting(visits, stretch, q, |p| {
+            if !seen[p as usize] {
+                seen[p as usize] = true;
+                found.push(p);
             }
-        }
-    };
-    let mut current: Option<(u32, i64, i64)> = None;
-    for &row in visits.rows_of_person(who) {
-        let row = row as usize;
-        let (s, e) = (i64::from(rows[row].start), i64::from(rows[row].end));
-        if !(s < b && e > a) || e - s < m {
-            continue;
-        }
-        let place = visits.place_of(row);
-        current = match current {
-            Some((p, x, y)) if p == place && s <= y => Some((p, x, y.max(e - m))),
-            Some((p, x, y)) => {
-                look(p, (x, y));
-                Some((place, s, e - m))
-            }
-            None => Some((place, s, e - m)),
-        };
-    }
-    if let Some((p, x, y)) = current {
-        look(p, (x, y));
+        });
     }
     found.sort_unstable();
     found
@@ -422,73 +482,36 @@ where
 /// Trace(C, W), minus those persons and C; their numbers in
 /// [`Visits::persons`], sorted (which is id order) and distinct.
 ///
-/// One sweep per place where a ring-1 person was: a visit `v` there pairs
-/// with a ring-1 visit `w` that started no later when `w` ends at least
-/// `min_overlap` after `v` starts (a running maximum), and with one that
-/// started later when such a `w` of at least `min_overlap` starts within
-/// `[v.start, v.end - min_overlap]` (a binary search). The work is the
-/// window's visits at those places, however large the first ring.
+/// The first ring's reaches are merged per place into disjoint stretches
+/// (see [`stretches`]), and each stretch reads the rows that meet it: the
+/// work follows the first ring's rows and the rows they meet, so a
+/// median person's second ring reads a few places' hours, and a hub's
+/// about each row of the window once.
 pub fn second_ring(visits: &Visits, person: &str, window: Window, min_overlap: i64) -> Vec<u32> {
     let Some(who) = visits.persons().get(person) else {
         return Vec::new();
     };
+    let q = Bounds::new(visits, window, min_overlap);
     let ring1 = contact_persons(visits, who, window, min_overlap);
     // 1: the traced person or ring 1; 2: found in ring 2.
     let mut mark = vec![0u8; visits.persons().len()];
     mark[who as usize] = 1;
-    let mut places: Vec<u32> = Vec::new();
+    let mut rows: Vec<u32> = Vec::new();
     for &p in &ring1 {
         mark[p as usize] = 1;
-        for &row in visits.rows_of_person(p) {
-            let row = row as usize;
-            if window.admits(visits.start_of(row), visits.end_of(row)) {
-                places.push(visits.place_of(row));
-            }
-        }
+        rows.extend_from_slice(visits.rows_of_person(p));
     }
-    places.sort_unstable();
-    places.dedup();
-
-    let (base, m) = (visits.base(), min_overlap.max(1));
-    let (a, b) = (
-        window.start.saturating_sub(base),
-        window.end.saturating_sub(base),
-    );
-    let admitted = |r: &Row| i64::from(r.start) < b && i64::from(r.end) > a;
+    let mut ring1_stretches = Vec::new();
+    stretches(visits, &rows, q, &mut ring1_stretches);
+    drop(rows);
     let mut found: Vec<u32> = Vec::new();
-    let mut ring_rows: Vec<Row> = Vec::new();
-    for place in places {
-        let rows = &visits.rows()[visits.rows_near(place, window.start, window.end)];
-        ring_rows.clear();
-        ring_rows.extend(
-            rows.iter()
-                .filter(|r| admitted(r) && mark[r.person as usize] == 1 && r.person != who),
-        );
-        let long_starts: Vec<i64> = ring_rows
-            .iter()
-            .filter(|r| i64::from(r.end) - i64::from(r.start) >= m)
-            .map(|r| i64::from(r.start))
-            .collect();
-        let (mut next, mut max_end) = (0, i64::MIN);
-        for v in rows {
-            let (vs, ve) = (i64::from(v.start), i64::from(v.end));
-            while next < ring_rows.len() && i64::from(ring_rows[next].start) <= vs {
-                max_end = max_end.max(i64::from(ring_rows[next].end));
-                next += 1;
+    for &stretch in &ring1_stretches {
+        meeting(visits, stretch, q, |p| {
+            if mark[p as usize] == 0 {
+                mark[p as usize] = 2;
+                found.push(p);
             }
-            if mark[v.person as usize] != 0 || !admitted(v) || ve - vs < m {
-                continue;
-            }
-            let earlier = max_end >= vs + m;
-            let later = || {
-                let k = long_starts.partition_point(|&s| s <= vs);
-                k < long_starts.len() && long_starts[k] <= ve - m
-            };
-            if earlier || later() {
-                mark[v.person as usize] = 2;
-                found.push(v.person);
-            }
-        }
+        });
     }
     found.sort_unstable();
     found
@@ -534,14 +557,17 @@ pub fn day_graph(
 
 /// The graph with an edge for every contact pair in `[day_start, day_start + 86400)`.
 ///
-/// A sweep per place over each person's stretches there (see [`Sweep`]):
-/// each pair of persons is found about once per place, however many visits
-/// they made, so memory follows the distinct pairs, and time the visits
-/// plus the pairs found.
+/// Person by person, on all cores: each person's stretches of the day (see
+/// [`stretches`]) read the rows that meet them, and a marker per person
+/// counts each neighbour once. So the summary (edges, largest degree,
+/// persons with an edge) needs memory in the persons only, the edge list
+/// the edges themselves (8 bytes each), and the time follows the pairs of
+/// rows that overlap.
 ///
 /// # Errors
-/// [`Error::TooLarge`] when the edges (and the working room to find them)
-/// would take more than `budget` bytes; nothing that large is allocated.
+/// [`Error::TooLarge`] when the persons' scratch, or with `with_edges` the
+/// edges, would take more than `budget` bytes; `needed` is then exact
+/// (the edges are counted to the end, without being kept).
 pub fn day_graph_with_budget(
     visits: &Visits,
     day_start: i64,
@@ -549,73 +575,68 @@ pub fn day_graph_with_budget(
     with_edges: bool,
     budget: u64,
 ) -> Result<DayGraph> {
-    let base = visits.base();
-    let day_end = day_start.saturating_add(86_400);
-    let (a, b) = (day_start.saturating_sub(base), day_end.saturating_sub(base));
+    let window = Window {
+        start: day_start,
+        end: day_start.saturating_add(86_400),
+    };
+    let q = Bounds::new(visits, window, min_overlap);
     let n_persons = visits.persons().len();
-    // Per person: sweep slots (16), then offsets, fill, seen and degree (16).
-    let fixed = n_persons as u64 * 32;
-    let per_pair: u64 = if with_edges { 20 } else { 12 };
-    let what = || format!("the day graph of {day_start}");
+    // Per person: the degree, and a marker in each worker.
+    let fixed = n_persons as u64 * 4 * (1 + rayon::current_num_threads() as u64);
     let too_large = |needed: u64| Error::TooLarge {
-        what: what(),
+        what: format!("the day graph of {day_start}"),
         needed,
         budget,
     };
     if fixed > budget {
         return Err(too_large(fixed));
     }
-    let cap = usize::try_from((budget - fixed) / per_pair).unwrap_or(usize::MAX);
-    let mut pairs = PairBuffer::new(cap);
-    let mut sweep = Sweep::new(n_persons);
-    for place in 0..visits.places().len() as u32 {
-        let rows = &visits.rows()[visits.rows_near(place, day_start, day_end)];
-        sweep.load(rows, a, b, min_overlap.max(1));
-        sweep
-            .pairs(|x, y| pairs.push(x, y))
-            .map_err(|held| too_large(fixed + held as u64 * per_pair))?;
-    }
-    #[cfg(test)]
-    MOST_PAIRS_HELD.set(pairs.most_held);
-    let pairs = pairs.into_pairs();
-    // Group the pairs by their first person with one counting-sort pass,
-    // then drop repeated neighbours with a marker: no global sort.
-    let mut offsets = vec![0u32; n_persons + 1];
-    for &pair in &pairs {
-        offsets[(pair >> 32) as usize + 1] += 1;
-    }
-    for q in 0..n_persons {
-        offsets[q + 1] += offsets[q];
-    }
-    let mut fill = offsets.clone();
-    let mut neighbours = vec![0u32; pairs.len()];
-    for &pair in &pairs {
-        let a = (pair >> 32) as usize;
-        neighbours[fill[a] as usize] = (pair & 0xffff_ffff) as u32;
-        fill[a] += 1;
-    }
-    drop(pairs);
-    let mut seen = vec![u32::MAX; n_persons];
-    let mut degree = vec![0u32; n_persons];
-    let mut edges = 0usize;
-    let mut edge_list: Option<Vec<(u32, u32)>> = with_edges.then(Vec::new);
-    for a in 0..n_persons {
-        let seg = &mut neighbours[offsets[a] as usize..offsets[a + 1] as usize];
-        if with_edges {
-            seg.sort_unstable();
-        }
-        for &b in seg.iter() {
-            if seen[b as usize] != a as u32 {
-                seen[b as usize] = a as u32;
-                edges += 1;
-                degree[a] += 1;
-                degree[b as usize] += 1;
-                if let Some(list) = edge_list.as_mut() {
-                    list.push((a as u32, b));
+    // Edges kept so far, over all workers: past the budget, none is kept.
+    let room = (budget - fixed) / 8;
+    let kept = std::sync::atomic::AtomicU64::new(0);
+    let call = NEXT_DAY_GRAPH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    const BLOCK: usize = 512;
+    let blocks: Vec<(Vec<u32>, Vec<(u32, u32)>)> = (0..n_persons.div_ceil(BLOCK))
+        .into_par_iter()
+        .map(|block| {
+            let persons = block * BLOCK..((block + 1) * BLOCK).min(n_persons);
+            DAY_SCRATCH.with_borrow_mut(|scratch| {
+                scratch.start(call, n_persons);
+                let mut degrees = Vec::with_capacity(persons.len());
+                let mut edges: Vec<(u32, u32)> = Vec::new();
+                for a in persons {
+                    let a = a as u32;
+                    let keep =
+                        with_edges && kept.load(std::sync::atomic::Ordering::Relaxed) <= room;
+                    let from = edges.len();
+                    let degree = scratch.neighbours(visits, a, q, |b| {
+                        if keep && b > a {
+                            edges.push((a, b));
+                        }
+                    });
+                    edges[from..].sort_unstable();
+                    kept.fetch_add(
+                        (edges.len() - from) as u64,
+                        std::sync::atomic::Ordering::Relaxed,
+                    );
+                    degrees.push(degree);
                 }
-            }
-        }
+                (degrees, edges)
+            })
+        })
+        .collect();
+    let degree: Vec<u32> = blocks.iter().flat_map(|b| b.0.iter().copied()).collect();
+    let edges = (degree.iter().map(|&d| u64::from(d)).sum::<u64>() / 2) as usize;
+    if with_edges && edges as u64 > room {
+        return Err(too_large(fixed + edges as u64 * 8));
     }
+    let edge_list = with_edges.then(|| {
+        let mut list = Vec::with_capacity(edges);
+        for (_, block) in blocks {
+            list.extend(block);
+        }
+        list
+    });
     let max_degree = degree.iter().copied().max().unwrap_or(0);
     // Person numbers follow id order: the first with the maximum is the smallest id.
     let max_degree_person = (max_degree > 0)
@@ -631,187 +652,49 @@ pub fn day_graph_with_budget(
     })
 }
 
-#[cfg(test)]
+/// Day graphs started, to tell one call's markers from another's.
+static NEXT_DAY_GRAPH: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 thread_local! {
-    /// The most pairs the last day graph held at once.
-    static MOST_PAIRS_HELD: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static DAY_SCRATCH: std::cell::RefCell<DayScratch> = std::cell::RefCell::new(DayScratch::default());
 }
 
-/// Pairs of persons as found, `min << 32 | max`, held within `cap` entries:
-/// when full, sorted and deduplicated in place, so it holds the distinct
-/// pairs plus room to find more.
-struct PairBuffer {
-    pairs: Vec<u64>,
-    cap: usize,
-    /// Compact when this many are held.
-    next_compaction: usize,
-    #[cfg(test)]
-    most_held: usize,
+/// A worker's room for the day graph: per person, the last person whose
+/// neighbour they were found to be (in this call), and one person's
+/// stretches.
+#[derive(Default)]
+struct DayScratch {
+    call: u64,
+    seen: Vec<u32>,
+    own: Vec<(u32, i64, i64)>,
 }
 
-impl PairBuffer {
-    /// Compaction costs a sort: not before this many pairs, so that the
-    /// usual day is grouped by the counting sort alone.
-    const FIRST_COMPACTION: usize = 1 << 20;
-
-    fn new(cap: usize) -> PairBuffer {
-        PairBuffer {
-            pairs: Vec::new(),
-            cap,
-            // The sweep finds each pair about once per place: duplicates
-            // come from pairs met at several places, rarely worth a sort
-            // before half the room is used.
-            next_compaction: (cap / 2).max(Self::FIRST_COMPACTION).min(cap),
-            #[cfg(test)]
-            most_held: 0,
+impl DayScratch {
+    /// Ready for day graph `call` over `persons` persons.
+    fn start(&mut self, call: u64, persons: usize) {
+        if self.call != call {
+            self.call = call;
+            self.seen.clear();
+            self.seen.resize(persons, u32::MAX);
         }
     }
 
-    /// Add the pair `{x, y}`; `Err(held)` when the distinct pairs fill
-    /// seven eighths of the room (`held` counts them plus the eighth the
-    /// search needs to go on).
-    fn push(&mut self, x: u32, y: u32) -> std::result::Result<(), usize> {
-        if self.pairs.len() >= self.next_compaction {
-            self.pairs.sort_unstable();
-            self.pairs.dedup();
-            let held = self.pairs.len();
-            if held >= self.cap - self.cap / 8 {
-                return Err(held + self.cap / 8 + 1);
-            }
-            self.next_compaction = (2 * held)
-                .clamp(Self::FIRST_COMPACTION, usize::MAX)
-                .min(self.cap);
-            // Room for exactly what may be held, not a doubling past it.
-            self.pairs.reserve_exact(self.next_compaction - held);
-        }
-        self.pairs
-            .push(u64::from(x.min(y)) << 32 | u64::from(x.max(y)));
-        #[cfg(test)]
-        {
-            self.most_held = self.most_held.max(self.pairs.len());
-        }
-        Ok(())
-    }
-
-    fn into_pairs(self) -> Vec<u64> {
-        self.pairs
-    }
-}
-
-/// The stretches of each person at one place, and a sweep that pairs them.
-///
-/// Two rows (long enough, in the window) overlap by at least `m` seconds
-/// exactly when their *reaches*, the closed intervals `[start, end - m]` of
-/// times where such an overlap can begin, meet. A person's reaches at a
-/// place that meet merge into one stretch without changing which persons
-/// they meet, so a person's stretches there are disjoint, sorted, and at
-/// most one is open at a time: many visits of one person at one place,
-/// simultaneous or chained, are one stretch.
-///
-/// The sweep takes stretches by start. A stretch meets every open stretch;
-/// it visits only those opened since its person's previous stretch there
-/// (the older ones met that one already), skipping closed ones in a
-/// union-find, so each person meets each other stretch at most once. Time:
-/// the rows, a heap per stretch, and the pairs found; scratch: the persons.
-struct Sweep {
-    /// The merged reaches `(start, end, person)`, sorted by start.
-    reach: Vec<(i64, i64, u32)>,
-    /// Per person: `(generation, index into reach)`, current when the
-    /// generation is.
-    slot: Vec<(u64, u32)>,
-    generation: u64,
-    /// `next[k]`: the first stretch at or after `k` not yet closed.
-    next: Vec<u32>,
-    /// Open stretches by end, earliest first.
-    open: std::collections::BinaryHeap<std::cmp::Reverse<(i64, u32)>>,
-}
-
-impl Sweep {
-    fn new(persons: usize) -> Sweep {
-        Sweep {
-            reach: Vec::new(),
-            slot: vec![(0, 0); persons],
-            generation: 0,
-            next: Vec::new(),
-            open: std::collections::BinaryHeap::new(),
-        }
-    }
-
-    /// The merged reaches of `rows` (one place's, sorted by start) that are
-    /// at least `m` long and intersect `[a, b)`.
-    #[expect(
-        clippy::many_single_char_names,
-        reason = "the names of the definitions: visits [s, e), the window [a, b), min overlap m"
-    )]
-    fn load(&mut self, rows: &[Row], a: i64, b: i64, m: i64) {
-        self.generation += 1;
-        let generation = self.generation;
-        self.reach.clear();
-        for r in rows {
-            let (s, e) = (i64::from(r.start), i64::from(r.end));
-            if !(s < b && e > a) || e - s < m {
-                continue;
-            }
-            let slot = &mut self.slot[r.person as usize];
-            if slot.0 == generation {
-                let current = &mut self.reach[slot.1 as usize];
-                if s <= current.1 {
-                    current.1 = current.1.max(e - m);
-                    continue;
+    /// Call `f(b)` once for each neighbour `b` of person `a`; their number.
+    fn neighbours(&mut self, visits: &Visits, a: u32, q: Bounds, mut f: impl FnMut(u32)) -> u32 {
+        let mut degree = 0;
+        stretches(visits, visits.rows_of_person(a), q, &mut self.own);
+        let seen = &mut self.seen;
+        for &stretch in &self.own {
+            meeting(visits, stretch, q, |b| {
+                if b != a && seen[b as usize] != a {
+                    seen[b as usize] = a;
+                    degree += 1;
+                    f(b);
                 }
-            }
-            *slot = (generation, self.reach.len() as u32);
-            self.reach.push((s, e - m, r.person));
+            });
         }
+        degree
     }
-
-    /// Call `meet(x, y)` for the persons of every two stretches that meet,
-    /// at least once for each pair of persons and at most once for each
-    /// stretch and person. Stops at the first error.
-    fn pairs<E>(
-        &mut self,
-        mut meet: impl FnMut(u32, u32) -> std::result::Result<(), E>,
-    ) -> std::result::Result<(), E> {
-        self.generation += 1;
-        let generation = self.generation;
-        let n = self.reach.len();
-        self.next.clear();
-        self.next.extend(0..=n as u32);
-        self.open.clear();
-        for j in 0..n {
-            let (start, end, person) = self.reach[j];
-            while let Some(&std::cmp::Reverse((e, k))) = self.open.peek() {
-                if e >= start {
-                    break;
-                }
-                self.open.pop();
-                self.next[k as usize] = k + 1;
-            }
-            let slot = self.slot[person as usize];
-            let mut k = if slot.0 == generation { slot.1 + 1 } else { 0 };
-            loop {
-                k = find(&mut self.next, k);
-                if k as usize >= j {
-                    break;
-                }
-                meet(person, self.reach[k as usize].2)?;
-                k += 1;
-            }
-            self.slot[person as usize] = (generation, j as u32);
-            self.open.push(std::cmp::Reverse((end, j as u32)));
-        }
-        Ok(())
-    }
-}
-
-/// The first index at or after `k` that `next` leaves in place (path halving).
-fn find(next: &mut [u32], mut k: u32) -> u32 {
-    while next[k as usize] != k {
-        let up = next[next[k as usize] as usize];
-        next[k as usize] = up;
-        k = up;
-    }
-    k
 }
 
 #[cfg(test)]
@@ -895,7 +778,25 @@ mod tests {
                     .map(|(p, l, s, d)| (p, l, s * 700, d * 600))
                     .collect()
             });
-        prop_oneof![spread, crowded]
+        // Lengths across many duration classes of the index, and at their
+        // edges, so searches reach back by each class's longest visit.
+        let classes = prop::collection::vec(
+            (
+                0u32..6,
+                0u32..2,
+                0i64..40,
+                prop::sample::select(vec![
+                    0i64, 1, 899, 900, 1023, 1024, 2047, 2048, 5000, 40_000, 100_000,
+                ]),
+            ),
+            0..50,
+        )
+        .prop_map(|v| {
+            v.into_iter()
+                .map(|(p, l, s, d)| (p, l, s * 500, d))
+                .collect()
+        });
+        prop_oneof![spread, crowded, classes]
             .prop_map(|v| v.into_iter().map(|(p, l, s, d)| (p, l, s, s + d)).collect())
     }
 
@@ -939,6 +840,10 @@ mod tests {
             let index = build(&v);
             let g = day_graph(&index, day, m, true).unwrap();
             prop_assert_eq!(g.edges, want.len());
+            let with_edge: BTreeSet<&String> = want.iter().flat_map(|(x, y)| [x, y]).collect();
+            prop_assert_eq!(g.persons_with_edge, with_edge.len());
+            let summary = day_graph(&index, day, m, false).unwrap();
+            prop_assert_eq!((summary.edges, summary.max_degree, summary.max_degree_person), (g.edges, g.max_degree, g.max_degree_person));
             let edges: Vec<(String, String)> = g.edge_list.unwrap().into_iter()
                 .map(|(a, b)| (index.persons().name(a).to_string(), index.persons().name(b).to_string()))
                 .collect();
@@ -987,10 +892,12 @@ mod tests {
     #[test]
     fn many_simultaneous_visits_cost_one_pair() {
         let v = crowded_pair(10_000);
+        ROWS_READ.set(0);
         let g = day_graph(&v, T0 - 3600, 900, true).unwrap();
         assert_eq!((g.edges, g.edge_list), (1, Some(vec![(0, 1)])));
-        // Each person's 10,000 visits are one stretch: one pair found, not 10^8.
-        assert_eq!(MOST_PAIRS_HELD.get(), 1);
+        // Each person's 10,000 visits are one stretch, which reads the
+        // 20,000 rows once: not the 10^8 pairs of visits.
+        assert!(ROWS_READ.get() <= 2 * 20_000, "{}", ROWS_READ.get());
         let rows = trace(&v, "a", TWO_DAYS, 900);
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].total_overlap, 10_000 * 10_000 * 3600);
@@ -1009,14 +916,22 @@ mod tests {
     fn a_hub_with_many_visits_costs_its_contacts() {
         let v = hub(50_000);
         let hub_number = v.persons().get("hub").unwrap();
+        ROWS_READ.set(0);
         let g = day_graph(&v, T0, 900, false).unwrap();
         assert_eq!(
-            (g.edges, g.max_degree, g.max_degree_person),
-            (1000, 1000, Some(hub_number))
+            (
+                g.edges,
+                g.max_degree,
+                g.max_degree_person,
+                g.persons_with_edge
+            ),
+            (1000, 1000, Some(hub_number), 1001)
         );
-        // The hub's chained visits are one stretch, each other's one: a
-        // thousand pairs found, not the half million pairs of visits.
-        assert_eq!(MOST_PAIRS_HELD.get(), 1000);
+        // The hub's chained visits are one stretch, each other's one: the
+        // hub's stretch reads the place once, each other's reads the rows
+        // that meet it (about 500 of the hub's); not the 25 million pairs
+        // of visits.
+        assert!(ROWS_READ.get() < 2_000_000, "{}", ROWS_READ.get());
         let others: Vec<u32> = (0..1000)
             .map(|j| v.persons().get(&format!("o{j:04}")).unwrap())
             .collect();
@@ -1038,8 +953,9 @@ mod tests {
         .unwrap();
         let g = day_graph_with_budget(&v, T0, 900, true, 1 << 20).unwrap();
         assert_eq!(g.edges, 4950);
-        let persons = v.persons().len() as u64;
-        let budget = persons * 32 + 50 * 20;
+        let fixed = 100 * 4 * (1 + rayon::current_num_threads() as u64);
+        // Room for the persons and all edges but one.
+        let budget = fixed + 4949 * 8;
         let e = day_graph_with_budget(&v, T0, 900, true, budget).unwrap_err();
         assert_eq!(e.code(), "too_large");
         let Error::TooLarge {
@@ -1048,34 +964,42 @@ mod tests {
         else {
             panic!("{e:?}");
         };
-        assert!(*needed > *b && *b == budget, "{e}");
+        assert_eq!((*needed, *b), (fixed + 4950 * 8, budget), "{e}");
         assert!(e.to_string().starts_with("the day graph of "), "{e}");
-        // Too little for the persons alone: refused before the sweep.
+        // The summary alone needs the persons only.
+        let g = day_graph_with_budget(&v, T0, 900, false, fixed).unwrap();
+        assert_eq!(
+            (g.edges, g.max_degree, g.persons_with_edge),
+            (4950, 99, 100)
+        );
         assert!(matches!(
             day_graph_with_budget(&v, T0, 900, false, 10),
-            Err(Error::TooLarge { needed, .. }) if needed == persons * 32
+            Err(Error::TooLarge { needed, .. }) if needed == fixed
         ));
     }
 
     #[test]
-    fn pair_buffer_compacts_and_stops_at_its_room() {
-        let mut b = PairBuffer::new(16);
-        // The same pair again and again fits in any room.
-        for _ in 0..1000 {
-            b.push(3, 1).unwrap();
+    fn a_long_visit_does_not_make_searches_read_the_day() {
+        // A market open all day: 2,000 persons of 20 minutes each, one
+        // arriving every 30 s, and one who stays 16 hours. Sorted by start
+        // alone, every search would reach back 16 hours.
+        let (mut persons, mut starts, mut ends) =
+            (vec!["all-day".to_string()], vec![T0], vec![T0 + 16 * 3600]);
+        for j in 0..2000 {
+            persons.push(format!("o{j:04}"));
+            starts.push(T0 + 30 * j);
+            ends.push(T0 + 30 * j + 1200);
         }
-        assert!(b.most_held <= 16);
-        // Distinct pairs fill seven eighths of the room, then stop.
-        let mut stopped = None;
-        for y in 10..100 {
-            if let Err(held) = b.push(0, y) {
-                stopped = Some((y, held));
-                break;
-            }
-        }
-        let (y, held) = stopped.unwrap();
-        assert!(b.most_held <= 16 && y < 30, "{y} {}", b.most_held);
-        assert!(held > 16);
+        let v = Visits::from_columns(&persons, &vec!["m"; persons.len()], &starts, &ends).unwrap();
+        // o1500 meets those who arrived within 300 s of it (20 of them)
+        // and the all-day visitor.
+        ROWS_READ.set(0);
+        let rows = trace(&v, "o1500", TWO_DAYS, 900);
+        assert_eq!(rows.len(), 21);
+        assert!(ROWS_READ.get() <= 4 * 21, "{}", ROWS_READ.get());
+        ROWS_READ.set(0);
+        assert_eq!(contact_persons(&v, 1500 + 1, TWO_DAYS, 900).len(), 21);
+        assert!(ROWS_READ.get() <= 4 * 21, "{}", ROWS_READ.get());
     }
 
     #[test]
@@ -1152,7 +1076,12 @@ mod tests {
         .is_empty());
         let g = day_graph(&v, 0, 900, false).unwrap();
         assert_eq!(
-            (g.edges, g.max_degree, g.max_degree_person, g.persons_with_edge),
+            (
+                g.edges,
+                g.max_degree,
+                g.max_degree_person,
+                g.persons_with_edge
+            ),
             (2, 2, v.persons().get("p1"), 3)
         );
     }

@@ -219,7 +219,7 @@ fn presence_exposures(
             // presences do.
             let (xs, xe) = (qs - gap, qe + gap);
             near.clear();
-            for row in visits.rows_near(place, xs, xe) {
+            for row in visits.rows_near(place, xs, xe).flatten() {
                 let (s, e) = (visits.start_of(row), visits.end_of(row));
                 let person = visits.rows()[row].person;
                 if s < xe && e > xs && person != who {
