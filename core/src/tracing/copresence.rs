@@ -212,7 +212,6 @@ thread_local! {
 /// a caller says).
 #[derive(Clone, Copy)]
 struct Bounds {
-    base: i64,
     a: i64,
     b: i64,
     m: i64,
@@ -223,7 +222,6 @@ impl Bounds {
         let base = visits.base();
         // Saturating: a window may reach the ends of time.
         Bounds {
-            base,
             a: window.start.saturating_sub(base),
             b: window.end.saturating_sub(base),
             m: min_overlap.max(1),
@@ -250,6 +248,11 @@ fn stretches(visits: &Visits, rows: &[u32], q: Bounds, out: &mut Vec<(u32, i64, 
         let (x, y) = q.reach(all[row as usize])?;
         Some((visits.place_of(row as usize), x, y))
     }));
+    merge_reaches(out);
+}
+
+/// Sort reaches `(place, from, to)` and merge those at one place that meet.
+fn merge_reaches(out: &mut Vec<(u32, i64, i64)>) {
     out.sort_unstable();
     let mut kept = 0;
     for k in 0..out.len() {
@@ -264,19 +267,35 @@ fn stretches(visits: &Visits, rows: &[u32], q: Bounds, out: &mut Vec<(u32, i64, 
     out.truncate(kept);
 }
 
-/// Call `f(person)` for every row whose reach meets the stretch
-/// `(place, x, y)`: each row once, so a person as often as they have rows
-/// there.
-fn meeting(visits: &Visits, (place, x, y): (u32, i64, i64), q: Bounds, mut f: impl FnMut(u32)) {
+/// Call `f(person)` for every row whose reach meets one of `stretches`
+/// (sorted and disjoint, as [`stretches`] gives them): once per row and
+/// stretch, so a person as often as they have rows there. At each place,
+/// each duration class is read forward from one search: the stretches
+/// come in order, so each starts where the last one's rows began.
+fn meeting(visits: &Visits, stretches: &[(u32, i64, i64)], q: Bounds, mut f: impl FnMut(u32)) {
     let rows = visits.rows();
-    // Rows that end from x + m on and start by y.
-    for range in visits.rows_near(place, x + q.m - 1 + q.base, y + 1 + q.base) {
-        #[cfg(test)]
-        ROWS_READ.set(ROWS_READ.get() + range.len());
-        for &r in &rows[range] {
-            if let Some((s, t)) = q.reach(r) {
-                if s <= y && t >= x {
-                    f(r.person);
+    for group in stretches.chunk_by(|x, y| x.0 == y.0) {
+        for (segment, longest) in visits.segments(group[0].0) {
+            let mut at = None;
+            for &(_, x, y) in group {
+                // Rows that end from x + m on, so start from x + m - longest on.
+                let earliest = x + q.m - longest;
+                let first = match at {
+                    None => visits.first_starting_from(segment.clone(), earliest),
+                    Some(k) => visits.gallop(k, segment.end, earliest),
+                };
+                at = Some(first);
+                for &r in &rows[first..segment.end] {
+                    #[cfg(test)]
+                    ROWS_READ.set(ROWS_READ.get() + 1);
+                    if i64::from(r.start) > y {
+                        break;
+                    }
+                    if let Some((_, t)) = q.reach(r) {
+                        if t >= x {
+                            f(r.person);
+                        }
+                    }
                 }
             }
         }
@@ -298,14 +317,12 @@ pub(crate) fn contact_persons(
     let mut found: Vec<u32> = Vec::new();
     let mut own = Vec::new();
     stretches(visits, visits.rows_of_person(who), q, &mut own);
-    for &stretch in &own {
-        meeting(visits, stretch, q, |p| {
-            if !seen[p as usize] {
-                seen[p as usize] = true;
-                found.push(p);
-            }
-        });
-    }
+    meeting(visits, &own, q, |p| {
+        if !seen[p as usize] {
+            seen[p as usize] = true;
+            found.push(p);
+        }
+    });
     found.sort_unstable();
     found
 }
@@ -377,10 +394,20 @@ pub fn trace(visits: &Visits, person: &str, window: Window, min_overlap: i64) ->
     })
 }
 
+/// Rows in a task of [`trace_columns`]: enough that a task costs little
+/// next to reading its rows.
+const CHUNK: usize = 1 << 16;
+
 /// Trace(C, W) straight from columns, without building an index: two
-/// passes over the rows. For one trace on data that is not indexed yet
-/// (an index costs more to build than a scan, and pays off from the second
-/// query on). Rows as [`trace`]'s, with the contact's id; sorted by id.
+/// passes over the rows, on all cores. For one trace on data that is not
+/// indexed yet (an index costs more to build than a scan, and pays off
+/// from the second query on). Rows as [`trace`]'s, with the contact's id;
+/// sorted by id.
+///
+/// The first pass reads the person column for C's visits; the second
+/// reads the times, and the place only of rows within C's span, which a
+/// filter of C's places (a bit per hashed place) mostly settles without
+/// a search.
 ///
 /// ```
 /// use precinct::{trace_columns, Window};
@@ -391,6 +418,10 @@ pub fn trace(visits: &Visits, person: &str, window: Window, min_overlap: i64) ->
 ///
 /// # Errors
 /// [`crate::Error::InvalidValue`] when the columns differ in length.
+#[expect(
+    clippy::many_single_char_names,
+    reason = "the names of the definitions: C's visits, min overlap m, rows i and n"
+)]
 pub fn trace_columns<P, Q>(
     persons: &[P],
     places: &[Q],
@@ -402,15 +433,26 @@ pub fn trace_columns<P, Q>(
 ) -> crate::Result<Vec<(P, i64, i64)>>
 where
     P: Copy + Ord + std::hash::Hash + Send + Sync,
-    Q: Copy + Ord + Send + Sync,
+    Q: Copy + Ord + std::hash::Hash + Send + Sync,
 {
+    use rustc_hash::FxHashMap as HashMap;
     let n = persons.len();
     super::visits::check_lengths(n, places.len(), starts.len(), ends.len())?;
     let m = min_overlap.max(1);
     let admitted = |i: usize| starts[i] < window.end && ends[i] > window.start;
-    let mut visits_of_c: Vec<(Q, i64, i64)> = (0..n)
-        .filter(|&i| persons[i] == person && admitted(i) && ends[i] - starts[i] >= m)
-        .map(|i| (places[i], starts[i], ends[i]))
+    let mut visits_of_c: Vec<(Q, i64, i64)> = persons
+        .par_chunks(CHUNK)
+        .enumerate()
+        .flat_map_iter(|(c, chunk)| {
+            let offset = c * CHUNK;
+            chunk
+                .iter()
+                .enumerate()
+                .filter(move |&(_, p)| *p == person)
+                .map(move |(k, _)| offset + k)
+                .filter(|&i| admitted(i) && ends[i] - starts[i] >= m)
+                .map(|i| (places[i], starts[i], ends[i]))
+        })
         .collect();
     visits_of_c.sort_unstable_by_key(|v| v.0);
     let (Some(reach_from), Some(reach_to)) = (
@@ -421,17 +463,31 @@ where
     };
     // A pair needs at least `m` seconds inside C's span.
     let (reach_from, reach_to) = (reach_from + m, reach_to - m);
-    let scan = |rows: std::ops::Range<usize>| {
-        let mut sums: std::collections::HashMap<P, (i64, i64)> = std::collections::HashMap::new();
-        for i in rows {
+    let bit = |q: &Q| {
+        use std::hash::BuildHasher;
+        (rustc_hash::FxBuildHasher.hash_one(q) >> 54) as usize
+    };
+    let mut filter = [0u64; 16];
+    for v in &visits_of_c {
+        let b = bit(&v.0);
+        filter[b / 64] |= 1 << (b % 64);
+    }
+    let scan = |(c, chunk): (usize, &[i64])| {
+        let offset = c * CHUNK;
+        let mut sums: HashMap<P, (i64, i64)> = HashMap::default();
+        for (k, &s) in chunk.iter().enumerate() {
+            let i = offset + k;
             // Cheap tests first: most rows are outside C's span or the window.
-            if starts[i] > reach_to || ends[i] < reach_from || !admitted(i) || persons[i] == person
-            {
+            if s > reach_to || ends[i] < reach_from || !admitted(i) {
+                continue;
+            }
+            let b = bit(&places[i]);
+            if filter[b / 64] & (1 << (b % 64)) == 0 || persons[i] == person {
                 continue;
             }
             let at = visits_of_c.partition_point(|v| v.0 < places[i]);
             for &(_, cs, ce) in visits_of_c[at..].iter().take_while(|v| v.0 == places[i]) {
-                let first = cs.max(starts[i]);
+                let first = cs.max(s);
                 let overlap = ce.min(ends[i]) - first;
                 if overlap >= m {
                     let e = sums.entry(persons[i]).or_insert((0, first));
@@ -442,41 +498,29 @@ where
         }
         sums
     };
-    // The scan is bound by memory bandwidth: split it over the cores for
-    // large inputs.
-    let threads = if n < 1 << 20 {
-        1
-    } else {
-        std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(8)
-    };
-    let chunk = n.div_ceil(threads);
-    let parts: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let rows = t * chunk..((t + 1) * chunk).min(n);
-                scope.spawn(move || scan(rows))
-            })
-            .collect();
-        // A worker cannot panic (every index is below n); if one did, so do we.
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    let mut sums: std::collections::HashMap<P, (i64, i64)> = std::collections::HashMap::new();
-    for part in parts {
-        for (p, (total, first)) in part {
-            let e = sums.entry(p).or_insert((0, first));
-            e.0 += total;
-            e.1 = e.1.min(first);
-        }
-    }
-    let mut rows: Vec<(P, i64, i64)> = sums.into_iter().map(|(p, (t, f))| (p, t, f)).collect();
+    let merged =
+        starts
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(scan)
+            .reduce(HashMap::default, |mut x, y| {
+                for (p, (total, first)) in y {
+                    let e = x.entry(p).or_insert((0, first));
+                    e.0 += total;
+                    e.1 = e.1.min(first);
+                }
+                x
+            });
+    let mut rows: Vec<(P, i64, i64)> = merged.into_iter().map(|(p, (t, f))| (p, t, f)).collect();
     rows.sort_unstable_by_key(|r| r.0);
     Ok(rows)
 }
+
+/// How many rows can be read in order for the cost of one read from
+/// anywhere in the index (measured on the synthetic towns): a first ring
+/// with fewer rows than this fraction of the index is gathered person by
+/// person, a larger one read from the window's rows.
+const RANDOM_READ_COST: usize = 16;
 
 /// Second ring(C, W): persons in a contact pair in `window` with any person of
 /// Trace(C, W), minus those persons and C; their numbers in
@@ -496,23 +540,42 @@ pub fn second_ring(visits: &Visits, person: &str, window: Window, min_overlap: i
     // 1: the traced person or ring 1; 2: found in ring 2.
     let mut mark = vec![0u8; visits.persons().len()];
     mark[who as usize] = 1;
-    let mut rows: Vec<u32> = Vec::new();
     for &p in &ring1 {
         mark[p as usize] = 1;
-        rows.extend_from_slice(visits.rows_of_person(p));
     }
     let mut ring1_stretches = Vec::new();
-    stretches(visits, &rows, q, &mut ring1_stretches);
-    drop(rows);
-    let mut found: Vec<u32> = Vec::new();
-    for &stretch in &ring1_stretches {
-        meeting(visits, stretch, q, |p| {
-            if mark[p as usize] == 0 {
-                mark[p as usize] = 2;
-                found.push(p);
+    let ring1_rows: usize = ring1.iter().map(|&p| visits.rows_of_person(p).len()).sum();
+    if ring1_rows.saturating_mul(RANDOM_READ_COST) < visits.len() {
+        // A small first ring: its persons' own rows.
+        let mut rows: Vec<u32> = Vec::with_capacity(ring1_rows);
+        for &p in &ring1 {
+            rows.extend_from_slice(visits.rows_of_person(p));
+        }
+        stretches(visits, &rows, q, &mut ring1_stretches);
+    } else {
+        // A large one: the window's rows, read in order rather than
+        // gathered from all over the index.
+        let all = visits.rows();
+        for place in 0..visits.places().len() as u32 {
+            for range in visits.rows_near(place, window.start, window.end) {
+                ring1_stretches.extend(all[range].iter().filter_map(|r| {
+                    if mark[r.person as usize] != 1 || r.person == who {
+                        return None;
+                    }
+                    let (x, y) = q.reach(*r)?;
+                    Some((place, x, y))
+                }));
             }
-        });
+        }
+        merge_reaches(&mut ring1_stretches);
     }
+    let mut found: Vec<u32> = Vec::new();
+    meeting(visits, &ring1_stretches, q, |p| {
+        if mark[p as usize] == 0 {
+            mark[p as usize] = 2;
+            found.push(p);
+        }
+    });
     found.sort_unstable();
     found
 }
@@ -595,8 +658,8 @@ pub fn day_graph_with_budget(
     let room = (budget - fixed) / 8;
     let kept = std::sync::atomic::AtomicU64::new(0);
     let call = NEXT_DAY_GRAPH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    const BLOCK: usize = 512;
-    let blocks: Vec<(Vec<u32>, Vec<(u32, u32)>)> = (0..n_persons.div_ceil(BLOCK))
+    // Per block of persons: their degrees and the edges to later persons.
+    let blocks: Vec<DayBlock> = (0..n_persons.div_ceil(BLOCK))
         .into_par_iter()
         .map(|block| {
             let persons = block * BLOCK..((block + 1) * BLOCK).min(n_persons);
@@ -652,6 +715,13 @@ pub fn day_graph_with_budget(
     })
 }
 
+/// Persons in a task of the day graph.
+const BLOCK: usize = 512;
+
+/// A task's answer: its persons' degrees, and their edges to later persons
+/// (sorted), when asked for.
+type DayBlock = (Vec<u32>, Vec<(u32, u32)>);
+
 /// Day graphs started, to tell one call's markers from another's.
 static NEXT_DAY_GRAPH: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
@@ -684,15 +754,13 @@ impl DayScratch {
         let mut degree = 0;
         stretches(visits, visits.rows_of_person(a), q, &mut self.own);
         let seen = &mut self.seen;
-        for &stretch in &self.own {
-            meeting(visits, stretch, q, |b| {
-                if b != a && seen[b as usize] != a {
-                    seen[b as usize] = a;
-                    degree += 1;
-                    f(b);
-                }
-            });
-        }
+        meeting(visits, &self.own, q, |b| {
+            if b != a && seen[b as usize] != a {
+                seen[b as usize] = a;
+                degree += 1;
+                f(b);
+            }
+        });
         degree
     }
 }

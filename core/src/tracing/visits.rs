@@ -359,45 +359,8 @@ impl VisitsBuilder {
             };
             fill[p] += 1;
         }
-        // Each place's rows by (class, start, end, person), places in parallel.
-        let mut by_place: Vec<&mut [Row]> = Vec::with_capacity(n_places);
-        let mut rest: &mut [Row] = &mut rows;
-        for p in 0..n_places {
-            let len = (place_offsets[p + 1] - place_offsets[p]) as usize;
-            let (head, tail) = std::mem::take(&mut rest).split_at_mut(len);
-            by_place.push(head);
-            rest = tail;
-        }
-        let classes: Vec<Vec<(u32, u32)>> = by_place
-            .into_par_iter()
-            .map(|seg| {
-                seg.sort_unstable_by_key(|r| {
-                    (u128::from(duration_class(r)) << 96)
-                        | (u128::from(r.start) << 64)
-                        | (u128::from(r.end) << 32)
-                        | u128::from(r.person)
-                });
-                // (rows, longest visit) of each class present, in order.
-                let mut out: Vec<(u32, u32)> = Vec::new();
-                for run in seg.chunk_by(|x, y| duration_class(x) == duration_class(y)) {
-                    let longest = run.iter().map(|r| r.end - r.start).max().unwrap_or(0);
-                    out.push((run.len() as u32, longest));
-                }
-                out
-            })
-            .collect();
-        let mut place_segments = Vec::with_capacity(n_places + 1);
-        let mut segment_offsets = vec![0u32];
-        let mut segment_max_len = Vec::new();
-        place_segments.push(0);
-        for place in classes {
-            for (len, longest) in place {
-                let last = segment_offsets[segment_offsets.len() - 1];
-                segment_offsets.push(last + len);
-                segment_max_len.push(longest);
-            }
-            place_segments.push(segment_max_len.len() as u32);
-        }
+        let (place_segments, segment_offsets, segment_max_len) =
+            sort_places(&mut rows, &place_offsets);
 
         // Counting sort of rows by person.
         let n_persons = persons.len();
@@ -621,21 +584,44 @@ impl Visits {
             let first = self.first_starting_from(lo..hi, earliest);
             // The range is usually short: gallop from its first row rather
             // than search the segment again.
-            // Rows before `done` start before `until`; `probe` is the end or
-            // starts after.
-            let (mut done, mut probe, mut step) = (first, first, 1);
-            while probe < hi && i64::from(self.rows[probe].start) < until {
-                done = probe + 1;
-                probe = (probe + step).min(hi);
-                step *= 2;
-            }
-            first..done + self.rows[done..probe].partition_point(|r| i64::from(r.start) < until)
+            first..self.gallop(first, hi, until)
         })
     }
 
+    /// The segments of place number `p` (one per duration class present):
+    /// their rows, sorted by start, and their longest visit in seconds.
+    pub(crate) fn segments(
+        &self,
+        p: u32,
+    ) -> impl Iterator<Item = (std::ops::Range<usize>, i64)> + '_ {
+        let segments =
+            self.place_segments[p as usize] as usize..self.place_segments[p as usize + 1] as usize;
+        segments.map(|k| {
+            (
+                self.segment_offsets[k] as usize..self.segment_offsets[k + 1] as usize,
+                i64::from(self.segment_max_len[k]),
+            )
+        })
+    }
+
+    /// The first row in `from..end` (part of a segment, sorted by start)
+    /// that starts at or after offset `t`, searched forward from `from`:
+    /// time in the log of the distance.
+    pub(crate) fn gallop(&self, from: usize, end: usize, t: i64) -> usize {
+        // Rows before `done` start before t; `probe` is the end or starts after.
+        let (mut done, mut probe, mut step) = (from, from, 1);
+        while probe < end && i64::from(self.rows[probe].start) < t {
+            done = probe + 1;
+            probe = (probe + step).min(end);
+            step *= 2;
+        }
+        done + self.rows[done..probe].partition_point(|r| i64::from(r.start) < t)
+    }
+
     /// The first row of `rows` (one segment, sorted by start) starting at or
-    /// after `t`: a search of the samples, then of at most [`SAMPLE`] rows.
-    fn first_starting_from(&self, rows: std::ops::Range<usize>, t: i64) -> usize {
+    /// after offset `t`: a search of the samples, then of at most [`SAMPLE`]
+    /// rows.
+    pub(crate) fn first_starting_from(&self, rows: std::ops::Range<usize>, t: i64) -> usize {
         let samples = rows.start.div_ceil(SAMPLE)..rows.end.div_ceil(SAMPLE);
         let below = self.samples[samples.clone()].partition_point(|&s| i64::from(s) < t);
         // Rows from `samples.start + below - 1` samples on start before t;
@@ -668,6 +654,51 @@ impl Visits {
                 + self.samples.len())
                 * 4
     }
+}
+
+/// Sort each place's rows by (duration class, start, end, person), places
+/// in parallel; returns the segments (see [`Visits`]'s fields).
+fn sort_places(rows: &mut [Row], place_offsets: &[u32]) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let n_places = place_offsets.len() - 1;
+    let mut by_place: Vec<&mut [Row]> = Vec::with_capacity(n_places);
+    let mut rest: &mut [Row] = rows;
+    for p in 0..n_places {
+        let len = (place_offsets[p + 1] - place_offsets[p]) as usize;
+        let (head, tail) = std::mem::take(&mut rest).split_at_mut(len);
+        by_place.push(head);
+        rest = tail;
+    }
+    let classes: Vec<Vec<(u32, u32)>> = by_place
+        .into_par_iter()
+        .map(|seg| {
+            seg.sort_unstable_by_key(|r| {
+                (u128::from(duration_class(r)) << 96)
+                    | (u128::from(r.start) << 64)
+                    | (u128::from(r.end) << 32)
+                    | u128::from(r.person)
+            });
+            // (rows, longest visit) of each class present, in order.
+            let mut out: Vec<(u32, u32)> = Vec::new();
+            for run in seg.chunk_by(|x, y| duration_class(x) == duration_class(y)) {
+                let longest = run.iter().map(|r| r.end - r.start).max().unwrap_or(0);
+                out.push((run.len() as u32, longest));
+            }
+            out
+        })
+        .collect();
+    let mut place_segments = Vec::with_capacity(n_places + 1);
+    let mut segment_offsets = vec![0u32];
+    let mut segment_max_len = Vec::new();
+    place_segments.push(0);
+    for place in classes {
+        for (len, longest) in place {
+            let last = segment_offsets[segment_offsets.len() - 1];
+            segment_offsets.push(last + len);
+            segment_max_len.push(longest);
+        }
+        place_segments.push(segment_max_len.len() as u32);
+    }
+    (place_segments, segment_offsets, segment_max_len)
 }
 
 /// Every how many rows the index samples a start (see `Visits::samples`):
