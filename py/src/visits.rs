@@ -24,13 +24,20 @@ type Reduced<'py> = (
 pub struct Visits {
     inner: precinct::Visits,
     policy: Policy,
-    /// Whether the person ids were given as Python or numpy integers (they
-    /// come back as integers then).
-    int_ids: bool,
+    /// The person ids by number, when they were given as Python or numpy
+    /// integers (they come back as integers then): answers are a gather,
+    /// not a parse per row.
+    int_ids: Option<Vec<i64>>,
 }
 
 impl Visits {
     pub fn new(inner: precinct::Visits, policy: Policy, int_ids: bool) -> Visits {
+        // Names of integer ids are their decimal form.
+        let int_ids = int_ids.then(|| {
+            (0..inner.persons().len() as u32)
+                .map(|n| inner.persons().name(n).parse().unwrap_or_default())
+                .collect()
+        });
         Visits {
             inner,
             policy,
@@ -41,12 +48,11 @@ impl Visits {
     /// Person numbers as ids: an int64 array when they were given as
     /// integers, else a list of str.
     fn ids<'py>(&self, py: Python<'py>, numbers: &[u32]) -> PyResult<Bound<'py, PyAny>> {
-        let names = numbers.iter().map(|&n| self.inner.persons().name(n));
-        if self.int_ids {
-            // Names of integer ids are their decimal form.
-            let ids: Vec<i64> = names.map(|s| s.parse().unwrap_or_default()).collect();
+        if let Some(ids) = &self.int_ids {
+            let ids: Vec<i64> = numbers.iter().map(|&n| ids[n as usize]).collect();
             return Ok(ids.into_pyarray(py).into_any());
         }
+        let names = numbers.iter().map(|&n| self.inner.persons().name(n));
         Ok(PyList::new(py, names)?.into_any())
     }
 }
@@ -318,10 +324,21 @@ impl Visits {
             self.ids(py, &hub)?.try_iter()?.next().transpose()?,
         )?;
         if let Some(list) = graph.edge_list {
-            let (first, second): (Vec<u32>, Vec<u32>) = list.into_iter().unzip();
+            // Integer ids go straight into two int64 arrays.
             let columns = PyDict::new(py);
-            columns.set_item("a", self.ids(py, &first)?)?;
-            columns.set_item("b", self.ids(py, &second)?)?;
+            if let Some(ids) = &self.int_ids {
+                let (first, second): (Vec<i64>, Vec<i64>) = py.detach(|| {
+                    list.iter()
+                        .map(|&(a, b)| (ids[a as usize], ids[b as usize]))
+                        .unzip()
+                });
+                columns.set_item("a", first.into_pyarray(py))?;
+                columns.set_item("b", second.into_pyarray(py))?;
+            } else {
+                let (first, second): (Vec<u32>, Vec<u32>) = list.into_iter().unzip();
+                columns.set_item("a", self.ids(py, &first)?)?;
+                columns.set_item("b", self.ids(py, &second)?)?;
+            }
             out.set_item("edge_list", table(columns, &[])?)?;
         }
         Ok(out)
@@ -340,7 +357,7 @@ impl Visits {
             (
                 PyBytes::new(py, &visits),
                 PyBytes::new(py, &policy),
-                this.int_ids,
+                this.int_ids.is_some(),
             ),
         ))
     }

@@ -155,8 +155,12 @@ def test_shared_close_contact_scenarios(s):
 def test_a_day_graph_over_its_budget_raises_too_large():
     v = visits_of([[f"p{i}", "m", 0, 3600] for i in range(100)])
     assert v.day_graph(0)["edges"] == 4950
+    # The summary needs memory for the persons only; the edges 8 bytes each.
+    assert v.day_graph(0, budget=4000)["persons_with_edge"] == 100
     with pytest.raises(precinct.TooLarge) as e:
-        v.day_graph(0, budget=4000)
+        v.day_graph(0, edges=True, budget=4000)
     assert e.value.code == "too_large"
-    assert e.value.budget == 4000 and e.value.needed > 4000
+    assert e.value.budget == 4000 and e.value.needed > 4950 * 8
     assert isinstance(e.value, precinct.PrecinctError)
+    with pytest.raises(precinct.TooLarge):
+        v.day_graph(0, budget=100)

@@ -667,21 +667,21 @@ pub fn day_graph_with_budget(
                 scratch.start(call, n_persons);
                 let mut degrees = Vec::with_capacity(persons.len());
                 let mut edges: Vec<(u32, u32)> = Vec::new();
+                let mut later: Vec<u32> = Vec::new();
                 for a in persons {
                     let a = a as u32;
                     let keep =
                         with_edges && kept.load(std::sync::atomic::Ordering::Relaxed) <= room;
-                    let from = edges.len();
+                    later.clear();
                     let degree = scratch.neighbours(visits, a, q, |b| {
                         if keep && b > a {
-                            edges.push((a, b));
+                            later.push(b);
                         }
                     });
-                    edges[from..].sort_unstable();
-                    kept.fetch_add(
-                        (edges.len() - from) as u64,
-                        std::sync::atomic::Ordering::Relaxed,
-                    );
+                    // Sorting plain numbers is about twice as fast as pairs.
+                    later.sort_unstable();
+                    edges.extend(later.iter().map(|&b| (a, b)));
+                    kept.fetch_add(later.len() as u64, std::sync::atomic::Ordering::Relaxed);
                     degrees.push(degree);
                 }
                 (degrees, edges)

@@ -671,11 +671,12 @@ fn sort_places(rows: &mut [Row], place_offsets: &[u32]) -> (Vec<u32>, Vec<u32>, 
     let classes: Vec<Vec<(u32, u32)>> = by_place
         .into_par_iter()
         .map(|seg| {
-            seg.sort_unstable_by_key(|r| {
-                (u128::from(duration_class(r)) << 96)
-                    | (u128::from(r.start) << 64)
-                    | (u128::from(r.end) << 32)
-                    | u128::from(r.person)
+            // By one 64-bit key, ties (rare) by end and person.
+            let key = |r: &Row| u64::from(duration_class(r)) << 32 | u64::from(r.start);
+            seg.sort_unstable_by(|x, y| {
+                key(x)
+                    .cmp(&key(y))
+                    .then_with(|| (x.end, x.person).cmp(&(y.end, y.person)))
             });
             // (rows, longest visit) of each class present, in order.
             let mut out: Vec<(u32, u32)> = Vec::new();

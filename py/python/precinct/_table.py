@@ -53,19 +53,22 @@ class Table:
         """A pandas DataFrame (requires pandas)."""
         import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
-        frame = pd.DataFrame(dict(self.columns))
+        columns: Dict[str, Any] = dict(self.columns)
         for name in self.times:
-            frame[name] = pd.to_datetime(frame[name], unit="s", utc=True)
-        return frame
+            # Unix seconds as UTC instants, built in numpy: a whole column
+            # at once, not parsed.
+            columns[name] = pd.DatetimeIndex(columns[name].astype("datetime64[s]").astype("datetime64[us]")).tz_localize("UTC")
+        return pd.DataFrame(columns)
 
     def to_polars(self) -> Any:
         """A polars DataFrame (requires polars)."""
         import polars as pl
 
-        frame = pl.DataFrame({k: (v.tolist() if v.dtype == object else v) for k, v in self.columns.items()})
+        columns: Dict[str, Any] = {k: (v.tolist() if v.dtype == object else v) for k, v in self.columns.items()}
         for name in self.times:
-            frame = frame.with_columns(pl.from_epoch(name, time_unit="s").dt.replace_time_zone("UTC"))
-        return frame
+            seconds = pl.Series(name, self.columns[name], dtype=pl.Int64)
+            columns[name] = (seconds * 1_000_000).cast(pl.Datetime("us", "UTC"))
+        return pl.DataFrame(columns)
 
     def __repr__(self) -> str:
         return f"Table({len(self)} rows: {', '.join(self.columns)})"
