@@ -21,7 +21,7 @@ use crate::station::Station;
 use crate::time::{day_start, parse_instant, Instant};
 
 use portable::index;
-pub use synthetic::{index_cases, SyntheticTown, VisitColumns};
+pub use synthetic::{index_cases, ShapeParameters, SyntheticTown, TownShape, VisitColumns};
 
 mod first_case;
 mod passes;
