@@ -1,9 +1,10 @@
 //! The co-presence queries at scale, the Rust side of the peer comparison
 //! (`scripts/peers`).
 //!
-//! `copresence generate --visits N --out DIR` writes a synthetic town's
-//! check-ins as raw little-endian `i64` columns (`person.i64`, `place.i64`,
-//! `start.i64`, `end.i64`) with `town.json`.
+//! `copresence generate --visits N [--town default|busy|long] --out DIR`
+//! writes a synthetic town's check-ins as raw little-endian `i64` columns
+//! (`person.i64`, `place.i64`, `start.i64`, `end.i64`) with `town.json`
+//! (its size, shape and the queries' window).
 //! `copresence run --data DIR` builds the index, runs Trace and Second ring
 //! for a hub and a median person over the last three days and the Day graph
 //! of the last day, and writes timings and results to `DIR/precinct.json`.
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 use std::time::Instant as Clock;
 
 use clap::{Parser, Subcommand};
-use precinct::demo::{index_cases, SyntheticTown, VisitColumns};
+use precinct::demo::{index_cases, SyntheticTown, TownShape, VisitColumns};
 use precinct::{
     day_graph, read_visits, second_ring, trace, trace_columns, Error, Policy, Visits, Window,
 };
@@ -41,6 +42,10 @@ enum Step {
         /// Generator seed.
         #[arg(long, default_value_t = 2020)]
         seed: u64,
+        /// The town's shape: default, busy (ten times fewer places) or
+        /// long (stays around two hours at habitual places).
+        #[arg(long, default_value = "default", value_parser = shape)]
+        town: TownShape,
     },
     /// Build the index and run the three queries.
     Run {
@@ -61,7 +66,12 @@ const COLUMNS: [&str; 4] = ["person", "place", "start", "end"];
 
 fn main() -> ExitCode {
     common::exit_with(match Args::parse().command {
-        Step::Generate { visits, out, seed } => generate(visits, &out, seed),
+        Step::Generate {
+            visits,
+            out,
+            seed,
+            town,
+        } => generate(town, visits, &out, seed),
         Step::Run { data, repeat, csv } => run(&data, repeat.max(1), csv),
     })
 }
@@ -73,8 +83,16 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
-fn generate(visits: usize, out: &Path, seed: u64) -> precinct::Result<()> {
-    let town = SyntheticTown::with_visits(visits);
+fn shape(name: &str) -> Result<TownShape, String> {
+    TownShape::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = TownShape::ALL.iter().map(|s| s.name()).collect();
+        format!("one of {}", names.join(", "))
+    })
+}
+
+fn generate(shape: TownShape, visits: usize, out: &Path, seed: u64) -> precinct::Result<()> {
+    let town = SyntheticTown::shaped(shape, visits);
+    let p = shape.parameters();
     let c = town.generate(seed);
     std::fs::create_dir_all(out).map_err(io(out))?;
     for (name, column) in COLUMNS.iter().zip([&c.person, &c.place, &c.start, &c.end]) {
@@ -86,13 +104,21 @@ fn generate(visits: usize, out: &Path, seed: u64) -> precinct::Result<()> {
     let meta = json!({
         "visits": town.visits, "persons": town.persons, "places": town.places,
         "days": town.days, "seed": seed, "min_overlap": MIN_OVERLAP,
+        "town": shape.name(),
+        "shape": {
+            "persons_per_place": p.persons_per_place,
+            "stay_median": p.stay_median, "stay_sigma": p.stay_sigma,
+            "stay_min": p.stay_min, "stay_max": p.stay_max,
+            "habitual_places": p.habitual_places, "habitual_share": p.habitual_share,
+        },
         "window": [last_day - 2 * 86_400, last_day + 86_400],
         "day": last_day,
     });
     let path = out.join("town.json");
     std::fs::write(&path, meta.to_string()).map_err(io(&path))?;
     println!(
-        "{} check-ins of {} persons at {} places over {} days in {}",
+        "{} town: {} check-ins of {} persons at {} places over {} days in {}",
+        shape.name(),
         town.visits,
         town.persons,
         town.places,
