@@ -323,7 +323,7 @@ def precinct_python(df: pd.DataFrame):
         g = holder["v"].day_graph(day, min_overlap=m, edges=True)
         return g["edge_list"]["a"], g["edge_list"]["b"]
 
-    return index, {"trace": trace, "ring2": ring2, "graph": graph}, edge_list
+    return {"index": index, "trace": trace, "ring2": ring2, "graph": graph, "edge_list": edge_list}
 
 
 # ---------------------------------------------------------------- harness
@@ -401,7 +401,6 @@ def compare(shape: str, size: str, folder: Path, args) -> tuple[dict, int]:
         "median": median,
         "day_graph": graph,
         "queries": {},
-        "end_to_end": {},
     }
     print(
         f"\n== {shape} town, {size}: {report['visits']:,} visits of {meta['persons']:,} persons at {meta['places']:,} places; "
@@ -438,8 +437,8 @@ def compare(shape: str, size: str, folder: Path, args) -> tuple[dict, int]:
     summary["polars_bio"] = bio_version
     python = None
     if precinct is not None:
-        index, python, edge_list = precinct_python(df)
-        py_build, _ = timed(args.repeat, index)
+        python = precinct_python(df)
+        python["build_seconds"], _ = timed(args.repeat, python["index"])
 
     failures = 0
     columns = (["precinct (Python)"] if python else []) + list(peers) + ["polars-bio"]
@@ -490,9 +489,20 @@ def compare(shape: str, size: str, folder: Path, args) -> tuple[dict, int]:
             "ratio": timed_peers[fastest] / ours[q] if fastest else None,
         }
 
-    e2e = summary["end_to_end"]
+    summary["end_to_end"], failed = end_to_end(df, meta, report, python, py_times, peer_times.get("trace_hub"), args)
+    con.close()
+    return summary, failures + failed
+
+
+def end_to_end(df, meta, report, python, py_times, fastest_trace, args) -> tuple[dict, int]:
+    """What a user sees around the queries: the index build next to the sort
+    it cannot avoid, precinct from Python with and without an index next to
+    the fastest peer's trace, and the day graph's edges as numpy arrays.
+    Returns the rows and the number of answers that disagree."""
+    (a, b), day, m = meta["window"], meta["day"], meta["min_overlap"]
+    ours, graph, hub = report["seconds"], report["day_graph"], int(report["hub"])
+    e2e, failures = {}, 0
     print("  end to end:")
-    # (a) The index build against the sort it cannot avoid.
     keys = (df["place"].to_numpy() << 32) | (df["start"].to_numpy() - df["start"].min())
     argsort, _ = timed(args.repeat, np.argsort, keys)
     e2e["build"] = {"precinct": ours["build"], "numpy_argsort": argsort, "ratio": ours["build"] / argsort}
@@ -500,57 +510,57 @@ def compare(shape: str, size: str, folder: Path, args) -> tuple[dict, int]:
         f"    index build {seconds(ours['build'])} (Rust); numpy argsort of packed (place, start) keys "
         f"{seconds(argsort)}: build/argsort = {ours['build'] / argsort:.1f}x"
     )
-    fastest_trace = peer_times.get("trace_hub")
-    if python:
-        e2e["build"]["python"] = py_build
-        print(
-            f"    index from the DataFrame in Python {seconds(py_build)} "
-            f"(crossing {max(py_build - ours['build'], 0) / py_build:.0%})"
-        )
-        # (b) No index at all: the trace from raw columns, against the fastest peer's.
-        cols = [df[c].to_numpy() for c in ("person", "place", "start", "end")]
-        def scan_trace():
-            table = precinct.trace_columns(*cols, hub, a, b, min_overlap=m)
-            table.to_pandas()  # as the indexed trace above, timed with the query
-            return list(zip(table["person_id"].tolist(), table["total_overlap"].tolist(), table["first_contact"].tolist()))
-
-        scan, got = timed(args.repeat, scan_trace)
-        ok = got == expected(report, "trace_hub")
-        failures += 0 if ok else 1
-        e2e["trace_columns"] = {"python": scan, "rust": ours["trace_hub_no_index"], "agrees": ok}
-        e2e["index_and_trace"] = {"python": py_build + py_times["trace_hub"]}
-        for label, key, t in (
-            ("trace of the hub from raw columns (trace_columns)", "trace_columns", scan),
-            ("index from the DataFrame + trace of the hub", "index_and_trace", py_build + py_times["trace_hub"]),
-        ):
-            vs = ""
-            if fastest_trace:
-                e2e[key]["fastest_peer"] = {"name": fastest_trace[0], "seconds": fastest_trace[1]}
-                e2e[key]["ratio"] = fastest_trace[1] / t
-                vs = f"; fastest peer ({fastest_trace[0]}) {seconds(fastest_trace[1])}, peer/precinct {fastest_trace[1] / t:,.1f}x"
-            print(f"    {label}, Python: {seconds(t)}{'' if ok or key != 'trace_columns' else ' DISAGREES'}{vs}")
-        # (c) The day graph's edges, as numpy arrays.
-        with_edges, (ea, eb) = timed(args.repeat, edge_list, day, m)
-        ok = len(ea) == graph["edges"] and graph_summary(ea, eb) == graph
-        failures += 0 if ok else 1
-        e2e["day_graph_edges"] = {"python": with_edges, "python_without_edges": py_times["day_graph"], "agrees": ok}
-        print(
-            f"    day graph with its {len(ea):,} edges as numpy arrays, Python: {seconds(with_edges)} "
-            f"(without edges {seconds(py_times['day_graph'])}, Rust {seconds(ours['day_graph'])})"
-            + ("" if ok else " DISAGREES")
-        )
-        crossing = py_times["ring2_hub"] - ours["ring2_hub"]
-        print(
-            f"    crossing the Python boundary on the hub's second ring: {crossing * 1000:.2f} ms "
-            f"({crossing / py_times['ring2_hub']:.0%} of the call)"
-        )
-    else:
-        print("    precinct (Python) not installed: no Python rows")
     print(f"    trace of the hub from raw columns, Rust: {seconds(ours['trace_hub_no_index'])}")
     if "csv_ingest" in ours:
         print(f"    CSV ingest: {ours['csv_ingest']:.2f} s ({report['visits'] / ours['csv_ingest'] / 1e6:.1f} M rows/s)")
-    con.close()
-    return summary, failures
+    if not python:
+        print("    precinct (Python) not installed: no Python rows")
+        return e2e, failures
+    py_build = python["build_seconds"]
+    e2e["build"]["python"] = py_build
+    print(
+        f"    index from the DataFrame in Python {seconds(py_build)} "
+        f"(crossing {max(py_build - ours['build'], 0) / py_build:.0%})"
+    )
+
+    cols = [df[c].to_numpy() for c in ("person", "place", "start", "end")]
+
+    def scan_trace():
+        table = precinct.trace_columns(*cols, hub, a, b, min_overlap=m)
+        table.to_pandas()  # as the indexed trace, timed with the query
+        return list(zip(table["person_id"].tolist(), table["total_overlap"].tolist(), table["first_contact"].tolist()))
+
+    scan, got = timed(args.repeat, scan_trace)
+    ok = got == expected(report, "trace_hub")
+    failures += 0 if ok else 1
+    e2e["trace_columns"] = {"python": scan, "rust": ours["trace_hub_no_index"], "agrees": ok}
+    e2e["index_and_trace"] = {"python": py_build + py_times["trace_hub"]}
+    for label, key in (
+        ("trace of the hub from raw columns (trace_columns)", "trace_columns"),
+        ("index from the DataFrame + trace of the hub", "index_and_trace"),
+    ):
+        t, vs = e2e[key]["python"], ""
+        if fastest_trace:
+            e2e[key]["fastest_peer"] = {"name": fastest_trace[0], "seconds": fastest_trace[1]}
+            e2e[key]["ratio"] = fastest_trace[1] / t
+            vs = f"; fastest peer ({fastest_trace[0]}) {seconds(fastest_trace[1])}, peer/precinct {fastest_trace[1] / t:,.1f}x"
+        print(f"    {label}, Python: {seconds(t)}{' DISAGREES' if not e2e[key].get('agrees', True) else ''}{vs}")
+
+    with_edges, (ea, eb) = timed(args.repeat, python["edge_list"], day, m)
+    ok = len(ea) == graph["edges"] and graph_summary(ea, eb) == graph
+    failures += 0 if ok else 1
+    e2e["day_graph_edges"] = {"python": with_edges, "python_without_edges": py_times["day_graph"], "agrees": ok}
+    print(
+        f"    day graph with its {len(ea):,} edges as numpy arrays, Python: {seconds(with_edges)} "
+        f"(without edges {seconds(py_times['day_graph'])}, Rust {seconds(ours['day_graph'])})"
+        + ("" if ok else " DISAGREES")
+    )
+    crossing = py_times["ring2_hub"] - ours["ring2_hub"]
+    print(
+        f"    crossing the Python boundary on the hub's second ring: {crossing * 1000:.2f} ms "
+        f"({crossing / py_times['ring2_hub']:.0%} of the call)"
+    )
+    return e2e, failures
 
 
 def markdown(s: dict) -> str:
