@@ -380,7 +380,14 @@ pub fn trace(visits: &Visits, person: &str, window: Window, min_overlap: i64) ->
             },
         );
         // Person numbers follow id order, so sorting numbers sorts by id.
-        met.sort_unstable();
+        // When most persons were met, reading the slots in order is
+        // cheaper than sorting.
+        if met.len() * 16 > n {
+            met.clear();
+            met.extend((0..n as u32).filter(|&p| slots[p as usize].call == call));
+        } else {
+            met.sort_unstable();
+        }
         met.into_iter()
             .map(|p| {
                 let slot = slots[p as usize];
@@ -535,6 +542,18 @@ pub fn second_ring(visits: &Visits, person: &str, window: Window, min_overlap: i
     let Some(who) = visits.persons().get(person) else {
         return Vec::new();
     };
+    second_ring_of(visits, who, window, min_overlap, None)
+}
+
+/// [`second_ring`] of person number `who`; `gather` forces how the first
+/// ring's stretches are found (for the tests of both ways).
+fn second_ring_of(
+    visits: &Visits,
+    who: u32,
+    window: Window,
+    min_overlap: i64,
+    gather: Option<bool>,
+) -> Vec<u32> {
     let q = Bounds::new(visits, window, min_overlap);
     let ring1 = contact_persons(visits, who, window, min_overlap);
     // 1: the traced person or ring 1; 2: found in ring 2.
@@ -545,7 +564,7 @@ pub fn second_ring(visits: &Visits, person: &str, window: Window, min_overlap: i
     }
     let mut ring1_stretches = Vec::new();
     let ring1_rows: usize = ring1.iter().map(|&p| visits.rows_of_person(p).len()).sum();
-    if ring1_rows.saturating_mul(RANDOM_READ_COST) < visits.len() {
+    if gather.unwrap_or(ring1_rows.saturating_mul(RANDOM_READ_COST) < visits.len()) {
         // A small first ring: its persons' own rows.
         let mut rows: Vec<u32> = Vec::with_capacity(ring1_rows);
         for &p in &ring1 {
@@ -554,20 +573,36 @@ pub fn second_ring(visits: &Visits, person: &str, window: Window, min_overlap: i
         stretches(visits, &rows, q, &mut ring1_stretches);
     } else {
         // A large one: the window's rows, read in order rather than
-        // gathered from all over the index.
+        // gathered from all over the index. Each duration class is sorted
+        // by start, so its reaches merge as they come; the few merged
+        // stretches of a place's classes are then sorted and merged again.
         let all = visits.rows();
+        let mut place_stretches: Vec<(u32, i64, i64)> = Vec::new();
         for place in 0..visits.places().len() as u32 {
+            place_stretches.clear();
             for range in visits.rows_near(place, window.start, window.end) {
-                ring1_stretches.extend(all[range].iter().filter_map(|r| {
+                let mut open: Option<(i64, i64)> = None;
+                for r in &all[range] {
                     if mark[r.person as usize] != 1 || r.person == who {
-                        return None;
+                        continue;
                     }
-                    let (x, y) = q.reach(*r)?;
-                    Some((place, x, y))
-                }));
+                    let Some((x, y)) = q.reach(*r) else {
+                        continue;
+                    };
+                    open = match open {
+                        Some((ox, oy)) if x <= oy => Some((ox, oy.max(y))),
+                        Some((ox, oy)) => {
+                            place_stretches.push((place, ox, oy));
+                            Some((x, y))
+                        }
+                        None => Some((x, y)),
+                    };
+                }
+                place_stretches.extend(open.map(|(x, y)| (place, x, y)));
             }
+            merge_reaches(&mut place_stretches);
+            ring1_stretches.extend_from_slice(&place_stretches);
         }
-        merge_reaches(&mut ring1_stretches);
     }
     let mut found: Vec<u32> = Vec::new();
     meeting(visits, &ring1_stretches, q, |p| {
@@ -894,7 +929,13 @@ mod tests {
             let me = format!("p{who}");
             let want: Vec<String> = want.into_iter().filter(|p| p != &me && !first.contains(p)).collect();
             let index = build(&v);
-            prop_assert_eq!(names(&index, second_ring(&index, &me, w, m)), want);
+            prop_assert_eq!(names(&index, second_ring(&index, &me, w, m)), want.clone());
+            if let Some(number) = index.persons().get(&me) {
+                for gather in [false, true] {
+                    let ring = second_ring_of(&index, number, w, m, Some(gather));
+                    prop_assert_eq!(names(&index, ring), want.clone());
+                }
+            }
         }
 
         #[test]
