@@ -45,6 +45,7 @@ try:  # the Python package, for the end-to-end rows (scripts/peers installs it)
 except ImportError:  # pragma: no cover - reported in the output
     precinct = None
 
+PEERS = ("pandas", "polars", "duckdb", "polars-bio")
 SIZES = {"0.2M": 200_000, "2.2M": 2_200_000, "22M": 22_000_000}
 SHAPES = ("default", "busy", "long")
 QUERIES = ("trace_hub", "trace_median", "ring2_hub", "ring2_median", "day_graph")
@@ -433,7 +434,12 @@ def compare(shape: str, size: str, folder: Path, args) -> tuple[dict, int]:
             "graph": lambda *x: duck_day_graph(con, *x),
         },
     }
-    bio_version, bio = polars_bio(folder, hub, median, args.repeat, asked)
+    chosen = args.peers.split(",")
+    peers = {name: impl for name, impl in peers.items() if name in chosen}
+    if "polars-bio" in chosen:
+        bio_version, bio = polars_bio(folder, hub, median, args.repeat, asked)
+    else:
+        bio_version, bio = None, {q: "not run (--peers)" for q in QUERIES}
     summary["polars_bio"] = bio_version
     python = None
     if precinct is not None:
@@ -441,7 +447,7 @@ def compare(shape: str, size: str, folder: Path, args) -> tuple[dict, int]:
         python["build_seconds"], _ = timed(args.repeat, python["index"])
 
     failures = 0
-    columns = (["precinct (Python)"] if python else []) + list(peers) + ["polars-bio"]
+    columns = (["precinct (Python)"] if python else []) + list(peers) + (["polars-bio"] if "polars-bio" in chosen else [])
     print(f"{'query':<14}{'precinct':>12}" + "".join(f"{p:>24}" for p in columns) + f"{'fastest peer':>26}")
     py_times, peer_times = {}, {}
     for q in QUERIES:
@@ -463,7 +469,9 @@ def compare(shape: str, size: str, folder: Path, args) -> tuple[dict, int]:
             results[name] = t if got == want else "DISAGREES"
             if got != want:
                 print(f"  {name} {q}: got {str(got)[:300]}, precinct {str(want)[:300]}", file=sys.stderr)
-        if q not in asked:
+        if "polars-bio" not in chosen:
+            pass
+        elif q not in asked:
             results["polars-bio"] = "not run (--queries)"
         elif isinstance(bio.get(q), tuple):
             t, got = bio[q]
@@ -608,10 +616,19 @@ def main() -> int:
         default=",".join(QUERIES),
         help="which queries the peers run (precinct runs all); at 22M the peers' ring 2 and day graph take hours",
     )
+    ap.add_argument(
+        "--peers",
+        default=",".join(PEERS),
+        help="which peers run, of " + ", ".join(PEERS) + " (at 22M, pandas and polars need more memory than this machine has for ring 2 and the day graph)",
+    )
     ap.add_argument("--csv", action="store_true", help="also time precinct reading the check-ins from CSV")
     args = ap.parse_args()
     shapes = args.town.split(",")
-    for name, known, given in (("size", SIZES, args.sizes.split(",")), ("town", SHAPES, shapes)):
+    for name, known, given in (
+        ("size", SIZES, args.sizes.split(",")),
+        ("town", SHAPES, shapes),
+        ("peer", PEERS, args.peers.split(",")),
+    ):
         if unknown := [x for x in given if x not in known]:
             ap.error(f"unknown {name} {', '.join(unknown)}: one of {', '.join(known)}")
 
