@@ -323,7 +323,7 @@ pub(crate) fn contact_persons(
             found.push(p);
         }
     });
-    found.sort_unstable();
+    in_order(&mut found);
     found
 }
 
@@ -379,15 +379,7 @@ pub fn trace(visits: &Visits, person: &str, window: Window, min_overlap: i64) ->
                 slot.first = slot.first.min(start);
             },
         );
-        // Person numbers follow id order, so sorting numbers sorts by id.
-        // When most persons were met, reading the slots in order is
-        // cheaper than sorting.
-        if met.len() * 16 > n {
-            met.clear();
-            met.extend((0..n as u32).filter(|&p| slots[p as usize].call == call));
-        } else {
-            met.sort_unstable();
-        }
+        in_order(&mut met);
         met.into_iter()
             .map(|p| {
                 let slot = slots[p as usize];
@@ -399,6 +391,31 @@ pub fn trace(visits: &Visits, person: &str, window: Window, min_overlap: i64) ->
             })
             .collect()
     })
+}
+
+/// Sort distinct person numbers (which sorts them by id): through a
+/// bitmap of their range when there are many, in time for the persons and
+/// the range over 64 rather than a comparison sort.
+fn in_order(persons: &mut Vec<u32>) {
+    let (Some(&lo), Some(&hi)) = (persons.iter().min(), persons.iter().max()) else {
+        return;
+    };
+    let words = (hi / 64 - lo / 64) as usize + 1;
+    if persons.len() < 256 || words > persons.len() * 4 {
+        persons.sort_unstable();
+        return;
+    }
+    let mut bits = vec![0u64; words];
+    for &p in persons.iter() {
+        bits[(p / 64 - lo / 64) as usize] |= 1 << (p % 64);
+    }
+    persons.clear();
+    for (w, mut word) in bits.into_iter().enumerate() {
+        while word != 0 {
+            persons.push((lo / 64 + w as u32) * 64 + word.trailing_zeros());
+            word &= word - 1;
+        }
+    }
 }
 
 /// Rows in a task of [`trace_columns`]: enough that a task costs little
@@ -611,7 +628,7 @@ fn second_ring_of(
             found.push(p);
         }
     });
-    found.sort_unstable();
+    in_order(&mut found);
     found
 }
 
