@@ -1,8 +1,9 @@
 //! The co-presence index and queries on the synthetic town of the peer
 //! comparison: 2.2 million check-ins (40,000 persons, 800 places, 14 days),
-//! or `PRECINCT_BENCH_VISITS` of them.
+//! or `PRECINCT_BENCH_VISITS` of them, in the shape `PRECINCT_BENCH_TOWN`
+//! (`default`, `busy` or `long`; see `precinct::demo::TownShape`).
 //!
-//! `cargo bench -p precinct --bench tracing`
+//! `cargo bench -p precinct --features demo --bench tracing`
 
 #![allow(
     clippy::unwrap_used,
@@ -13,15 +14,23 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use precinct::demo::{index_cases, SyntheticTown};
-use precinct::{day_graph, read_visits, second_ring, trace, Policy, Visits, Window};
+use precinct::demo::{index_cases, SyntheticTown, TownShape};
+use precinct::{
+    day_graph, day_graph_with_budget, read_visits, second_ring, trace, trace_columns, Policy,
+    Visits, Window,
+};
 
 fn town() -> (SyntheticTown, precinct::demo::VisitColumns) {
     let visits = std::env::var("PRECINCT_BENCH_VISITS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2_200_000);
-    let town = SyntheticTown::with_visits(visits);
+    let shape = std::env::var("PRECINCT_BENCH_TOWN")
+        .ok()
+        .map_or(TownShape::Default, |name| {
+            TownShape::from_name(&name).unwrap()
+        });
+    let town = SyntheticTown::shaped(shape, visits);
     let columns = town.generate(2020);
     (town, columns)
 }
@@ -35,7 +44,11 @@ fn queries(c: &mut Criterion) {
     };
     let (hub, median) = index_cases(&cols, window).unwrap();
     let (hub, median) = (hub.to_string(), median.to_string());
-    let mut g = c.benchmark_group(format!("copresence {} visits", cols.person.len()));
+    let mut g = c.benchmark_group(format!(
+        "copresence {} town, {} visits",
+        town.shape.name(),
+        cols.person.len()
+    ));
     g.sample_size(10).measurement_time(Duration::from_secs(5));
     g.bench_function("build index from columns", |b| {
         b.iter(|| {
@@ -58,6 +71,24 @@ fn queries(c: &mut Criterion) {
     });
     g.bench_function("day graph", |b| {
         b.iter(|| day_graph(&v, black_box(last_day), 900, false).unwrap());
+    });
+    g.bench_function("day graph with its edges", |b| {
+        b.iter(|| day_graph_with_budget(&v, black_box(last_day), 900, true, u64::MAX).unwrap());
+    });
+    let hub_id: i64 = hub.parse().unwrap();
+    g.bench_function("trace hub from raw columns", |b| {
+        b.iter(|| {
+            trace_columns(
+                &cols.person,
+                &cols.place,
+                &cols.start,
+                &cols.end,
+                black_box(hub_id),
+                window,
+                900,
+            )
+            .unwrap()
+        });
     });
     g.finish();
 }

@@ -3,6 +3,7 @@ pickling, and the domain trace of the demo town."""
 
 import datetime as dt
 import pickle
+import sys
 
 import numpy as np
 import pytest
@@ -164,3 +165,19 @@ def test_a_day_graph_over_its_budget_raises_too_large():
     assert isinstance(e.value, precinct.PrecinctError)
     with pytest.raises(precinct.TooLarge):
         v.day_graph(0, budget=100)
+
+
+def _day_graph_edges(v):
+    return v.day_graph(0)["edges"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork is the Linux default of multiprocessing")
+def test_a_forked_process_uses_every_core_without_hanging():
+    """A child forked after the parent used the worker threads (Python's
+    multiprocessing on Linux, a Spark worker) gets workers of its own."""
+    import multiprocessing
+
+    v = visits_of([[f"p{i}", "m", 0, 3600] for i in range(100)])
+    assert _day_graph_edges(v) == 4950  # the parent's workers now exist
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply_async(_day_graph_edges, (v,)).get(timeout=60) == 4950

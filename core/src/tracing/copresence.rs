@@ -179,7 +179,12 @@ pub(crate) fn for_each_pair(
             let mut j = 0;
             while j < near.len() {
                 let other = near[j];
-                let run = 1 + near[j + 1..].iter().take_while(|r| **r == other).count();
+                // Copies are rare: one comparison settles the usual row.
+                let run = if near.get(j + 1) == Some(&other) {
+                    1 + near[j + 1..].iter().take_while(|r| **r == other).count()
+                } else {
+                    1
+                };
                 j += run;
                 let (vs, ve) = (i64::from(other.start), i64::from(other.end));
                 let first = cs.max(vs);
@@ -374,7 +379,11 @@ pub fn trace(visits: &Visits, person: &str, window: Window, min_overlap: i64) ->
                     met.push(p);
                 }
                 // Saturates only past 292 billion years of overlap.
-                let sum = i64::try_from(count).map_or(i64::MAX, |c| c.saturating_mul(overlap));
+                let sum = if count == 1 {
+                    overlap
+                } else {
+                    i64::try_from(count).map_or(i64::MAX, |c| c.saturating_mul(overlap))
+                };
                 slot.total = slot.total.saturating_add(sum);
                 slot.first = slot.first.min(start);
             },
@@ -464,20 +473,22 @@ where
     super::visits::check_lengths(n, places.len(), starts.len(), ends.len())?;
     let m = min_overlap.max(1);
     let admitted = |i: usize| starts[i] < window.end && ends[i] > window.start;
-    let mut visits_of_c: Vec<(Q, i64, i64)> = persons
-        .par_chunks(CHUNK)
-        .enumerate()
-        .flat_map_iter(|(c, chunk)| {
-            let offset = c * CHUNK;
-            chunk
-                .iter()
-                .enumerate()
-                .filter(move |&(_, p)| *p == person)
-                .map(move |(k, _)| offset + k)
-                .filter(|&i| admitted(i) && ends[i] - starts[i] >= m)
-                .map(|i| (places[i], starts[i], ends[i]))
-        })
-        .collect();
+    let mut visits_of_c: Vec<(Q, i64, i64)> = super::workers::on_workers(|| {
+        persons
+            .par_chunks(CHUNK)
+            .enumerate()
+            .flat_map_iter(|(c, chunk)| {
+                let offset = c * CHUNK;
+                chunk
+                    .iter()
+                    .enumerate()
+                    .filter(move |&(_, p)| *p == person)
+                    .map(move |(k, _)| offset + k)
+                    .filter(|&i| admitted(i) && ends[i] - starts[i] >= m)
+                    .map(|i| (places[i], starts[i], ends[i]))
+            })
+            .collect()
+    });
     visits_of_c.sort_unstable_by_key(|v| v.0);
     let (Some(reach_from), Some(reach_to)) = (
         visits_of_c.iter().map(|v| v.1).min(),
@@ -522,7 +533,7 @@ where
         }
         sums
     };
-    let merged =
+    let merged = super::workers::on_workers(|| {
         starts
             .par_chunks(CHUNK)
             .enumerate()
@@ -534,7 +545,8 @@ where
                     e.1 = e.1.min(first);
                 }
                 x
-            });
+            })
+    });
     let mut rows: Vec<(P, i64, i64)> = merged.into_iter().map(|(p, (t, f))| (p, t, f)).collect();
     rows.sort_unstable_by_key(|r| r.0);
     Ok(rows)
@@ -697,7 +709,7 @@ pub fn day_graph_with_budget(
     let q = Bounds::new(visits, window, min_overlap);
     let n_persons = visits.persons().len();
     // Per person: the degree, and a marker in each worker.
-    let fixed = n_persons as u64 * 4 * (1 + rayon::current_num_threads() as u64);
+    let fixed = n_persons as u64 * 4 * (1 + super::workers::count() as u64);
     let too_large = |needed: u64| Error::TooLarge {
         what: format!("the day graph of {day_start}"),
         needed,
@@ -711,35 +723,37 @@ pub fn day_graph_with_budget(
     let kept = std::sync::atomic::AtomicU64::new(0);
     let call = NEXT_DAY_GRAPH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     // Per block of persons: their degrees and the edges to later persons.
-    let blocks: Vec<DayBlock> = (0..n_persons.div_ceil(BLOCK))
-        .into_par_iter()
-        .map(|block| {
-            let persons = block * BLOCK..((block + 1) * BLOCK).min(n_persons);
-            DAY_SCRATCH.with_borrow_mut(|scratch| {
-                scratch.start(call, n_persons);
-                let mut degrees = Vec::with_capacity(persons.len());
-                let mut edges: Vec<(u32, u32)> = Vec::new();
-                let mut later: Vec<u32> = Vec::new();
-                for a in persons {
-                    let a = a as u32;
-                    let keep =
-                        with_edges && kept.load(std::sync::atomic::Ordering::Relaxed) <= room;
-                    later.clear();
-                    let degree = scratch.neighbours(visits, a, q, |b| {
-                        if keep && b > a {
-                            later.push(b);
-                        }
-                    });
-                    // Sorting plain numbers is about twice as fast as pairs.
-                    later.sort_unstable();
-                    edges.extend(later.iter().map(|&b| (a, b)));
-                    kept.fetch_add(later.len() as u64, std::sync::atomic::Ordering::Relaxed);
-                    degrees.push(degree);
-                }
-                (degrees, edges)
+    let blocks: Vec<DayBlock> = super::workers::on_workers(|| {
+        (0..n_persons.div_ceil(BLOCK))
+            .into_par_iter()
+            .map(|block| {
+                let persons = block * BLOCK..((block + 1) * BLOCK).min(n_persons);
+                DAY_SCRATCH.with_borrow_mut(|scratch| {
+                    scratch.start(call, n_persons);
+                    let mut degrees = Vec::with_capacity(persons.len());
+                    let mut edges: Vec<(u32, u32)> = Vec::new();
+                    let mut later: Vec<u32> = Vec::new();
+                    for a in persons {
+                        let a = a as u32;
+                        let keep =
+                            with_edges && kept.load(std::sync::atomic::Ordering::Relaxed) <= room;
+                        later.clear();
+                        let degree = scratch.neighbours(visits, a, q, |b| {
+                            if keep && b > a {
+                                later.push(b);
+                            }
+                        });
+                        // Sorting plain numbers is about twice as fast as pairs.
+                        later.sort_unstable();
+                        edges.extend(later.iter().map(|&b| (a, b)));
+                        kept.fetch_add(later.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                        degrees.push(degree);
+                    }
+                    (degrees, edges)
+                })
             })
-        })
-        .collect();
+            .collect()
+    });
     let degree: Vec<u32> = blocks.iter().flat_map(|b| b.0.iter().copied()).collect();
     let edges = (degree.iter().map(|&d| u64::from(d)).sum::<u64>() / 2) as usize;
     if with_edges && edges as u64 > room {
@@ -1079,7 +1093,7 @@ mod tests {
         .unwrap();
         let g = day_graph_with_budget(&v, T0, 900, true, 1 << 20).unwrap();
         assert_eq!(g.edges, 4950);
-        let fixed = 100 * 4 * (1 + rayon::current_num_threads() as u64);
+        let fixed = 100 * 4 * (1 + crate::tracing::workers::count() as u64);
         // Room for the persons and all edges but one.
         let budget = fixed + 4949 * 8;
         let e = day_graph_with_budget(&v, T0, 900, true, budget).unwrap_err();
@@ -1126,6 +1140,16 @@ mod tests {
         ROWS_READ.set(0);
         assert_eq!(contact_persons(&v, 1500 + 1, TWO_DAYS, 900).len(), 21);
         assert!(ROWS_READ.get() <= 4 * 21, "{}", ROWS_READ.get());
+    }
+
+    proptest! {
+        #[test]
+        fn in_order_sorts_distinct_persons(set in prop::collection::btree_set(0u32..5000, 0..2000), base in prop::sample::select(vec![0u32, 63, 64, 1 << 20, u32::MAX - 6000])) {
+            let want: Vec<u32> = set.iter().map(|p| p + base).collect();
+            let mut got: Vec<u32> = want.iter().rev().copied().collect();
+            in_order(&mut got);
+            prop_assert_eq!(got, want);
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod contacts;
 mod copresence;
 mod presence;
 mod visits;
+mod workers;
 
 pub use chains::{
     chains, ChainCase, ChainReport, Cluster, DataProblem, ListedCase, SerialInterval,

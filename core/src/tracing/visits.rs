@@ -668,25 +668,27 @@ fn sort_places(rows: &mut [Row], place_offsets: &[u32]) -> (Vec<u32>, Vec<u32>, 
         by_place.push(head);
         rest = tail;
     }
-    let classes: Vec<Vec<(u32, u32)>> = by_place
-        .into_par_iter()
-        .map(|seg| {
-            // By one 64-bit key, ties (rare) by end and person.
-            let key = |r: &Row| u64::from(duration_class(r)) << 32 | u64::from(r.start);
-            seg.sort_unstable_by(|x, y| {
-                key(x)
-                    .cmp(&key(y))
-                    .then_with(|| (x.end, x.person).cmp(&(y.end, y.person)))
-            });
-            // (rows, longest visit) of each class present, in order.
-            let mut out: Vec<(u32, u32)> = Vec::new();
-            for run in seg.chunk_by(|x, y| duration_class(x) == duration_class(y)) {
-                let longest = run.iter().map(|r| r.end - r.start).max().unwrap_or(0);
-                out.push((run.len() as u32, longest));
-            }
-            out
-        })
-        .collect();
+    let classes: Vec<Vec<(u32, u32)>> = super::workers::on_workers(|| {
+        by_place
+            .into_par_iter()
+            .map(|seg| {
+                // By one 64-bit key, ties (rare) by end and person.
+                let key = |r: &Row| u64::from(duration_class(r)) << 32 | u64::from(r.start);
+                seg.sort_unstable_by(|x, y| {
+                    key(x)
+                        .cmp(&key(y))
+                        .then_with(|| (x.end, x.person).cmp(&(y.end, y.person)))
+                });
+                // (rows, longest visit) of each class present, in order.
+                let mut out: Vec<(u32, u32)> = Vec::new();
+                for run in seg.chunk_by(|x, y| duration_class(x) == duration_class(y)) {
+                    let longest = run.iter().map(|r| r.end - r.start).max().unwrap_or(0);
+                    out.push((run.len() as u32, longest));
+                }
+                out
+            })
+            .collect()
+    });
     let mut place_segments = Vec::with_capacity(n_places + 1);
     let mut segment_offsets = vec![0u32];
     let mut segment_max_len = Vec::new();
