@@ -327,8 +327,9 @@ impl VisitsBuilder {
                 "visits within 136 years of each other in one index",
             ));
         }
-        let (persons, person_new) = self.persons.sorted();
-        let (places, place_new) = self.places.sorted();
+        let (persons, places) = (self.persons, self.places);
+        let ((persons, person_new), (places, place_new)) =
+            super::workers::on_workers(|| rayon::join(|| persons.sorted(), || places.sorted()));
 
         // Counting sort by place.
         let n_places = places.len();
@@ -443,8 +444,9 @@ impl Visits {
         ends: &[i64],
     ) -> Result<Visits> {
         check_lengths(persons.len(), places.len(), starts.len(), ends.len())?;
-        let (person_names, person) = densify(persons);
-        let (place_names, place) = densify(places);
+        // The two id columns are independent: one core each.
+        let ((person_names, person), (place_names, place)) =
+            super::workers::on_workers(|| rayon::join(|| densify(persons), || densify(places)));
         VisitsBuilder {
             persons: Interner::from_names(person_names),
             places: Interner::from_names(place_names),
