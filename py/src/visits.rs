@@ -288,8 +288,13 @@ impl Visits {
     }
 
     /// The co-presence graph of a local day (a date, or a time on that day)
-    /// in the policy's zone. Raises `TooLarge` when it would take more than
-    /// `budget` bytes (1 GiB unless given).
+    /// in the policy's zone: `edges`, `max_degree`, `max_degree_person`,
+    /// `persons_with_edge`, and with `edges=True` an `edge_list` table.
+    /// Raises `TooLarge` when the core's answer would take more than
+    /// `budget` bytes (1 GiB unless given): 4 bytes a person and worker,
+    /// and 8 bytes an edge. The edge list's columns take more in Python:
+    /// 16 bytes an edge as int64 arrays (integer ids), a Python str per
+    /// edge end otherwise.
     #[pyo3(signature = (day, *, min_overlap = None, edges = false, budget = None))]
     fn day_graph<'py>(
         &self,

@@ -484,7 +484,7 @@ where
                     .enumerate()
                     .filter(move |&(_, p)| *p == person)
                     .map(move |(k, _)| offset + k)
-                    .filter(|&i| admitted(i) && ends[i] - starts[i] >= m)
+                    .filter(|&i| admitted(i) && ends[i].saturating_sub(starts[i]) >= m)
                     .map(|i| (places[i], starts[i], ends[i]))
             })
             .collect()
@@ -497,7 +497,7 @@ where
         return Ok(Vec::new());
     };
     // A pair needs at least `m` seconds inside C's span.
-    let (reach_from, reach_to) = (reach_from + m, reach_to - m);
+    let (reach_from, reach_to) = (reach_from.saturating_add(m), reach_to.saturating_sub(m));
     let bit = |q: &Q| {
         use std::hash::BuildHasher;
         (rustc_hash::FxBuildHasher.hash_one(q) >> 54) as usize
@@ -523,10 +523,11 @@ where
             let at = visits_of_c.partition_point(|v| v.0 < places[i]);
             for &(_, cs, ce) in visits_of_c[at..].iter().take_while(|v| v.0 == places[i]) {
                 let first = cs.max(s);
-                let overlap = ce.min(ends[i]) - first;
+                // Saturating: columns may hold any i64, however far apart.
+                let overlap = ce.min(ends[i]).saturating_sub(first);
                 if overlap >= m {
                     let e = sums.entry(persons[i]).or_insert((0, first));
-                    e.0 += overlap;
+                    e.0 = e.0.saturating_add(overlap);
                     e.1 = e.1.min(first);
                 }
             }
@@ -541,7 +542,7 @@ where
             .reduce(HashMap::default, |mut x, y| {
                 for (p, (total, first)) in y {
                     let e = x.entry(p).or_insert((0, first));
-                    e.0 += total;
+                    e.0 = e.0.saturating_add(total);
                     e.1 = e.1.min(first);
                 }
                 x
@@ -1150,6 +1151,25 @@ mod tests {
             in_order(&mut got);
             prop_assert_eq!(got, want);
         }
+    }
+
+    #[test]
+    fn columns_far_apart_in_time_do_not_wrap() {
+        // Valid i64 times 10^19 s apart: lengths and sums saturate.
+        let rows = trace_columns(
+            &[1, 2],
+            &[0, 0],
+            &[-5_000_000_000_000_000_000, 0],
+            &[5_000_000_000_000_000_000, 1000],
+            1,
+            Window {
+                start: 0,
+                end: 86_400,
+            },
+            900,
+        )
+        .unwrap();
+        assert_eq!(rows, [(2, 1000, 0)]);
     }
 
     #[test]

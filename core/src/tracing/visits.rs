@@ -522,7 +522,8 @@ impl Visits {
     }
 
     /// Visit `row` (rows are in index order: by place, then duration class
-    /// (see the module docs), then start).
+    /// (see the module docs), then start; [`Visits::iter`] gives them in
+    /// time order).
     pub fn get(&self, row: usize) -> Visit {
         let r = self.rows[row];
         Visit {
@@ -533,9 +534,15 @@ impl Visits {
         }
     }
 
-    /// Every visit, in index order.
+    /// Every visit, by place (in id order), then start, end and person:
+    /// the order of exports. (Rows of one place are stored by duration
+    /// class first; this puts each place's rows back in time order.)
     pub fn iter(&self) -> impl Iterator<Item = Visit> + '_ {
-        (0..self.len()).map(|i| self.get(i))
+        (0..self.places.len() as u32).flat_map(move |p| {
+            let mut rows: Vec<usize> = self.place_range(p).collect();
+            rows.sort_by_key(|&row| self.rows[row]);
+            rows.into_iter().map(move |row| self.get(row))
+        })
     }
 
     pub(crate) fn place_of(&self, row: usize) -> u32 {
@@ -800,6 +807,20 @@ mod tests {
             .contains("visit row 0"));
         assert!(Visits::from_columns(&["a"], &["x", "y"], &[10], &[5]).is_err());
         assert!(Visits::from_columns(&["a", "b"], &["x", "x"], &[0, 0], &[5, i64::MAX]).is_err());
+    }
+
+    #[test]
+    fn visits_come_out_in_time_order_whatever_their_class() {
+        // Three classes at one place: stored by class, listed by start.
+        let v = Visits::from_columns(
+            &["c", "b", "a"],
+            &["m", "m", "m"],
+            &[200, 300, 250],
+            &[5200, 400, 260],
+        )
+        .unwrap();
+        let starts: Vec<i64> = v.iter().map(|x| x.start).collect();
+        assert_eq!(starts, [200, 250, 300]);
     }
 
     #[test]
