@@ -29,16 +29,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 import polars as pl
+
+from peers_timing import Later, timed
 
 try:  # the Python package, for the end-to-end rows (scripts/peers installs it)
     import precinct
@@ -334,31 +334,6 @@ def precinct_python(df: pd.DataFrame):
 
 
 # ---------------------------------------------------------------- harness
-
-
-class Later:
-    """An answer in its engine's own form, turned into plain Python lists
-    for the comparison only after the clock stopped: every side is timed
-    up to its own result (a DataFrame, rows fetched, a Table), not our
-    conversion of it."""
-
-    def __init__(self, plain):
-        self.plain = plain
-
-
-def timed(repeat: int, f, *args):
-    """Median time of at least `repeat` runs (more for fast calls, until one
-    second is spent, at most 1,000; one when a run takes over 10 s), and
-    the result. precinct's side is timed the same way."""
-    times, out = [], None
-    started = time.perf_counter()
-    while len(times) < repeat or (time.perf_counter() - started < 1.0 and len(times) < 1000):
-        t = time.perf_counter()
-        out = f(*args)
-        times.append(time.perf_counter() - t)
-        if times[-1] > 10:
-            break
-    return statistics.median(times), (out.plain() if isinstance(out, Later) else out)
 
 
 def expected(report: dict, query: str):

@@ -19,13 +19,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import polars as pl
+
+from peers_timing import Later, timed
 import polars_bio as pb
 
 # DataFusion runs on one partition unless told: give it the machine's cores,
@@ -71,8 +71,7 @@ def trace(df, c, a, b, m):
         .sort("person_2")
         .collect()
     )
-    # Turned into lists after the clock stopped, as in peers.py.
-    return lambda: [[int(p), int(o), int(f)] for p, o, f in out.iter_rows()]
+    return Later(lambda: [[int(p), int(o), int(f)] for p, o, f in out.iter_rows()])
 
 
 def ring2(df, c, a, b, m):
@@ -104,21 +103,6 @@ def day_graph(df, day, m):
         "max_degree_person": str(int(deg.filter(pl.col("d") == top)["a"].min())),
         "persons_with_edge": deg.height,
     }
-
-
-def timed(repeat: int, f, *args):
-    """As peers.py times every peer: the median of at least `repeat` runs
-    (more for fast calls, until a second is spent, at most 1,000; one when
-    a run takes over 10 s), and the result."""
-    times, out = [], None
-    started = time.perf_counter()
-    while len(times) < repeat or (time.perf_counter() - started < 1.0 and len(times) < 1000):
-        t = time.perf_counter()
-        out = f(*args)
-        times.append(time.perf_counter() - t)
-        if times[-1] > 10:
-            break
-    return statistics.median(times), (out() if callable(out) else out)
 
 
 def main() -> int:

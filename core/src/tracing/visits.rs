@@ -583,18 +583,11 @@ impl Visits {
         // Saturating: bounds past the ends of time reach every row.
         let from = from.saturating_sub(self.base);
         let until = to.saturating_sub(self.base);
-        let segments =
-            self.place_segments[p as usize] as usize..self.place_segments[p as usize + 1] as usize;
-        segments.map(move |k| {
-            let (lo, hi) = (
-                self.segment_offsets[k] as usize,
-                self.segment_offsets[k + 1] as usize,
-            );
-            let earliest = from.saturating_sub(i64::from(self.segment_max_len[k]));
-            let first = self.first_starting_from(lo..hi, earliest);
+        self.segments(p).map(move |(segment, longest)| {
+            let first = self.first_starting_from(segment.clone(), from.saturating_sub(longest));
             // The range is usually short: gallop from its first row rather
             // than search the segment again.
-            first..self.gallop(first, hi, until)
+            first..self.gallop(first, segment.end, until)
         })
     }
 
