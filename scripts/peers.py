@@ -602,8 +602,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="0.2M,2.2M", help="comma-separated, of " + ", ".join(SIZES))
     ap.add_argument("--town", default=",".join(SHAPES), help="comma-separated town shapes, of " + ", ".join(SHAPES))
-    ap.add_argument("--data", type=Path, default=ROOT / "artifacts" / "peers")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--data", type=Path, default=ROOT / "artifacts" / "peers", help="where the towns are written (default: artifacts/peers)")
+    ap.add_argument("--repeat", type=int, default=3, help="fewest runs of each query (default 3; fast ones run until a second is spent)")
     ap.add_argument(
         "--budget",
         type=float,
@@ -613,7 +613,7 @@ def main() -> int:
     ap.add_argument(
         "--queries",
         default=",".join(QUERIES),
-        help="which queries the peers run (precinct runs all); at 22M the peers' ring 2 and day graph take hours",
+        help="which queries the peers run, of " + ", ".join(QUERIES) + " (precinct runs all); at 22M the peers' ring 2 and day graph take hours",
     )
     ap.add_argument(
         "--peers",
