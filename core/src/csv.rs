@@ -17,20 +17,151 @@ use crate::time::{
 };
 use crate::tracing::{chains, Case, ChainReport, DataProblem, ListedCase, Visits};
 
-/// One interchange file being read.
-struct Table<R: Read> {
+/// One interchange file being read, from CSV text or from a [`Frame`].
+struct Table<'f, R: Read> {
     file: &'static str,
-    reader: csv::Reader<LineEnds<R>>,
+    records: Records<'f, R>,
     /// Column positions by normalized header (see [`header_key`]).
     columns: HashMap<String, usize>,
 }
 
-/// One row with its line number.
+/// Where a table's rows come from.
+enum Records<'f, R: Read> {
+    Csv(csv::Reader<LineEnds<R>>),
+    Frame(&'f Frame),
+}
+
+/// One row with its line number (its row, counted from 0, in a frame).
 struct Row<'a> {
     file: &'static str,
     line: u64,
     record: &'a csv::StringRecord,
     columns: &'a HashMap<String, usize>,
+    frame: Option<&'a Frame>,
+}
+
+/// A data frame's columns as text cells, read by the same readers as the
+/// interchange files (`read_cases_frame` ...), so a frame and the CSV file
+/// with the same columns give the same records and the same errors.
+///
+/// A binding makes one from a pandas, polars or Arrow frame: each cell as
+/// the text the CSV file would hold (a missing value as `None`), each
+/// column under the interchange name it is read as (`onset`) with the name
+/// it has in the frame (`symptom_onset_date`), which errors give. Rows are
+/// counted from 0, as frames count them.
+///
+/// ```
+/// use precinct::{read_cases_frame, Frame, FrameColumn, Policy};
+/// let column = |name: &str, source: &str, cells: &[Option<&str>]| FrameColumn {
+///     name: name.into(),
+///     source: source.into(),
+///     cells: Some(cells.iter().map(|c| c.map(String::from)).collect()),
+/// };
+/// let frame = Frame::new(vec![
+///     column("case_id", "case_id", &[Some("C1"), Some("C2")]),
+///     column("person_id", "person_id", &[Some("P1"), Some("P2")]),
+///     column("onset", "symptom_onset_date", &[None, Some("soon")]),
+///     column("confirmed", "confirmed", &[Some("2020-01-26"), Some("2020-01-27")]),
+///     column("infected_by", "infected_by", &[None, Some("C1")]),
+/// ])
+/// .unwrap();
+/// let e = read_cases_frame(&frame, &Policy::default()).unwrap_err();
+/// assert!(e.to_string().starts_with("cases frame row 1, column `symptom_onset_date`: "), "{e}");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    columns: Vec<FrameColumn>,
+    rows: usize,
+}
+
+/// One column of a [`Frame`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameColumn {
+    /// The interchange name it is read as (`person_id`, `onset` ...).
+    pub name: String,
+    /// Its name in the frame, as errors give it.
+    pub source: String,
+    /// Its cells as text, `None` where a value is missing (NaN, None, NaT);
+    /// `None` as a whole when the frame has no such column.
+    pub cells: Option<Vec<Option<String>>>,
+}
+
+impl Frame {
+    /// A frame of these columns.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] when the columns have different lengths or
+    /// two are read as the same interchange name.
+    pub fn new(columns: Vec<FrameColumn>) -> Result<Frame> {
+        let rows = columns
+            .iter()
+            .find_map(|c| c.cells.as_ref().map(Vec::len))
+            .unwrap_or(0);
+        for (i, c) in columns.iter().enumerate() {
+            if let Some(cells) = &c.cells {
+                if cells.len() != rows {
+                    return Err(Error::invalid_value(
+                        "frame",
+                        format!("column `{}` of {} rows", c.source, cells.len()),
+                        format!("columns of one length ({rows} rows)"),
+                    ));
+                }
+            }
+            if columns[..i]
+                .iter()
+                .any(|o| header_key(&o.name) == header_key(&c.name))
+            {
+                return Err(Error::invalid_value(
+                    "frame",
+                    &c.name,
+                    "each interchange column read from one frame column",
+                ));
+            }
+        }
+        Ok(Frame { columns, rows })
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// Whether the frame has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// The frame's name for the column read as `name`.
+    fn source_of<'a>(&'a self, name: &'a str) -> &'a str {
+        self.columns
+            .iter()
+            .find(|c| header_key(&c.name) == header_key(name))
+            .map_or(name, |c| c.source.as_str())
+    }
+}
+
+/// The error of a bad row: `line` is a file's line, or a frame's row.
+fn import_error(
+    file: &'static str,
+    frame: Option<&Frame>,
+    line: u64,
+    column: &str,
+    reason: impl std::fmt::Display,
+) -> Error {
+    match frame {
+        None => Error::Csv {
+            file,
+            line,
+            column: column.to_string(),
+            reason: reason.to_string(),
+        },
+        Some(f) => Error::Frame {
+            file,
+            row: Some(line),
+            column: f.source_of(column).to_string(),
+            reason: reason.to_string(),
+        },
+    }
 }
 
 /// The input as the CSV reader should count its lines: every line end
@@ -166,7 +297,57 @@ fn position(columns: &HashMap<String, usize>, name: &str) -> Option<usize> {
         .copied()
 }
 
-impl<R: Read> Table<R> {
+impl<'f> Table<'f, std::io::Empty> {
+    /// The rows of `frame` as the file `file`; a `required` column the
+    /// frame lacks, or an optional one it lacks under another name than
+    /// the interchange one (so it was named on purpose), is an error.
+    fn frame(file: &'static str, frame: &'f Frame, required: &[&str]) -> Result<Self> {
+        let mut columns = HashMap::new();
+        for (i, c) in frame.columns.iter().enumerate() {
+            let wanted = required
+                .iter()
+                .any(|r| header_key(r) == header_key(&c.name))
+                || header_key(&c.source) != header_key(&c.name);
+            match &c.cells {
+                Some(_) => {
+                    columns.insert(header_key(&c.name), i);
+                }
+                None if wanted => {
+                    return Err(Error::Frame {
+                        file,
+                        row: None,
+                        column: c.source.clone(),
+                        reason: format!(
+                            "the frame has no `{}` column, read as `{}`; required: {}",
+                            c.source,
+                            c.name,
+                            required.join(",")
+                        ),
+                    })
+                }
+                None => {}
+            }
+        }
+        if let Some(missing) = required.iter().find(|c| position(&columns, c).is_none()) {
+            return Err(Error::Frame {
+                file,
+                row: None,
+                column: (*missing).to_string(),
+                reason: format!(
+                    "the frame has no `{missing}` column; required: {}",
+                    required.join(",")
+                ),
+            });
+        }
+        Ok(Table {
+            file,
+            records: Records::Frame(frame),
+            columns,
+        })
+    }
+}
+
+impl<R: Read> Table<'_, R> {
     fn open(file: &'static str, input: R, required: &[&str]) -> Result<Self> {
         let mut reader = csv::ReaderBuilder::new()
             // Fields are trimmed where they are read: trimming whole records
@@ -230,23 +411,65 @@ impl<R: Read> Table<R> {
         }
         Ok(Table {
             file,
-            reader,
+            records: Records::Csv(reader),
             columns,
         })
     }
 
-    /// Call `f` on every row, stopping at the first error.
+    /// The frame read, if the rows come from one.
+    fn frame_read(&self) -> Option<&Frame> {
+        match self.records {
+            Records::Csv(_) => None,
+            Records::Frame(f) => Some(f),
+        }
+    }
+
+    /// The error of the row at `line` (a line, or a frame's row).
+    fn err_at(&self, line: u64, column: &str, reason: impl std::fmt::Display) -> Error {
+        import_error(self.file, self.frame_read(), line, column, reason)
+    }
+
     /// The position of a required column (checked present by `open`), so
     /// that hot loops skip the lookup by name.
     fn index(&self, column: &str) -> usize {
         position(&self.columns, column).unwrap_or(usize::MAX)
     }
 
+    /// Call `f` on every row, stopping at the first error.
     fn rows(&mut self, mut f: impl FnMut(&Row<'_>) -> Result<()>) -> Result<()> {
         let mut record = csv::StringRecord::new();
+        let reader = match &mut self.records {
+            Records::Csv(reader) => reader,
+            Records::Frame(frame) => {
+                for row in 0..frame.rows {
+                    record.clear();
+                    for c in &frame.columns {
+                        let cell = c.cells.as_ref().and_then(|cells| cells[row].as_deref());
+                        record.push_field(cell.unwrap_or(""));
+                    }
+                    // A row of missing values holds no record, as a blank line does not.
+                    if record.iter().all(|field| field.trim().is_empty()) {
+                        continue;
+                    }
+                    f(&Row {
+                        file: self.file,
+                        line: row as u64,
+                        record: &record,
+                        columns: &self.columns,
+                        frame: Some(frame),
+                    })?;
+                }
+                return Ok(());
+            }
+        };
+        let mut records = 0u64;
         loop {
-            let line = self.reader.position().line();
-            match self.reader.read_record(&mut record) {
+            let line = reader.position().line();
+            records += 1;
+            if records.is_multiple_of(crate::progress::EVERY) {
+                crate::progress::report(self.file, reader.position().byte(), None);
+            }
+            match reader.read_record(&mut record) {
                 Ok(false) => return Ok(()),
                 Ok(true) => {}
                 Err(e) => return Err(csv_error(self.file, line, "", &e)),
@@ -262,8 +485,18 @@ impl<R: Read> Table<R> {
                 line,
                 record: &record,
                 columns: &self.columns,
+                frame: None,
             })?;
         }
+    }
+}
+
+/// `line 3` of a file, `row 1` of a frame.
+fn place(frame: bool, line: u64) -> String {
+    if frame {
+        format!("row {line}")
+    } else {
+        format!("line {line}")
     }
 }
 
@@ -292,12 +525,7 @@ impl Row<'_> {
     }
 
     fn err(&self, column: &str, reason: impl std::fmt::Display) -> Error {
-        Error::Csv {
-            file: self.file,
-            line: self.line,
-            column: column.to_string(),
-            reason: reason.to_string(),
-        }
+        import_error(self.file, self.frame, self.line, column, reason)
     }
 
     fn required(&self, column: &str) -> Result<&str> {
@@ -373,8 +601,32 @@ pub fn read_visits(input: impl Read, policy: &Policy) -> Result<Visits> {
 /// # Errors
 /// [`Error::Csv`] naming the line and column of the first bad row.
 pub fn read_visits_within(input: impl Read, policy: &Policy, bounds: TimeBounds) -> Result<Visits> {
+    visits_from(Table::open("visits", input, &VISITS)?, policy, bounds)
+}
+
+/// The columns of the visits format.
+const VISITS: [&str; 4] = ["person_id", "place_id", "start", "end"];
+
+/// Read visits from a [`Frame`] as [`read_visits`] reads the file; the
+/// slow, exact way, for a frame whose columns cannot be taken whole (a
+/// missing value, a time that is not one).
+///
+/// # Errors
+/// [`Error::Frame`] naming the row and the frame's column of the first bad cell.
+pub fn read_visits_frame(frame: &Frame, policy: &Policy) -> Result<Visits> {
+    visits_from(
+        Table::frame("visits frame", frame, &VISITS)?,
+        policy,
+        TimeBounds::default(),
+    )
+}
+
+fn visits_from<R: Read>(
+    mut t: Table<'_, R>,
+    policy: &Policy,
+    bounds: TimeBounds,
+) -> Result<Visits> {
     let zone = policy.zone();
-    let mut t = Table::open("visits", input, &["person_id", "place_id", "start", "end"])?;
     let (person, place) = (t.index("person_id"), t.index("place_id"));
     let (start, end) = (t.index("start"), t.index("end"));
     let mut b = Visits::builder();
@@ -442,20 +694,32 @@ fn flush(mut w: csv::Writer<impl Write>) -> Result<()> {
 /// [`Error::Csv`] naming the line and column of the first bad row, or a
 /// case id given twice.
 pub fn read_cases(input: impl Read, policy: &Policy) -> Result<Vec<Case>> {
+    cases_from(Table::open("cases", input, &CASES)?, policy)
+}
+
+/// The columns of the cases format.
+const CASES: [&str; 5] = ["case_id", "person_id", "onset", "confirmed", "infected_by"];
+
+/// Read cases from a [`Frame`] as [`read_cases`] reads the file.
+///
+/// # Errors
+/// [`Error::Frame`] naming the row and the frame's column of the first bad
+/// cell, or a case id given twice.
+pub fn read_cases_frame(frame: &Frame, policy: &Policy) -> Result<Vec<Case>> {
+    cases_from(Table::frame("cases frame", frame, &CASES)?, policy)
+}
+
+fn cases_from<R: Read>(mut t: Table<'_, R>, policy: &Policy) -> Result<Vec<Case>> {
     let zone = policy.zone();
-    let mut t = Table::open(
-        "cases",
-        input,
-        &["case_id", "person_id", "onset", "confirmed", "infected_by"],
-    )?;
     let mut out: Vec<Case> = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     t.rows(|r| {
         let id = r.required("case_id")?;
         if let Some(first) = seen.insert(id.to_string(), r.line) {
+            let first = place(r.frame.is_some(), first);
             return Err(r.err(
                 "case_id",
-                format!("`{id}` is given twice; first on line {first}"),
+                format!("`{id}` is given twice; first on {first}"),
             ));
         }
         let mut case = Case::new(
@@ -513,12 +777,34 @@ pub fn write_cases(cases: &[Case], out: impl Write, policy: &Policy) -> Result<(
 /// [`Error::Csv`] naming the file, line and column of the first bad row:
 /// an invalid identity document, a duplicate, an unknown household or landlord.
 pub fn read_residents(households: impl Read, persons: impl Read) -> Result<Residents> {
+    residents_from(
+        || Table::open("households", households, &HOUSEHOLDS),
+        || Table::open("persons", persons, &PERSONS),
+    )
+}
+
+/// The required columns of the households and persons formats.
+const HOUSEHOLDS: [&str; 5] = ["household_id", "village", "group", "address", "landlord_id"];
+const PERSONS: [&str; 4] = ["person_id", "name", "id_number", "household_id"];
+
+/// Read households and persons from two [`Frame`]s as [`read_residents`]
+/// reads the files.
+///
+/// # Errors
+/// [`Error::Frame`] naming the frame, row and column of the first bad cell.
+pub fn read_residents_frames(households: &Frame, persons: &Frame) -> Result<Residents> {
+    residents_from(
+        || Table::frame("households frame", households, &HOUSEHOLDS),
+        || Table::frame("persons frame", persons, &PERSONS),
+    )
+}
+
+fn residents_from<'f, H: Read, P: Read>(
+    households: impl FnOnce() -> Result<Table<'f, H>>,
+    persons: impl FnOnce() -> Result<Table<'f, P>>,
+) -> Result<Residents> {
     let mut rows: Vec<(u64, Household)> = Vec::new();
-    let mut t = Table::open(
-        "households",
-        households,
-        &["household_id", "village", "group", "address", "landlord_id"],
-    )?;
+    let mut t = households()?;
     t.rows(|r| {
         rows.push((
             r.line,
@@ -539,18 +825,10 @@ pub fn read_residents(households: impl Read, persons: impl Read) -> Result<Resid
                 landlord: None,
                 ..h.clone()
             })
-            .map_err(|e| Error::Csv {
-                file: "households",
-                line: *line,
-                column: "household_id".into(),
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| t.err_at(*line, "household_id", e))?;
     }
-    let mut t = Table::open(
-        "persons",
-        persons,
-        &["person_id", "name", "id_number", "household_id"],
-    )?;
+    let households = t;
+    let mut t = persons()?;
     t.rows(|r| {
         let document = IdDocument::parse(r.required("id_number")?, r.optional("nationality"))
             .map_err(|e| r.err("id_number", e))?;
@@ -581,12 +859,9 @@ pub fn read_residents(households: impl Read, persons: impl Read) -> Result<Resid
     })?;
     for (line, h) in rows {
         if let Some(l) = h.landlord {
-            residents.set_landlord(&h.id, &l).map_err(|e| Error::Csv {
-                file: "households",
-                line,
-                column: "landlord_id".into(),
-                reason: e.to_string(),
-            })?;
+            residents
+                .set_landlord(&h.id, &l)
+                .map_err(|e| households.err_at(line, "landlord_id", e))?;
         }
     }
     Ok(residents)
@@ -665,12 +940,34 @@ pub fn write_persons(residents: &Residents, out: impl Write) -> Result<()> {
 /// [`Error::Csv`] naming the file, line and column of the first bad row,
 /// including reports that cannot be true.
 pub fn read_resumption(enterprises: impl Read, reports: impl Read) -> Result<Resumption> {
+    resumption_from(
+        || Table::open("enterprises", enterprises, &ENTERPRISES),
+        || Table::open("resumption reports", reports, &REPORTS),
+    )
+}
+
+/// The required columns of the enterprises and resumption reports formats.
+const ENTERPRISES: [&str; 5] = ["enterprise_id", "name", "village", "sector", "workforce"];
+const REPORTS: [&str; 4] = ["enterprise_id", "date", "resumed", "workers_on_site"];
+
+/// Read enterprises and their daily reports from two [`Frame`]s as
+/// [`read_resumption`] reads the files.
+///
+/// # Errors
+/// [`Error::Frame`] naming the frame, row and column of the first bad cell.
+pub fn read_resumption_frames(enterprises: &Frame, reports: &Frame) -> Result<Resumption> {
+    resumption_from(
+        || Table::frame("enterprises frame", enterprises, &ENTERPRISES),
+        || Table::frame("resumption reports frame", reports, &REPORTS),
+    )
+}
+
+fn resumption_from<'f, E: Read, S: Read>(
+    enterprises: impl FnOnce() -> Result<Table<'f, E>>,
+    reports: impl FnOnce() -> Result<Table<'f, S>>,
+) -> Result<Resumption> {
     let mut out = Resumption::default();
-    let mut t = Table::open(
-        "enterprises",
-        enterprises,
-        &["enterprise_id", "name", "village", "sector", "workforce"],
-    )?;
+    let mut t = enterprises()?;
     t.rows(|r| {
         let e = Enterprise {
             id: r.required("enterprise_id")?.into(),
@@ -691,11 +988,7 @@ pub fn read_resumption(enterprises: impl Read, reports: impl Read) -> Result<Res
         };
         out.add_enterprise(e).map_err(|e| r.err("enterprise_id", e))
     })?;
-    let mut t = Table::open(
-        "resumption reports",
-        reports,
-        &["enterprise_id", "date", "resumed", "workers_on_site"],
-    )?;
+    let mut t = reports()?;
     t.rows(|r| {
         let s = DailyStatus {
             enterprise: r.required("enterprise_id")?.into(),
@@ -882,8 +1175,38 @@ pub fn read_line_list(
     columns: &LineListColumns,
     policy: &Policy,
 ) -> Result<LineList> {
+    line_list_from(
+        Table::open(LINE_LIST, input, &[columns.id.as_str()])?,
+        columns,
+        policy,
+    )
+}
+
+/// Read a line list from a [`Frame`] as [`read_line_list`] reads the file
+/// (the frame's columns named as `columns` names them). Its problems name
+/// the file `line list frame` and give rows, counted from 0, as lines.
+///
+/// # Errors
+/// [`Error::Frame`] when the frame has no id column.
+pub fn read_line_list_frame(
+    frame: &Frame,
+    columns: &LineListColumns,
+    policy: &Policy,
+) -> Result<LineList> {
+    line_list_from(
+        Table::frame("line list frame", frame, &[columns.id.as_str()])?,
+        columns,
+        policy,
+    )
+}
+
+fn line_list_from<R: Read>(
+    mut t: Table<'_, R>,
+    columns: &LineListColumns,
+    policy: &Policy,
+) -> Result<LineList> {
     let zone = policy.zone();
-    let mut t = Table::open(LINE_LIST, input, &[columns.id.as_str()])?;
+    let file = t.file;
     let mut list = LineList::default();
     let mut named = |c: &Option<String>| -> Option<String> {
         let c = c.as_ref()?;
@@ -891,7 +1214,7 @@ pub fn read_line_list(
             Some(c.clone())
         } else {
             list.problems.push(DataProblem::MissingColumn {
-                file: LINE_LIST.into(),
+                file: file.into(),
                 column: c.clone(),
             });
             None
@@ -906,7 +1229,7 @@ pub fn read_line_list(
         let id = columns.get(r, &columns.id);
         if id.is_empty() {
             problems.push(DataProblem::MissingValue {
-                file: LINE_LIST.into(),
+                file: file.into(),
                 line: r.line,
                 column: columns.id.clone(),
                 case: None,
@@ -920,7 +1243,7 @@ pub fn read_line_list(
             if text.is_empty() {
                 if required {
                     problems.push(DataProblem::MissingValue {
-                        file: LINE_LIST.into(),
+                        file: file.into(),
                         line: r.line,
                         column: column.clone(),
                         case: Some(id.clone()),
@@ -931,7 +1254,7 @@ pub fn read_line_list(
             DateOrTime::parse(text, zone)
                 .map_err(|e| {
                     problems.push(DataProblem::InvalidValue {
-                        file: LINE_LIST.into(),
+                        file: file.into(),
                         line: r.line,
                         column: column.clone(),
                         value: text.to_string(),
@@ -953,7 +1276,7 @@ pub fn read_line_list(
                 if !fill_in(ours, theirs) {
                     if let Some(column) = column {
                         problems.push(DataProblem::ConflictingValue {
-                            file: LINE_LIST.into(),
+                            file: file.into(),
                             line: r.line,
                             column: column.clone(),
                             case: id.clone(),
@@ -1024,7 +1347,31 @@ impl LineList {
     /// [`Error::Csv`] when the header lacks the `from` or `to` column or the
     /// file is not readable as CSV.
     pub fn add_contacts(&mut self, input: impl Read, columns: &LineListColumns) -> Result<()> {
-        let mut t = Table::open(CONTACTS, input, &[&columns.from, &columns.to])?;
+        self.contacts_from(
+            Table::open(CONTACTS, input, &[&columns.from, &columns.to])?,
+            columns,
+        )
+    }
+
+    /// Add the links of a contact list given as a [`Frame`], as
+    /// [`LineList::add_contacts`] adds a file's. Its problems name the file
+    /// `contacts frame` and give rows, counted from 0, as lines.
+    ///
+    /// # Errors
+    /// [`Error::Frame`] when the frame lacks the `from` or `to` column.
+    pub fn add_contacts_frame(&mut self, frame: &Frame, columns: &LineListColumns) -> Result<()> {
+        self.contacts_from(
+            Table::frame("contacts frame", frame, &[&columns.from, &columns.to])?,
+            columns,
+        )
+    }
+
+    fn contacts_from<R: Read>(
+        &mut self,
+        mut t: Table<'_, R>,
+        columns: &LineListColumns,
+    ) -> Result<()> {
+        let file = t.file;
         let index: HashMap<CaseId, usize> = self
             .cases
             .iter()
@@ -1037,7 +1384,7 @@ impl LineList {
             for (column, value, other) in [(&columns.from, from, to), (&columns.to, to, from)] {
                 if value.is_empty() {
                     problems.push(DataProblem::MissingValue {
-                        file: CONTACTS.into(),
+                        file: file.into(),
                         line: r.line,
                         column: column.clone(),
                         case: Some(other).filter(|o| !o.is_empty()).map(Into::into),
@@ -1049,7 +1396,7 @@ impl LineList {
             }
             let Some(&k) = index.get(to) else {
                 problems.push(DataProblem::NotListed {
-                    file: CONTACTS.into(),
+                    file: file.into(),
                     line: r.line,
                     column: columns.to.clone(),
                     case: to.into(),
@@ -1529,6 +1876,137 @@ F,NA,2020-01-29,\"NA;E\",R writes NA for not known
         assert!(
             e.to_string().contains("column `confirmed`: is empty"),
             "{e}"
+        );
+    }
+
+    /// A frame of the given columns, each read as the name it has.
+    fn frame(columns: &[(&str, &[Option<&str>])]) -> Frame {
+        Frame::new(
+            columns
+                .iter()
+                .map(|(name, cells)| FrameColumn {
+                    name: (*name).into(),
+                    source: (*name).into(),
+                    cells: Some(cells.iter().map(|c| c.map(String::from)).collect()),
+                })
+                .collect(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_frame_gives_the_records_of_the_same_csv() {
+        let p = Policy::default();
+        let text = "case_id,person_id,onset,confirmed,infected_by\nC1,P1,2020-01-20,2020-01-22,\nC2,P2,,2020-01-25T10:00:00,C1;X\n";
+        let f = frame(&[
+            ("case_id", &[Some("C1"), Some("C2")]),
+            ("person_id", &[Some("P1"), Some("P2")]),
+            ("onset", &[Some("2020-01-20"), None]),
+            (
+                "confirmed",
+                &[Some("2020-01-22"), Some("2020-01-25T10:00:00")],
+            ),
+            ("infected_by", &[None, Some("C1,X")]),
+        ]);
+        assert_eq!(
+            read_cases_frame(&f, &p).unwrap(),
+            read_cases(text.as_bytes(), &p).unwrap()
+        );
+        let columns = LineListColumns::default();
+        let from_frame = read_line_list_frame(&f, &columns, &p).unwrap();
+        let from_file = read_line_list(text.as_bytes(), &columns, &p).unwrap();
+        assert_eq!(from_frame.cases.len(), 2);
+        assert_eq!(
+            from_frame
+                .cases
+                .iter()
+                .map(|c| (&c.id, &c.infected_by, c.onset))
+                .collect::<Vec<_>>(),
+            from_file
+                .cases
+                .iter()
+                .map(|c| (&c.id, &c.infected_by, c.onset))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_frames_errors_name_its_row_counted_from_0_and_its_own_column() {
+        let p = Policy::default();
+        let mut f = frame(&[
+            ("case_id", &[Some("C1"), Some("C1")]),
+            ("person_id", &[Some("P1"), Some("P2")]),
+            ("onset", &[None, None]),
+            ("confirmed", &[Some("2020-01-22"), Some("2020-01-22")]),
+            ("infected_by", &[None, None]),
+        ]);
+        f.columns[0].source = "cid".into();
+        let e = read_cases_frame(&f, &p).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cases frame row 1, column `cid`: `C1` is given twice; first on row 0"
+        );
+        assert!(matches!(e, Error::Frame { row: Some(1), .. }));
+        assert_eq!(e.code(), "frame");
+        // A required column the frame lacks, under its own name.
+        f.columns[2].cells = None;
+        f.columns[2].source = "symptom_onset".into();
+        let e = read_cases_frame(&f, &p).unwrap_err();
+        assert!(
+            matches!(&e, Error::Frame { row: None, column, .. } if column == "symptom_onset"),
+            "{e}"
+        );
+        // Columns of different lengths are refused when the frame is made.
+        let mut columns = f.columns.clone();
+        columns[0].cells = Some(vec![None]);
+        assert!(Frame::new(columns).is_err());
+    }
+
+    #[test]
+    fn a_frames_row_of_missing_values_holds_no_record_and_visits_name_rows() {
+        let p = Policy::default();
+        let f = frame(&[
+            ("person_id", &[Some("a"), None, Some("b")]),
+            ("place_id", &[Some("m"), None, Some("m")]),
+            (
+                "start",
+                &[
+                    Some("2020-01-25T09:00:00"),
+                    None,
+                    Some("2020-01-25T09:00:00"),
+                ],
+            ),
+            (
+                "end",
+                &[
+                    Some("2020-01-25T10:00:00"),
+                    None,
+                    Some("2020-01-25T08:00:00"),
+                ],
+            ),
+        ]);
+        let e = read_visits_frame(&f, &p).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "visits frame row 2, column `end`: is before start"
+        );
+        let problems = read_line_list_frame(
+            &frame(&[
+                ("case_id", &[Some("A"), Some("B")]),
+                ("confirmed", &[Some("2020-01-22"), None]),
+            ]),
+            &LineListColumns {
+                infected_by: None,
+                onset: None,
+                ..LineListColumns::default()
+            },
+            &p,
+        )
+        .unwrap()
+        .problems;
+        assert_eq!(
+            problem_lines(&problems),
+            ["line list frame row 1, column `confirmed`: is empty (case `B`)"]
         );
     }
 }

@@ -162,6 +162,20 @@ pub enum Error {
         /// What is wrong and what was expected.
         reason: String,
     },
+    /// A cell of an imported data frame is bad (see `Frame`); nothing of
+    /// the import was applied.
+    #[error("{file} {}column `{column}`: {reason}", row.map_or(String::new(), |r| format!("row {r}, ")))]
+    Frame {
+        /// Which frame, e.g. `cases frame`.
+        file: &'static str,
+        /// The row, counted from 0 as frames count; `None` when the frame
+        /// as a whole is wrong (a column it lacks).
+        row: Option<u64>,
+        /// The column, as the frame names it.
+        column: String,
+        /// What is wrong and what was expected.
+        reason: String,
+    },
     /// A journal is damaged: a line was changed, removed or reordered, or
     /// replaying it no longer gives what was recorded. Nothing was opened.
     #[error("journal {journal} is damaged at sequence number {seq}: {reason}")]
@@ -213,6 +227,7 @@ impl Error {
             Error::NotEligible { .. } => "not_eligible",
             Error::Implausible { .. } => "implausible",
             Error::Csv { .. } => "csv",
+            Error::Frame { .. } => "frame",
             Error::JournalDamaged { .. } => "journal_damaged",
             Error::JournalLocked { .. } => "journal_locked",
             Error::TooLarge { .. } => "too_large",
@@ -292,6 +307,17 @@ impl Error {
             } => vec![
                 ("file", text(file)),
                 ("line", count(*line)),
+                ("column", text(column)),
+                ("reason", text(reason)),
+            ],
+            Error::Frame {
+                file,
+                row,
+                column,
+                reason,
+            } => vec![
+                ("file", text(file)),
+                ("row", row.map_or(crate::Value::Null, count)),
                 ("column", text(column)),
                 ("reason", text(reason)),
             ],

@@ -23,6 +23,7 @@ mod id;
 mod ids;
 mod pass;
 mod policy;
+pub mod progress;
 mod quarantine;
 mod registration;
 mod resumption;
@@ -70,9 +71,9 @@ pub use quarantine::{
 // Tracing: the visit index, co-presence, close contacts with evidence, chains.
 pub use tracing::{
     chains, close_contacts, day_graph, day_graph_with_budget, exposure_window, min_overlap,
-    second_ring, second_ring_contacts, trace, trace_columns, Case, ChainCase, ChainReport,
-    CloseContact, Cluster, ContactLog, ContactRecord, DataProblem, DayGraph, Evidence,
-    ExposureWindow, FollowUp, Interner, InterviewContact, ListedCase, SecondRingContact,
+    second_ring, second_ring_contacts, trace, trace_columns, Case, ChainCase, ChainLink,
+    ChainReport, ChainRow, CloseContact, Cluster, ContactLog, ContactRecord, DataProblem, DayGraph,
+    Evidence, ExposureWindow, FollowUp, Interner, InterviewContact, ListedCase, SecondRingContact,
     SerialInterval, TraceInputs, TraceRow, Visit, Visits, VisitsBuilder, Window,
     DEFAULT_BUDGET_BYTES, MAX_MIN_OVERLAP_SECONDS,
 };
@@ -92,9 +93,10 @@ pub use resumption::{
 };
 // CSV files in and out, and line lists.
 pub use crate::csv::{
-    read_cases, read_line_list, read_residents, read_resumption, read_visits, read_visits_within,
-    write_cases, write_enterprises, write_households, write_persons, write_reports, write_visits,
-    LineList, LineListColumns,
+    read_cases, read_cases_frame, read_line_list, read_line_list_frame, read_residents,
+    read_residents_frames, read_resumption, read_resumption_frames, read_visits, read_visits_frame,
+    read_visits_within, write_cases, write_enterprises, write_households, write_persons,
+    write_reports, write_visits, Frame, FrameColumn, LineList, LineListColumns,
 };
 // The station: every registry together, and its summary report.
 pub use station::{channel_name, service_name, PassesOnDay, ServiceCount, Station, StationReport};

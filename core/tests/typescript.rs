@@ -10,18 +10,19 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use precinct::{
-    AnalyticExport, Answerable, AreaId, AuditEntry, Case, CaseId, Certificate, ChainReport,
-    Channel, CloseContact, Cluster, Command, Commitment, ContactRecord, Coverage, CreditCode,
-    Crossing, DailyReport, DailyStatus, DataProblem, DateOrTime, DayGraph, DenyReason, Enterprise,
-    EnterpriseId, Evidence, ExportedPerson, ExposureRule, ExposureWindow, FollowUp, ForeignStay,
-    Gap, GroupBy, HolderCheck, Household, HouseholdId, IdDocument, Interval, InterviewContact,
-    IsolationKind, IsolationOrder, KeyRecord, Level, ListedCase, Load, MigrantWorker, MobileNumber,
-    OrderChange, OrderId, OrderStatus, Outcome, Paper, Pass, PassApplication, PassKind,
-    PassesOnDay, Person, PersonId, PlaceId, Policy, PublicKey, Query, RateRow, Receipt, Recovery,
-    ResidentId, ResponsibilityTree, Returnee, RevocationList, RiskArea, RiskLevel, ScreeningTeam,
-    ScreeningVisit, SecondRingContact, SerialInterval, ServiceCount, ServiceEntry, ServiceKind,
-    Sex, StaffId, StationReport, StayId, TeamRole, Tenancy, TimeBounds, TokenClaims, TornTail,
-    TraceRow, TravelRecord, Verdict, Verification, Visit, Visits, Window, Zone,
+    AnalyticExport, Answerable, AreaId, AuditEntry, Case, CaseId, Certificate, ChainLink,
+    ChainReport, ChainRow, Channel, CloseContact, Cluster, Command, Commitment, ContactRecord,
+    Coverage, CreditCode, Crossing, DailyReport, DailyStatus, DataProblem, DateOrTime, DayGraph,
+    DenyReason, Enterprise, EnterpriseId, Evidence, ExportedPerson, ExposureRule, ExposureWindow,
+    FollowUp, ForeignStay, Gap, GroupBy, HolderCheck, Household, HouseholdId, IdDocument, Interval,
+    InterviewContact, IsolationKind, IsolationOrder, KeyRecord, Level, ListedCase, Load,
+    MigrantWorker, MobileNumber, OrderChange, OrderId, OrderStatus, Outcome, Paper, Pass,
+    PassApplication, PassKind, PassesOnDay, Person, PersonId, PlaceId, Policy, PublicKey, Query,
+    RateRow, Receipt, Recovery, ResidentId, ResponsibilityTree, Returnee, RevocationList, RiskArea,
+    RiskLevel, ScreeningTeam, ScreeningVisit, SecondRingContact, SerialInterval, ServiceCount,
+    ServiceEntry, ServiceKind, Sex, StaffId, StationReport, StayId, TeamRole, Tenancy, TimeBounds,
+    TokenClaims, TornTail, TraceRow, TravelRecord, Verdict, Verification, Visit, Visits, Window,
+    Zone,
 };
 use ts_rs::{Config, TypeVisitor, TS};
 
@@ -136,6 +137,8 @@ fn declarations() -> Vec<Decl> {
         decl::<TraceRow>(cfg),
         decl::<DayGraph>(cfg),
         decl::<ChainReport>(cfg),
+        decl::<ChainRow>(cfg),
+        decl::<ChainLink>(cfg),
         decl::<Cluster>(cfg),
         decl::<SerialInterval>(cfg),
         decl::<DataProblem>(cfg),

@@ -17,6 +17,7 @@ const NAMES: &[(&str, &str)] = &[
     ("not_eligible", "NotEligible"),
     ("implausible", "ImplausibleRecord"),
     ("csv", "DataImportError"),
+    ("frame", "DataImportError"),
     ("journal_damaged", "JournalDamaged"),
     ("journal_locked", "JournalLocked"),
     ("too_large", "TooLarge"),

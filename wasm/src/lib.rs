@@ -41,7 +41,7 @@ export interface PrecinctError extends Error {
     | "JournalDamaged" | "JournalLocked" | "StorageError" | "TooLarge" | "PrecinctError";
   /** Stable, machine-readable kind, as in the Rust and Python layers. */
   code: "invalid_identity_document" | "invalid_value" | "duplicate" | "not_found"
-    | "invalid_transition" | "not_eligible" | "implausible" | "csv" | "journal_damaged"
+    | "invalid_transition" | "not_eligible" | "implausible" | "csv" | "frame" | "journal_damaged"
     | "journal_locked" | "too_large" | "io";
   /** The error's fields (Rust `Error::fields`): `field`, `value`, `expected` of an
    * invalid value; `file`, `line`, `column`, `reason` of a bad CSV row; `seq` of damage ... */

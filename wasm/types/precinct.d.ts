@@ -1694,7 +1694,76 @@ serial_intervals: Array<SerialInterval>,
 /**
  * What could not be taken as it is.
  */
-problems: Array<DataProblem>, };
+problems: Array<DataProblem>, 
+/**
+ * One row per listed case, in the order of the list: its cluster,
+ * generation, infectors, secondary cases and days.
+ */
+case_table: Array<ChainRow>, 
+/**
+ * Every link followed, by infectee in list order then infector id.
+ */
+links: Array<ChainLink>, };
+
+/**
+ * One case of the chains, as a row of the per-case table.
+ */
+export type ChainRow = { 
+/**
+ * The case.
+ */
+case: CaseId, 
+/**
+ * Its cluster: 1 for the largest, as `clusters` is ordered.
+ */
+cluster: number, 
+/**
+ * Number of cases in that cluster.
+ */
+cluster_size: number, 
+/**
+ * Its generation (see [`ChainReport::generation`]); `None` when it can
+ * only be reached through a loop.
+ */
+generation: number | null, 
+/**
+ * Its infectors, sorted by id (a self-infection left out).
+ */
+infected_by: Array<CaseId>, 
+/**
+ * Number of listed cases it infected.
+ */
+secondary_cases: number, 
+/**
+ * Local day of symptom onset, when known.
+ */
+onset: string | null, 
+/**
+ * Local day of confirmation, when known.
+ */
+confirmed: string | null, };
+
+/**
+ * One infector-to-infectee link followed, as a row of the links table.
+ */
+export type ChainLink = { 
+/**
+ * The infector.
+ */
+infector: CaseId, 
+/**
+ * The infectee.
+ */
+infectee: CaseId, 
+/**
+ * Whether the infector is a case on the list (not a placeholder).
+ */
+infector_listed: boolean, 
+/**
+ * Onset of the infectee minus onset of the infector, in days, when both
+ * are known and the infector is listed.
+ */
+serial_interval: number | null, };
 
 /**
  * Cases linked by listed infections, with the infectors not on the list that join them.
@@ -1744,7 +1813,8 @@ column: string, } | { "problem": "missing_value",
  */
 file: string, 
 /**
- * Its line (the header is line 1).
+ * Its line (the header is line 1); for a frame (`file` ends in
+ * `frame`), its row counted from 0.
  */
 line: number, 
 /**
@@ -1760,7 +1830,7 @@ case: CaseId | null, } | { "problem": "invalid_value",
  */
 file: string, 
 /**
- * Its line.
+ * Its line, or a frame's row (see `MissingValue`).
  */
 line: number, 
 /**
@@ -1792,7 +1862,7 @@ column: string,
  */
 case: CaseId, 
 /**
- * The line of the case's first row.
+ * The line (or a frame's row) of the case's first row.
  */
 first_line: number, } | { "problem": "not_listed", 
 /**
@@ -1800,7 +1870,7 @@ first_line: number, } | { "problem": "not_listed",
  */
 file: string, 
 /**
- * Its line.
+ * Its line, or a frame's row (see `MissingValue`).
  */
 line: number, 
 /**

@@ -741,7 +741,11 @@ fn replay<R: std::io::BufRead>(input: R, name: &str) -> Result<(Station, Positio
             ));
         }
         reader.pos.events += 1;
+        if reader.pos.events.is_multiple_of(crate::progress::EVERY) {
+            crate::progress::report("journal", reader.pos.events, None);
+        }
     }
+    crate::progress::report("journal", reader.pos.events, Some(reader.pos.events));
     Ok((station, reader.pos))
 }
 

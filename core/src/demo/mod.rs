@@ -231,25 +231,46 @@ pub fn write_story(book: &mut Book, seed: u64, size: DemoSize) -> Result<()> {
     };
     // January: the town, its rented homes and who answers for each household.
     story.households_and_residents()?;
+    chapter(1);
     story.screening()?;
+    chapter(2);
     story.responsibility()?;
+    chapter(3);
     // The returnee family, the first case and its contacts.
     story.returnees()?;
+    chapter(4);
     story.check_ins()?;
+    chapter(5);
     story.investigation()?;
+    chapter(6);
     story.confirmation()?;
+    chapter(7);
     story.contacts()?;
+    chapter(8);
     // February and March: work resumes.
     let resume_days = story.enterprises()?;
+    chapter(9);
     story.migrant_workers(&resume_days)?;
+    chapter(10);
     // Passes and the checkpoint.
     story.county_passes()?;
+    chapter(11);
     let key = story.station_key()?;
     story.checkpoint(&key)?;
+    chapter(12);
     // The station's counter.
     story.foreign_national()?;
+    chapter(13);
     story.services()?;
+    chapter(14);
     story.b.commit()
+}
+
+/// Chapters of the story, for [`crate::progress`].
+const CHAPTERS: u64 = 14;
+
+fn chapter(done: u64) {
+    crate::progress::report("demo town", done, Some(CHAPTERS));
 }
 
 /// What the chapters share: the journal being written, the one random

@@ -362,6 +362,155 @@ impl ser::SerializeStructVariant for Variant<Map> {
     }
 }
 
+impl Value {
+    /// A list of records as columns, for a data frame: one column per field
+    /// in the order first met, a record without a field giving `Null`.
+    /// Nested records are flattened: field `b` of a record in field `a`
+    /// becomes column `a_b`; a list of records in field `a` becomes one
+    /// column `a_b` per field `b`, holding each row's list of those values
+    /// (a close contact's `evidence` gives `evidence_rule`, `evidence_place`
+    /// ...). `None` when the value is not a list of records.
+    ///
+    /// ```
+    /// use precinct::Value::{self, Int, List, Map, Text};
+    /// let row = |p: &str, rules: &[&str]| Map(vec![
+    ///     ("person".into(), Text(p.into())),
+    ///     ("evidence".into(), List(rules.iter().map(|r| Map(vec![("rule".into(), Text((*r).into()))])).collect())),
+    ///     ("order".into(), Map(vec![("days".into(), Int(14))])),
+    /// ]);
+    /// let columns = List(vec![row("P1", &["co_resident"]), row("P2", &[])]).columns().unwrap();
+    /// let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
+    /// assert_eq!(names, ["person", "evidence_rule", "order_days"]);
+    /// assert_eq!(columns[1].1[1], List(vec![]));
+    /// ```
+    pub fn columns(&self) -> Option<Vec<(String, Vec<Value>)>> {
+        let Value::List(rows) = self else { return None };
+        if !rows.iter().all(|r| matches!(r, Value::Map(_))) {
+            return None;
+        }
+        let mut names: Vec<String> = Vec::new();
+        let mut flat_rows: Vec<Flat> = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut flat = Flat::default();
+            if let Value::Map(fields) = row {
+                flatten("", fields, &mut flat);
+            }
+            for (name, _) in &flat.fields {
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+            flat_rows.push(flat);
+        }
+        // A field holding a list of records in some row is a parent of
+        // columns, not a column; where it is an empty list, each of its
+        // columns is an empty list.
+        let empty = |v: &Value| matches!(v, Value::List(items) if items.is_empty());
+        let parents: Vec<String> = names
+            .iter()
+            .filter(|n| {
+                names.iter().any(|o| o.starts_with(&format!("{n}_")))
+                    && flat_rows
+                        .iter()
+                        .all(|f| f.fields.iter().all(|(k, v)| k != *n || empty(v)))
+            })
+            .cloned()
+            .collect();
+        names.retain(|n| !parents.contains(n));
+        let mut columns: Vec<(String, Vec<Value>)> = names
+            .into_iter()
+            .map(|n| (n, Vec::with_capacity(rows.len())))
+            .collect();
+        for flat in flat_rows {
+            for (name, column) in &mut columns {
+                let value = flat
+                    .fields
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone());
+                column.push(value.unwrap_or_else(|| flat.missing(name, &parents)));
+            }
+        }
+        Some(columns)
+    }
+}
+
+/// One record's fields as flat columns, with the lists of records met.
+#[derive(Default)]
+struct Flat {
+    fields: Vec<(String, Value)>,
+    /// Fields that held a list of records, with its length.
+    lists: Vec<(String, usize)>,
+}
+
+impl Flat {
+    /// What column `name` holds in a row without it: one `Null` per record
+    /// where it belongs to a list of records the row has (a field its
+    /// records lack), an empty list where that list is empty, else `Null`.
+    fn missing(&self, name: &str, parents: &[String]) -> Value {
+        let under = |p: &str| name.starts_with(&format!("{p}_"));
+        if let Some((_, n)) = self.lists.iter().find(|(p, _)| under(p)) {
+            return Value::List(vec![Value::Null; *n]);
+        }
+        let in_empty = self.fields.iter().any(|(k, v)| {
+            parents.contains(k) && under(k) && matches!(v, Value::List(items) if items.is_empty())
+        });
+        if in_empty {
+            Value::List(Vec::new())
+        } else {
+            Value::Null
+        }
+    }
+}
+
+/// The fields of a record as flat columns (see [`Value::columns`]).
+fn flatten(prefix: &str, fields: &[(String, Value)], out: &mut Flat) {
+    for (key, value) in fields {
+        let name = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}_{key}")
+        };
+        match value {
+            Value::Map(inner) => flatten(&name, inner, out),
+            Value::List(items)
+                if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Map(_))) =>
+            {
+                // One list per field of the records, in the records' order,
+                // `Null` where a record lacks the field.
+                let mut keys: Vec<String> = Vec::new();
+                let mut flat_items = Vec::with_capacity(items.len());
+                for item in items {
+                    let mut flat = Flat::default();
+                    if let Value::Map(inner) = item {
+                        flatten("", inner, &mut flat);
+                    }
+                    for (k, _) in &flat.fields {
+                        if !keys.contains(k) {
+                            keys.push(k.clone());
+                        }
+                    }
+                    flat_items.push(flat.fields);
+                }
+                for k in keys {
+                    let values = flat_items
+                        .iter()
+                        .map(|f| {
+                            f.iter()
+                                .find(|(n, _)| *n == k)
+                                .map_or(Value::Null, |(_, v)| v.clone())
+                        })
+                        .collect();
+                    out.fields
+                        .push((format!("{name}_{k}"), Value::List(values)));
+                }
+                out.lists.push((name, items.len()));
+            }
+            _ => out.fields.push((name, value.clone())),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

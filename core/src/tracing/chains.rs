@@ -36,6 +36,8 @@ pub trait ChainCase {
     fn onset(&self) -> Option<DateOrTime>;
     /// The listed infectors (empty when unknown).
     fn infectors(&self) -> &[CaseId];
+    /// Confirmation, when known.
+    fn confirmed(&self) -> Option<DateOrTime>;
 }
 
 impl ChainCase for Case {
@@ -47,6 +49,9 @@ impl ChainCase for Case {
     }
     fn infectors(&self) -> &[CaseId] {
         &self.infected_by
+    }
+    fn confirmed(&self) -> Option<DateOrTime> {
+        Some(self.confirmed)
     }
 }
 
@@ -77,6 +82,47 @@ impl ChainCase for ListedCase {
     fn infectors(&self) -> &[CaseId] {
         &self.infected_by
     }
+    fn confirmed(&self) -> Option<DateOrTime> {
+        self.confirmed
+    }
+}
+
+/// One case of the chains, as a row of the per-case table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ChainRow {
+    /// The case.
+    pub case: CaseId,
+    /// Its cluster: 1 for the largest, as `clusters` is ordered.
+    pub cluster: usize,
+    /// Number of cases in that cluster.
+    pub cluster_size: usize,
+    /// Its generation (see [`ChainReport::generation`]); `None` when it can
+    /// only be reached through a loop.
+    pub generation: Option<u32>,
+    /// Its infectors, sorted by id (a self-infection left out).
+    pub infected_by: Vec<CaseId>,
+    /// Number of listed cases it infected.
+    pub secondary_cases: usize,
+    /// Local day of symptom onset, when known.
+    pub onset: Option<NaiveDate>,
+    /// Local day of confirmation, when known.
+    pub confirmed: Option<NaiveDate>,
+}
+
+/// One infector-to-infectee link followed, as a row of the links table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ChainLink {
+    /// The infector.
+    pub infector: CaseId,
+    /// The infectee.
+    pub infectee: CaseId,
+    /// Whether the infector is a case on the list (not a placeholder).
+    pub infector_listed: bool,
+    /// Onset of the infectee minus onset of the infector, in days, when both
+    /// are known and the infector is listed.
+    pub serial_interval: Option<i64>,
 }
 
 /// Something in the data that could not be taken as it is. Problems of a
@@ -97,7 +143,8 @@ pub enum DataProblem {
     MissingValue {
         /// The file.
         file: String,
-        /// Its line (the header is line 1).
+        /// Its line (the header is line 1); for a frame (`file` ends in
+        /// `frame`), its row counted from 0.
         line: u64,
         /// The column.
         column: String,
@@ -108,7 +155,7 @@ pub enum DataProblem {
     InvalidValue {
         /// The file.
         file: String,
-        /// Its line.
+        /// Its line, or a frame's row (see `MissingValue`).
         line: u64,
         /// The column.
         column: String,
@@ -128,7 +175,7 @@ pub enum DataProblem {
         column: String,
         /// The case.
         case: CaseId,
-        /// The line of the case's first row.
+        /// The line (or a frame's row) of the case's first row.
         first_line: u64,
     },
     /// A contact names as infectee a case that is not on the line list; the
@@ -136,7 +183,7 @@ pub enum DataProblem {
     NotListed {
         /// The file.
         file: String,
-        /// Its line.
+        /// Its line, or a frame's row (see `MissingValue`).
         line: u64,
         /// The column.
         column: String,
@@ -174,7 +221,7 @@ impl fmt::Display for DataProblem {
                 column,
                 case,
             } => {
-                write!(f, "{file} line {line}, column `{column}`: is empty")?;
+                write!(f, "{file} {}, column `{column}`: is empty", at(file, *line))?;
                 match case {
                     Some(c) => write!(f, " (case `{c}`)"),
                     None => write!(f, "; the row is skipped"),
@@ -188,7 +235,8 @@ impl fmt::Display for DataProblem {
                 reason,
             } => write!(
                 f,
-                "{file} line {line}, column `{column}`: `{value}` is not used: {reason}"
+                "{file} {}, column `{column}`: `{value}` is not used: {reason}",
+                at(file, *line)
             ),
             DataProblem::ConflictingValue {
                 file,
@@ -198,7 +246,9 @@ impl fmt::Display for DataProblem {
                 first_line,
             } => write!(
                 f,
-                "{file} line {line}, column `{column}`: case `{case}` has another value on line {first_line}; that one is kept"
+                "{file} {}, column `{column}`: case `{case}` has another value on {}; that one is kept",
+                at(file, *line),
+                at(file, *first_line)
             ),
             DataProblem::NotListed {
                 file,
@@ -207,7 +257,8 @@ impl fmt::Display for DataProblem {
                 case,
             } => write!(
                 f,
-                "{file} line {line}, column `{column}`: case `{case}` is not on the line list; the link is not used"
+                "{file} {}, column `{column}`: case `{case}` is not on the line list; the link is not used",
+                at(file, *line)
             ),
             DataProblem::SelfInfection { case } => {
                 write!(f, "case `{case}` names itself as its infector")
@@ -220,6 +271,15 @@ impl fmt::Display for DataProblem {
                 write!(f, "case `{case}` is given twice; the first is used")
             }
         }
+    }
+}
+
+/// `line 3` of a file, `row 1` of a frame (a file named `... frame`).
+fn at(file: &str, line: u64) -> String {
+    if file.ends_with("frame") {
+        format!("row {line}")
+    } else {
+        format!("line {line}")
     }
 }
 
@@ -278,6 +338,11 @@ pub struct ChainReport {
     pub serial_intervals: Vec<SerialInterval>,
     /// What could not be taken as it is.
     pub problems: Vec<DataProblem>,
+    /// One row per listed case, in the order of the list: its cluster,
+    /// generation, infectors, secondary cases and days.
+    pub case_table: Vec<ChainRow>,
+    /// Every link followed, by infectee in list order then infector id.
+    pub links: Vec<ChainLink>,
 }
 
 /// Union-find root with path halving.
@@ -551,6 +616,61 @@ impl Graph {
     }
 }
 
+/// The per-case table and the links of the report (see [`ChainReport`]).
+fn tables<C: ChainCase>(
+    g: &Graph,
+    cases: &[C],
+    clusters: &[Cluster],
+    generation: &[Option<u32>],
+    secondary: &BTreeMap<CaseId, usize>,
+    onset: &[Option<NaiveDate>],
+    zone: Zone,
+) -> (Vec<ChainRow>, Vec<ChainLink>) {
+    let n = g.cases;
+    let mut cluster_of: HashMap<&CaseId, (usize, usize)> = HashMap::new();
+    for (k, c) in clusters.iter().enumerate() {
+        for id in &c.cases {
+            cluster_of.insert(id, (k + 1, c.cases.len()));
+        }
+    }
+    // A case given twice is taken as first given (see `Graph::build`).
+    let mut confirmed: HashMap<&CaseId, Option<NaiveDate>> = HashMap::new();
+    for c in cases {
+        confirmed
+            .entry(c.case_id())
+            .or_insert_with(|| c.confirmed().map(|d| d.day(zone)));
+    }
+    let mut case_table = Vec::with_capacity(n);
+    let mut links = Vec::new();
+    for i in 0..n {
+        let id = &g.ids[i];
+        let (cluster, cluster_size) = cluster_of.get(id).copied().unwrap_or((0, 0));
+        case_table.push(ChainRow {
+            case: id.clone(),
+            cluster,
+            cluster_size,
+            generation: generation[i],
+            infected_by: g.infectors[i].iter().map(|&j| g.ids[j].clone()).collect(),
+            secondary_cases: secondary.get(id).copied().unwrap_or(0),
+            onset: onset[i],
+            confirmed: confirmed.get(id).copied().flatten(),
+        });
+        for &j in &g.infectors[i] {
+            let serial_interval = match (j < n, onset.get(j).copied().flatten(), onset[i]) {
+                (true, Some(a), Some(b)) => Some((b - a).num_days()),
+                _ => None,
+            };
+            links.push(ChainLink {
+                infector: g.ids[j].clone(),
+                infectee: id.clone(),
+                infector_listed: j < n,
+                serial_interval,
+            });
+        }
+    }
+    (case_table, links)
+}
+
 /// Analyse the chains among `cases`; onsets given as times use `zone` for their day.
 ///
 /// ```
@@ -610,10 +730,12 @@ pub fn chains<C: ChainCase>(cases: &[C], zone: Zone) -> ChainReport {
         })
         .collect();
     let from_cases: usize = secondary.values().sum();
+    let clusters = g.clusters();
+    let (case_table, links) = tables(&g, cases, &clusters, &generation, &secondary, &onset, zone);
     ChainReport {
         cases: n,
         edges: g.links(),
-        clusters: g.clusters(),
+        clusters,
         generation: (0..n)
             .filter_map(|i| generation[i].map(|x| (g.ids[i].clone(), x)))
             .collect(),
@@ -627,6 +749,8 @@ pub fn chains<C: ChainCase>(cases: &[C], zone: Zone) -> ChainReport {
         placeholders,
         serial_intervals,
         problems,
+        case_table,
+        links,
     }
 }
 
@@ -688,6 +812,71 @@ mod tests {
 
     fn generation(r: &ChainReport, id: &str) -> Option<u32> {
         r.generation.get(id).copied()
+    }
+
+    /// A case-table row as the test writes it: case, cluster, its size,
+    /// generation, infectors, secondary cases.
+    type Row<'a> = (&'a str, usize, usize, Option<u32>, Vec<&'a str>, usize);
+
+    #[test]
+    fn the_case_table_and_links_agree_with_the_report() {
+        let cases = [
+            case("A", &[], Some("2020-01-20")),
+            case("B", &["A", "X"], Some("2020-01-25")),
+            case("C", &["C", "B"], None),
+            case("E", &[], None),
+        ];
+        let r = chains(&cases, zone());
+        let rows: Vec<Row> = r
+            .case_table
+            .iter()
+            .map(|c| {
+                let by = c.infected_by.iter().map(CaseId::as_str).collect();
+                (
+                    c.case.as_str(),
+                    c.cluster,
+                    c.cluster_size,
+                    c.generation,
+                    by,
+                    c.secondary_cases,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("A", 1, 3, Some(1), vec![], 1),
+                ("B", 1, 3, Some(1), vec!["A", "X"], 1),
+                ("C", 1, 3, Some(2), vec!["B"], 0),
+                ("E", 2, 1, Some(1), vec![], 0),
+            ]
+        );
+        assert_eq!(r.case_table[0].onset, Some("2020-01-20".parse().unwrap()));
+        assert_eq!(
+            r.case_table[0].confirmed,
+            Some("2020-02-01".parse().unwrap())
+        );
+        let links: Vec<(&str, &str, bool, Option<i64>)> = r
+            .links
+            .iter()
+            .map(|l| {
+                (
+                    l.infector.as_str(),
+                    l.infectee.as_str(),
+                    l.infector_listed,
+                    l.serial_interval,
+                )
+            })
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("A", "B", true, Some(5)),
+                ("X", "B", false, None),
+                ("B", "C", true, None)
+            ]
+        );
+        assert_eq!(r.links.len(), r.edges);
     }
 
     #[test]

@@ -9,7 +9,8 @@ mod visits;
 mod workers;
 
 pub use chains::{
-    chains, ChainCase, ChainReport, Cluster, DataProblem, ListedCase, SerialInterval,
+    chains, ChainCase, ChainLink, ChainReport, ChainRow, Cluster, DataProblem, ListedCase,
+    SerialInterval,
 };
 pub use contacts::{
     close_contacts, exposure_window, second_ring_contacts, Case, CloseContact, ContactLog,

@@ -328,6 +328,8 @@ impl VisitsBuilder {
                 "visits within 136 years of each other in one index",
             ));
         }
+        let step = |done| crate::progress::report("index", done, Some(INDEX_STEPS));
+        step(0);
         let (persons, places) = (self.persons, self.places);
         let ((persons, person_new), (places, place_new)) =
             super::workers::on_workers(|| rayon::join(|| persons.sorted(), || places.sorted()));
@@ -361,8 +363,10 @@ impl VisitsBuilder {
             };
             fill[p] += 1;
         }
+        step(1);
         let (place_segments, segment_offsets, segment_max_len) =
             sort_places(&mut rows, &place_offsets);
+        step(2);
 
         // Counting sort of rows by person.
         let n_persons = persons.len();
@@ -380,6 +384,7 @@ impl VisitsBuilder {
             fill[r.person as usize] += 1;
         }
         let samples = rows.iter().step_by(SAMPLE).map(|r| r.start).collect();
+        step(INDEX_STEPS);
         Ok(Visits {
             persons,
             places,
@@ -395,6 +400,10 @@ impl VisitsBuilder {
         })
     }
 }
+
+/// Steps of building the index, for [`crate::progress`]: numbering ids,
+/// sorting by place, sorting each place, indexing by person.
+const INDEX_STEPS: u64 = 3;
 
 impl Visits {
     /// Start collecting visits.
@@ -509,6 +518,19 @@ impl Visits {
     /// Whether there are no visits.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
+    }
+
+    /// The earliest start and the latest end, in Unix seconds; `None` when
+    /// there are no visits. Reads every row once.
+    ///
+    /// ```
+    /// let v = precinct::Visits::from_columns(&["a", "b"], &["m", "m"], &[100, 50], &[200, 400]).unwrap();
+    /// assert_eq!(v.span(), Some((50, 400)));
+    /// ```
+    pub fn span(&self) -> Option<(i64, i64)> {
+        let first = self.rows.iter().map(|r| r.start).min()?;
+        let last = self.rows.iter().map(|r| r.end).max()?;
+        Some((self.base + i64::from(first), self.base + i64::from(last)))
     }
 
     /// The person ids, numbered in id order.
