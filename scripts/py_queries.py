@@ -13,8 +13,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "core/src/facade/queries.rs"
 TARGET = ROOT / "py/python/precinct/_queries.py"
 
-# Answers that are tables of rows (DataFrame-ready).
-TABLES = {"passes_per_day", "service_counts", "resumption_rates", "resumption_series"}
+# Answers that are always tables of rows, annotated so (any answer that is a
+# list of records comes back as a Table).
+TABLES = {
+    "passes_per_day", "service_counts", "resumption_rates", "resumption_series", "persons", "households",
+    "tenancies", "screenings", "commitments", "orders", "cases", "interviews", "close_contacts", "contacts",
+    "passes", "crossings", "stays", "certificates", "service_ledger", "enterprises", "enterprise_reports",
+    "migrant_workers", "travels",
+}
 TYPES = {"Instant": "_Moment", "NaiveDate": "_Day", "String": "str", "u64": "int", "GroupBy": "str"}
 
 
@@ -82,12 +88,13 @@ def method(name: str, doc: str, fields) -> str:
         params.append(f"{pname}: {py_type(rtype)}" + (f" = {default}" if default is not None else ""))
         entries.append(f'"{fname}": {pname}')
         lines.append(f"{pname}: {plain(fdoc)}")
-    result = "Table" if name in TABLES else "Any"
+    result = "Table" if name in TABLES else "ChainReport" if name == "chains" else "Any"
     sig = ", ".join(["self"] + params)
     request = "{" + ", ".join([f'"query": "{name}"'] + entries) + "}"
-    call = f"self.query({request})"
-    if name in TABLES:
-        call = f"Table.from_records({call})"
+    # Lists of records come back as Tables, made by the compiled module.
+    call = f"self.query({request}, tables=True)"
+    if name == "chains":
+        call = f"ChainReport({call})"
     text = doc + ("\n\n        " + "\n        ".join(lines) if lines else "")
     return f'    def {name}({sig}) -> {result}:\n        """{text}"""\n        return {call}\n'
 
@@ -97,13 +104,15 @@ def main(check: bool = False) -> None:
     out = [
         '"""One method per query of the record book, written by',
         "`scripts/py_queries.py` from `core/src/facade/queries.rs`: each builds",
-        'the request and calls the compiled `query`. Do not edit by hand."""',
+        "the request and calls the compiled `query`; answers that are lists of",
+        'records come back as `Table`s. Do not edit by hand."""',
         "",
         "from __future__ import annotations",
         "",
         "import datetime",
         "from typing import Any, Callable, Optional, Sequence, Union",
         "",
+        "from ._chains import ChainReport",
         "from ._table import Table",
         "",
         "_Moment = Union[datetime.datetime, str, int]",
@@ -114,7 +123,7 @@ def main(check: bool = False) -> None:
         '    """The queries of the record book, by name (mixed into `Book`)."""',
         "",
         "    # Each method asks `Book.query`, the compiled book's one entry for queries.",
-        "    query: Callable[[Any], Any]",
+        "    query: Callable[..., Any]",
         "",
     ]
     for name, doc, fields in found:

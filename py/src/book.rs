@@ -47,8 +47,11 @@ impl Book {
 
     /// Open a journal file and replay it.
     #[staticmethod]
-    fn open(path: PathBuf) -> PyResult<Book> {
-        Book::wrap(precinct::Book::open(path))
+    #[pyo3(signature = (path, *, progress = None))]
+    fn open(py: Python<'_>, path: PathBuf, progress: Option<&Bound<'_, PyAny>>) -> PyResult<Book> {
+        Book::wrap(crate::progress::detach(py, progress, || {
+            precinct::Book::open(path)
+        })?)
     }
 
     /// Open the journal at `path`, or create it.
@@ -67,8 +70,15 @@ impl Book {
 
     /// Replay a journal held as text.
     #[staticmethod]
-    fn open_text(text: &str) -> PyResult<Book> {
-        Book::wrap(precinct::Book::open_text(text))
+    #[pyo3(signature = (text, *, progress = None))]
+    fn open_text(
+        py: Python<'_>,
+        text: &str,
+        progress: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Book> {
+        Book::wrap(crate::progress::detach(py, progress, || {
+            precinct::Book::open_text(text)
+        })?)
     }
 
     /// A book in memory starting from a snapshot (as `snapshot()` gave it).
@@ -83,14 +93,21 @@ impl Book {
 
     /// The demo town's story written into a new book in memory.
     #[staticmethod]
-    #[pyo3(signature = (*, seed = 2020, small = false))]
-    fn demo(py: Python<'_>, seed: u64, small: bool) -> PyResult<Book> {
+    #[pyo3(signature = (*, seed = 2020, small = false, progress = None))]
+    fn demo(
+        py: Python<'_>,
+        seed: u64,
+        small: bool,
+        progress: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Book> {
         let size = if small {
             precinct::demo::DemoSize::SMALL
         } else {
             precinct::demo::DemoSize::TOWN
         };
-        Book::wrap(py.detach(|| precinct::demo::demo_book(seed, size)))
+        Book::wrap(crate::progress::detach(py, progress, || {
+            precinct::demo::demo_book(seed, size)
+        })?)
     }
 
     /// Validate, journal and apply one command (a dict with a `type`).
@@ -137,14 +154,21 @@ impl Book {
     }
 
     /// Answer a query given by name: `{"query": "missing_reports", "day": ...}`
-    /// (see `precinct.query_names()`); times in the policy's zone.
+    /// (see `precinct.query_names()`); times in the policy's zone. With
+    /// `tables`, lists of records come back as `Table`s.
+    #[pyo3(signature = (request, *, tables = false))]
     fn query<'py>(
         &self,
         py: Python<'py>,
         request: &Bound<'py, PyAny>,
+        tables: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let answer = ok(self.inner.query(&to_json("query", request)?))?;
-        to_py(py, &answer, self.zone())
+        if tables {
+            crate::convert::tables(py, &answer, self.zone())
+        } else {
+            to_py(py, &answer, self.zone())
+        }
     }
 
     /// Sequence number of the last event.

@@ -243,3 +243,102 @@ pub fn table<'py>(columns: Bound<'py, PyDict>, times: &[&str]) -> PyResult<Bound
         .getattr("Table")?
         .call1((columns, times.to_vec()))
 }
+
+/// A facade answer as Python data (see [`to_py`]), with lists of records
+/// as `Table`s: the whole answer when it is one, else each field of a
+/// record that is one (a chain report's `case_table`, `links` ...).
+pub fn tables<'py>(py: Python<'py>, value: &Value, zone: Zone) -> PyResult<Bound<'py, PyAny>> {
+    if let Some(table) = records_table(py, value, zone)? {
+        return Ok(table);
+    }
+    let Value::Map(fields) = value else {
+        return to_py(py, value, zone);
+    };
+    let dict = PyDict::new(py);
+    for (key, field) in fields {
+        let converted = match field {
+            Value::List(_) => match records_table(py, field, zone)? {
+                Some(table) => table,
+                None => to_py(py, field, zone)?,
+            },
+            _ => to_py(py, field, zone)?,
+        };
+        dict.set_item(key, converted)?;
+    }
+    Ok(dict.into_any())
+}
+
+/// A `Table` of the package from a list of records (see
+/// [`Value::columns`]), `None` when `value` is not one. Built by type, a
+/// column at a time: whole numbers as int64 (objects where some are
+/// missing), numbers as float64 (NaN missing), booleans as bool, instants
+/// as int64 Unix seconds listed in `times` (aware `datetime`s in `zone`
+/// where some are missing), text, days and lists as objects.
+pub fn records_table<'py>(
+    py: Python<'py>,
+    value: &Value,
+    zone: Zone,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let Some(columns) = value.columns() else {
+        return Ok(None);
+    };
+    let tz = tzinfo(py, zone)?;
+    let out = PyDict::new(py);
+    let mut times = Vec::new();
+    for (name, values) in columns {
+        let present = || values.iter().filter(|v| !matches!(v, Value::Null));
+        let complete = present().count() == values.len();
+        let array: Bound<'py, PyAny> = if complete && present().all(|v| matches!(v, Value::Int(_)))
+        {
+            let ints: Vec<i64> = values
+                .iter()
+                .map(|v| if let Value::Int(n) = v { *n } else { 0 })
+                .collect();
+            numpy::PyArray1::from_vec(py, ints).into_any()
+        } else if present().any(|v| matches!(v, Value::Float(_)))
+            && present().all(|v| matches!(v, Value::Float(_) | Value::Int(_)))
+        {
+            let floats: Vec<f64> = values
+                .iter()
+                .map(|v| match v {
+                    Value::Float(x) => *x,
+                    #[allow(clippy::cast_precision_loss)]
+                    Value::Int(n) => *n as f64,
+                    _ => f64::NAN,
+                })
+                .collect();
+            numpy::PyArray1::from_vec(py, floats).into_any()
+        } else if complete && present().all(|v| matches!(v, Value::Bool(_))) {
+            let bools: Vec<bool> = values
+                .iter()
+                .map(|v| matches!(v, Value::Bool(true)))
+                .collect();
+            numpy::PyArray1::from_vec(py, bools).into_any()
+        } else if complete && present().all(|v| matches!(v, Value::Time(_))) {
+            let seconds: Vec<i64> = values
+                .iter()
+                .map(|v| {
+                    if let Value::Time(t) = v {
+                        t.timestamp()
+                    } else {
+                        0
+                    }
+                })
+                .collect();
+            times.push(name.clone());
+            numpy::PyArray1::from_vec(py, seconds).into_any()
+        } else {
+            let objects = values
+                .iter()
+                .map(|v| value_to_py(py, v, &tz).map(Bound::unbind))
+                .collect::<PyResult<Vec<Py<PyAny>>>>()?;
+            numpy::PyArray1::from_vec(py, objects).into_any()
+        };
+        out.set_item(name, array)?;
+    }
+    let table = py
+        .import("precinct._table")?
+        .getattr("Table")?
+        .call((out, times), Some(&[("tz", tz)].into_py_dict(py)?))?;
+    Ok(Some(table))
+}

@@ -24,6 +24,8 @@ macro_rules! kinds {
         /// The exception of the core's error `code`, with `message`.
         fn exception(code: &str, message: String) -> PyErr {
             match code {
+                // A frame's bad cell is a data import error, as a CSV row's is.
+                "frame" => DataImportError::new_err(message),
                 $($code => $class::new_err(message),)*
                 _ => PrecinctError::new_err(message),
             }
@@ -47,7 +49,7 @@ kinds! {
     InvalidTransition "invalid_transition" "A state change is not allowed from the current state.",
     NotEligible "not_eligible" "A person or enterprise does not qualify (for a pass ...).",
     ImplausibleRecord "implausible" "A report cannot be true.",
-    DataImportError "csv" "A row of an imported CSV file is bad: `file`, `line`, `column`.",
+    DataImportError "csv" "A row of an imported CSV file, or a cell of a frame (code `frame`), is bad: `file`, `line` or `row` (from 0), `column`, `reason`.",
     JournalDamaged "journal_damaged" "A journal was altered or cut: `seq` is where its chain breaks.",
     JournalLocked "journal_locked" "Another writer holds the journal.",
     TooLarge "too_large" "A query's answer would need more memory than its budget: `needed`, `budget` in bytes.",

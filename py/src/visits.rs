@@ -3,6 +3,8 @@
 //! ([`TraceRequest`], [`DayGraphRequest`]); columns go in and out as numpy.
 
 use numpy::{IntoPyArray, PyReadonlyArray1};
+use std::fmt::Write as _;
+
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString};
 use serde_json::json;
@@ -141,15 +143,19 @@ impl Visits {
     /// Index columns of equal length: ids as int64 arrays or sequences of
     /// str or int; times as int64 Unix seconds, numpy `datetime64` (naive:
     /// wall-clock times in the policy's zone) or sequences of datetimes.
+    /// `progress`: `True` for a progress bar, or a callable
+    /// `progress(stage, done, total)` told of the index's steps.
     #[staticmethod]
-    #[pyo3(signature = (person, place, start, end, *, policy = None))]
+    #[pyo3(signature = (person, place, start, end, *, policy = None, progress = None))]
     fn from_columns<'py>(
         person: &Bound<'py, PyAny>,
         place: &Bound<'py, PyAny>,
         start: &Bound<'py, PyAny>,
         end: &Bound<'py, PyAny>,
         policy: Option<&Bound<'_, PyAny>>,
+        progress: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Visits> {
+        let py = person.py();
         let policy = read_policy(policy)?;
         let zone = policy.zone();
         let (start, end) = (
@@ -160,21 +166,29 @@ impl Visits {
             person.extract::<PyReadonlyArray1<'py, i64>>(),
             place.extract::<PyReadonlyArray1<'py, i64>>(),
         ) {
-            let inner =
-                precinct::Visits::from_integer_columns(p.as_slice()?, q.as_slice()?, &start, &end);
+            let (p, q) = (p.as_slice()?, q.as_slice()?);
+            let inner = crate::progress::detach(py, progress, || {
+                precinct::Visits::from_integer_columns(p, q, &start, &end)
+            })?;
             return Ok(Visits::new(ok(inner)?, policy, true));
         }
         let (persons, int_ids) = id_column("person", person)?;
         let (places, _) = id_column("place", place)?;
-        let inner = precinct::Visits::from_columns(&persons, &places, &start, &end);
+        let inner = crate::progress::detach(py, progress, || {
+            precinct::Visits::from_columns(&persons, &places, &start, &end)
+        })?;
         Ok(Visits::new(ok(inner)?, policy, int_ids))
     }
 
     /// Index the visits of a pandas or polars `DataFrame` or a pyarrow Table
     /// (columns as in `from_columns`; aware time columns are exact, naive
-    /// ones wall-clock times in the policy's zone).
+    /// ones wall-clock times in the policy's zone). A frame whose columns
+    /// cannot be taken whole (a missing value, a time that is not one) is
+    /// read cell by cell, and the first bad cell raises `DataImportError`
+    /// with its row and column.
     #[staticmethod]
-    #[pyo3(signature = (frame, *, person = "person_id", place = "place_id", start = "start", end = "end", policy = None))]
+    #[pyo3(signature = (frame, *, person = "person_id", place = "place_id", start = "start", end = "end", policy = None, progress = None))]
+    #[allow(clippy::too_many_arguments)]
     fn from_frame<'py>(
         frame: &Bound<'py, PyAny>,
         person: &str,
@@ -182,27 +196,67 @@ impl Visits {
         start: &str,
         end: &str,
         policy: Option<&Bound<'_, PyAny>>,
+        progress: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Visits> {
-        let columns = frame
-            .py()
-            .import("precinct._frame")?
-            .getattr("columns")?
-            .call1((frame, (person, place, start, end)))?;
-        let (p, q, s, e): (
-            Bound<'py, PyAny>,
-            Bound<'py, PyAny>,
-            Bound<'py, PyAny>,
-            Bound<'py, PyAny>,
-        ) = columns.extract()?;
-        Visits::from_columns(&p, &q, &s, &e, policy)
+        let py = frame.py();
+        let whole = (|| {
+            let columns = py
+                .import("precinct._frame")?
+                .getattr("columns")?
+                .call1((frame, (person, place, start, end)))?;
+            let (p, q, s, e): (
+                Bound<'py, PyAny>,
+                Bound<'py, PyAny>,
+                Bound<'py, PyAny>,
+                Bound<'py, PyAny>,
+            ) = columns.extract()?;
+            Visits::from_columns(&p, &q, &s, &e, policy, progress)
+        })();
+        let Err(failed) = whole else { return whole };
+        // The exact way, to name the row and column; the first error
+        // stands if that way finds nothing wrong.
+        let names = [
+            ("person_id", person),
+            ("place_id", place),
+            ("start", start),
+            ("end", end),
+        ];
+        let columns: Vec<(String, String)> = names
+            .iter()
+            .map(|(n, s)| ((*n).to_string(), (*s).to_string()))
+            .collect();
+        let arrow = py
+            .import("precinct._io")?
+            .getattr("_arrow")?
+            .call1((frame,))?;
+        let Ok(cells) = crate::frame::read("visits", &arrow, &columns) else {
+            return Err(failed);
+        };
+        let policy = read_policy(policy)?;
+        let inner = crate::progress::detach(py, progress, || {
+            precinct::read_visits_frame(&cells, &policy)
+        })?;
+        match inner {
+            Err(e) => Err(crate::errors::to_py_err(&e)),
+            Ok(_) => Err(failed),
+        }
     }
 
     /// Read visits from CSV text (`person_id,place_id,start,end`).
     #[staticmethod]
-    #[pyo3(signature = (text, *, policy = None))]
-    fn from_csv(text: &str, policy: Option<&Bound<'_, PyAny>>) -> PyResult<Visits> {
+    /// `progress`: `True` for a progress bar, or a callable
+    /// `progress(stage, done, total)` told of the bytes read.
+    #[pyo3(signature = (text, *, policy = None, progress = None))]
+    fn from_csv(
+        py: Python<'_>,
+        text: &str,
+        policy: Option<&Bound<'_, PyAny>>,
+        progress: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Visits> {
         let policy = read_policy(policy)?;
-        let inner = ok(precinct::read_visits(text.as_bytes(), &policy))?;
+        let inner = ok(crate::progress::detach(py, progress, || {
+            precinct::read_visits(text.as_bytes(), &policy)
+        })?)?;
         Ok(Visits::new(inner, policy, false))
     }
 
@@ -225,6 +279,40 @@ impl Visits {
             self.inner.places().len(),
             self.policy.name
         )
+    }
+
+    /// The visits at a glance in a notebook: rows, persons, places, the
+    /// time span in the policy's zone and the index's size.
+    fn _repr_html_(&self) -> String {
+        let zone = self.policy.zone();
+        let at = |s: i64| {
+            chrono::DateTime::from_timestamp(s, 0)
+                .map_or_else(|| s.to_string(), |t| precinct::render_instant(t, zone))
+        };
+        let span = self.inner.span().map_or_else(
+            || "none".to_string(),
+            |(a, b)| format!("{} to {}", at(a), at(b)),
+        );
+        let rows = [
+            ("visits", self.inner.len().to_string()),
+            ("persons", self.inner.persons().len().to_string()),
+            ("places", self.inner.places().len().to_string()),
+            ("from first start to last end", span),
+            (
+                "index",
+                format!("{:.1} MB", self.inner.index_bytes() as f64 / 1e6),
+            ),
+            ("policy", format!("{} (zone {zone})", self.policy.name)),
+        ];
+        let mut body = String::new();
+        for (k, v) in rows {
+            let _ = write!(
+                body,
+                "<tr><th style='text-align:left'>{k}</th><td>{}</td></tr>",
+                escape(&v)
+            );
+        }
+        format!("<table><caption>Visits</caption>{body}</table>")
     }
 
     /// Bytes held by the index (not the id strings).
@@ -421,4 +509,11 @@ pub fn trace_columns<'py>(
     d.set_item("total_overlap", column(|r| r.1).into_pyarray(py))?;
     d.set_item("first_contact", column(|r| r.2).into_pyarray(py))?;
     table(d, &["first_contact"])
+}
+
+/// Text for HTML.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

@@ -139,7 +139,7 @@ def exports():
         obj = getattr(precinct, name)
         if isinstance(obj, type) and issubclass(obj, BaseException):
             continue
-        if name in ("Report", "Table", "__version__"):
+        if name in ("Report", "Table", "ChainReport", "__version__"):
             continue
         if isinstance(obj, type):
             if name == "StationKey":

@@ -24,7 +24,9 @@ def as_json(value: Any) -> Any:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     if isinstance(value, precinct.Table):
-        return [as_json(row) for row in rows(value)]
+        return [as_json(row) for row in value]
+    if isinstance(value, precinct.ChainReport):
+        return {k: as_json(v) for k, v in value.items()}
     if isinstance(value, precinct.Report):
         return as_json(value.figures)
     if isinstance(value, dict):
@@ -34,9 +36,51 @@ def as_json(value: Any) -> Any:
     return value
 
 
-def rows(table: precinct.Table) -> list:
-    columns = table.to_dict()
-    return [{name: columns[name][i] for name in columns} for i in range(len(table))]
+def flattened(record: dict) -> tuple:
+    """A nested answer record as a Table's row holds it: field `b` of a
+    record in field `a` as `a_b`; a list of records in field `a` as one
+    list per field `b`, `a_b`, None where a record lacks `b` (written here
+    from the rule's statement, to check the core's flattening against it).
+    Also the lengths of the lists of records, by field."""
+    out: dict = {}
+    lists: dict = {}
+    for key, value in record.items():
+        if isinstance(value, dict):
+            inner, inner_lists = flattened(value)
+            out.update({f"{key}_{k}": v for k, v in inner.items()})
+            lists.update({f"{key}_{k}": n for k, n in inner_lists.items()})
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            items = [flattened(v)[0] for v in value]
+            names = list(dict.fromkeys(k for item in items for k in item))
+            out.update({f"{key}_{k}": [item.get(k) for item in items] for k in names})
+            lists[key] = len(value)
+        else:
+            out[key] = value
+    return out, lists
+
+
+def as_table_json(expected: Any) -> Any:
+    """The shared answer as a Table gives it: a list of records flattened,
+    and a chain report's lists of records each flattened. A row without a
+    column has None there, one None per record of a list of records it
+    has, or an empty list where that list is empty."""
+    if isinstance(expected, list) and all(isinstance(r, dict) for r in expected):
+        rows = [flattened(r) for r in expected]
+        names = list(dict.fromkeys(k for r, _ in rows for k in r))
+        parents = [n for n in names if any(o.startswith(n + "_") for o in names) and all(r.get(n, []) == [] for r, _ in rows)]
+
+        def missing(row: dict, lists: dict, name: str) -> Any:
+            for parent, n in lists.items():
+                if name.startswith(parent + "_"):
+                    return [None] * n
+            if any(name.startswith(p + "_") and row.get(p) == [] for p in parents):
+                return []
+            return None
+
+        return [{n: r[n] if n in r else missing(r, lists, n) for n in names if n not in parents} for r, lists in rows]
+    if isinstance(expected, dict):
+        return {k: as_table_json(v) if isinstance(v, list) else v for k, v in expected.items()}
+    return expected
 
 
 def arguments(request: dict) -> dict:
@@ -80,5 +124,11 @@ def test_book_scenario(scenario):
         got = run()
         if "receipt" in step:
             assert {"seq": got["seq"], "outcome": as_json(got["outcome"])} == step["receipt"], where
+        elif isinstance(got, (precinct.Table, precinct.ChainReport)) or (
+            isinstance(got, dict) and any(isinstance(v, precinct.Table) for v in got.values())
+        ):
+            assert as_json(got) == as_table_json(step["answer"]), where
+            # The same answer as records, from `query`.
+            assert as_json(book.query(step["query"])) == step["answer"], where
         else:
             assert as_json(got) == step["answer"], where

@@ -171,9 +171,9 @@ def test_a_misspelled_key_of_a_policy_dict_is_refused_not_dropped():
 def test_a_frame_without_a_column_raises_a_typed_error():
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({"person_id": [1], "place_id": [2], "start": [0]})
-    with pytest.raises(precinct.InvalidValue) as e:
+    with pytest.raises(precinct.DataImportError) as e:
         precinct.Visits.from_frame(frame)
-    assert "end" in str(e.value) and e.value.code == "invalid_value"
+    assert e.value.column == "end" and e.value.row is None and e.value.code == "frame"
 
 
 def test_unix_seconds_are_a_time_in_query_arguments_as_in_at():

@@ -93,7 +93,7 @@ def test_bad_columns_raise_value_errors():
 def test_the_demo_family_contacts(demo):
     found = demo.close_contacts(["C1", "C2", "C3"])
     assert len(found) == 29
-    rules = {e["rule"] for c in found for e in c["evidence"]}
+    rules = {rule for c in found for rule in c["evidence_rule"]}
     assert rules == {"co_presence", "co_resident", "interview"}
     assert all(isinstance(c["last_exposure"], dt.datetime) for c in found)
     report = demo.chains()

@@ -1,10 +1,14 @@
 """precinct: the record book and toolkit of a township police station and
 its local government during an epidemic, in Python.
 
-The rules live in the Rust core; this package converts. Records go in and
-out as dicts (commands have a ``type``, see the README), times as
-``datetime``/``date`` (naive ones read in the policy's zone), bulk data as
-numpy columns that become DataFrames with ``to_pandas()``/``to_polars()``.
+The rules live in the Rust core; this package converts. Tabular inputs
+(visits, line lists, contact lists, cases, households and persons,
+enterprises and reports) are pandas or polars DataFrames, pyarrow Tables or
+CSV text, with the column names as keyword arguments; tabular answers are
+``Table``s that become DataFrames in one call (``to_pandas()``,
+``to_polars()``, or the Arrow PyCapsule interface). Commands are dicts with
+a ``type`` (see the README), times ``datetime``/``date`` (naive ones read
+in the policy's zone). ``precinct.plot`` draws (the ``plot`` extra).
 Times come back as aware ``datetime``s in the policy's zone; text always
 as ``str``. ``Book`` has one method per query of the core
 (``query_names()``); ``facade()`` lists everything else the core offers.
@@ -17,7 +21,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, Union
 
+from . import plot
 from ._book import Book
+from ._chains import ChainReport
+from ._io import chains, read_cases, read_residents, read_resumption
 from ._table import Report, Table
 from ._precinct import (
     DataImportError,
@@ -36,7 +43,6 @@ from ._precinct import (
     TooLarge,
     Visits,
     __version__,
-    chains,
     facade,
     mask_id_number,
     mask_name,
@@ -45,9 +51,6 @@ from ._precinct import (
     preset_names,
     pseudonym,
     query_names,
-    read_cases,
-    read_residents,
-    read_resumption,
     resident_id,
     trace_columns,
     validate_document,
@@ -57,6 +60,7 @@ from ._precinct import (
 
 __all__ = [
     "Book",
+    "ChainReport",
     "DataImportError",
     "DuplicateRecord",
     "ImplausibleRecord",
@@ -82,6 +86,7 @@ __all__ = [
     "mask_phone",
     "policy",
     "preset_names",
+    "plot",
     "pseudonym",
     "query_names",
     "read_cases",

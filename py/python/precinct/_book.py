@@ -5,12 +5,14 @@ py-polars wraps its compiled frame), with one method per query of the core
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _precinct
 from ._queries import Queries, _Moment
 
 _Policy = Union[str, Dict[str, Any], None]
+# `True` for progress bars, or a callable `progress(stage, done, total)`.
+_Progress = Union[bool, Callable[[str, int, Optional[int]], Any], None]
 from ._table import Report
 from ._precinct import StationKey, Visits
 
@@ -30,9 +32,11 @@ class Book(Queries):
         return Book(_precinct.Book.create(path, policy=policy))
 
     @staticmethod
-    def open(path: Union[str, os.PathLike]) -> "Book":
-        """Open a journal file and replay it."""
-        return Book(_precinct.Book.open(path))
+    def open(path: Union[str, os.PathLike], *, progress: _Progress = None) -> "Book":
+        """Open a journal file and replay it. `progress`: `True` for a
+        progress bar (tqdm when installed), or a callable
+        `progress(stage, done, total)` told of the events replayed."""
+        return Book(_precinct.Book.open(path, progress=progress))
 
     @staticmethod
     def open_or_create(path: Union[str, os.PathLike], *, policy: _Policy = None) -> "Book":
@@ -45,9 +49,9 @@ class Book(Queries):
         return Book(_precinct.Book.in_memory(policy=policy))
 
     @staticmethod
-    def open_text(text: str) -> "Book":
-        """Replay a journal held as text."""
-        return Book(_precinct.Book.open_text(text))
+    def open_text(text: str, *, progress: _Progress = None) -> "Book":
+        """Replay a journal held as text (`progress` as in `open`)."""
+        return Book(_precinct.Book.open_text(text, progress=progress))
 
     @staticmethod
     def from_snapshot(snapshot: Dict[str, Any]) -> "Book":
@@ -55,9 +59,10 @@ class Book(Queries):
         return Book(_precinct.Book.from_snapshot(snapshot))
 
     @staticmethod
-    def demo(*, seed: int = 2020, small: bool = False) -> "Book":
-        """The demo town's story written into a new book in memory."""
-        return Book(_precinct.Book.demo(seed=seed, small=small))
+    def demo(*, seed: int = 2020, small: bool = False, progress: _Progress = None) -> "Book":
+        """The demo town's story written into a new book in memory
+        (`progress` as in `open`, counting the story's 14 chapters)."""
+        return Book(_precinct.Book.demo(seed=seed, small=small, progress=progress))
 
     def execute(self, command: Dict[str, Any], *, by: str, at: _Moment) -> Dict[str, Any]:
         """Validate, journal and apply one command (a dict with a `type`);
@@ -69,9 +74,11 @@ class Book(Queries):
         refused one and raises; the ones before it are kept and synced."""
         return self._book.execute_batch(entries)
 
-    def query(self, request: Dict[str, Any]) -> Any:
-        """Answer a query given by name (`{"query": "missing_reports", "day": ...}`)."""
-        return self._book.query(request)
+    def query(self, request: Dict[str, Any], *, tables: bool = False) -> Any:
+        """Answer a query given by name (`{"query": "missing_reports", "day": ...}`).
+        With `tables`, lists of records come back as `Table`s (as the query
+        methods give them); without, as lists of dicts."""
+        return self._book.query(request, tables=tables)
 
     @property
     def seq(self) -> int:
@@ -121,4 +128,55 @@ class Book(Queries):
 
     def __repr__(self) -> str:
         return repr(self._book)
+
+    def _repr_html_(self) -> str:
+        """The book at a glance in a notebook: its journal, and the
+        records of the five areas (totals of the station's report, which
+        do not depend on a day)."""
+        import datetime as _dt
+
+        f = self._book.query({"query": "report", "as_of": _dt.datetime.now(_dt.timezone.utc)})
+        screening, contacts = f["screening"], f["contacts"]
+        resumption = f.get("resumption") or {}
+        passes = ", ".join(f"{n} {kind}" for kind, n in f["passes_issued"].items()) or "none"
+        areas = [
+            ("Households and residents", [
+                ("persons registered", f["persons"]),
+                ("households", f"{f['households']}, {f['rental_households']} rented"),
+                ("rented homes screened", f"{screening['screened']} of {screening['rental_households']}"),
+                ("rented homes without a landlord commitment", f["without_commitment"]),
+                ("households with a gap in the responsibility tree", f["responsibility_gaps"]),
+            ]),
+            ("Contacts", [
+                ("confirmed cases", f["cases"]),
+                ("visits (check-ins) on record", f["visits"]),
+                ("close contacts", f"{contacts['contacts']}, {contacts['notified']} notified, {contacts['isolated']} isolated"),
+                ("longest transmission chain", f"{f['longest_chain']} cases"),
+            ]),
+            ("Passes", [
+                ("passes issued", passes),
+                ("revoked", f["passes_revoked"]),
+                ("checkpoint checks", f["checkpoint_checks"]),
+            ]),
+            ("Registrations", [
+                ("foreign nationals' stays", f["foreign_stays"]),
+                ("registered late", f["registered_late"]),
+                ("paper copies held at the station", f["papers_held"]),
+                ("services", sum(f["services"].values())),
+            ]),
+            ("Resumption", [
+                ("enterprises resumed", f"{resumption.get('resumed', 0)} of {resumption.get('enterprises', 0)}"),
+                ("workforce on site", f"{resumption.get('on_site', 0)} of {resumption.get('workforce', 0)}"),
+            ]),
+        ]
+        head = self._book.head
+        rows = [f"<tr><td colspan='2'>policy {_esc(f['policy'])}, zone {_esc(f['zone'])}; {self.seq} events, head {_esc(head[:12])}</td></tr>"]
+        for area, figures in areas:
+            rows.append(f"<tr><th colspan='2' style='text-align:left'>{area}</th></tr>")
+            rows.extend(f"<tr><td>{_esc(k)}</td><td>{_esc(v)}</td></tr>" for k, v in figures)
+        return f"<table><caption>Record book</caption>{''.join(rows)}</table>"
+
+
+def _esc(value: Any) -> str:
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 

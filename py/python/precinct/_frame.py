@@ -39,6 +39,11 @@ def _numpy(column: Any) -> Any:
     values = column.to_numpy() if hasattr(column, "to_numpy") else np.asarray(column)
     if np.issubdtype(values.dtype, np.integer):
         return values.astype(np.int64, copy=False)
+    if np.issubdtype(values.dtype, np.floating):
+        # Whole floats are the integers a column with a gap was read as
+        # (pandas); a NaN or a fraction is left for the exact reader to name.
+        whole = np.isfinite(values).all() and (values == np.round(values)).all() and (np.abs(values) < 2**53).all()
+        return values.astype(np.int64) if whole else list(values)
     if np.issubdtype(values.dtype, np.datetime64):
         return values
     return list(values)

@@ -4,17 +4,24 @@ module converts by type."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Mapping, Sequence
+import datetime
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
 
 class Table:
-    """Query results as columns of numpy arrays. `to_pandas()` and
-    `to_polars()` make a DataFrame in one call (those packages are optional);
-    time columns hold Unix seconds and become UTC timestamps there."""
+    """A tabular answer as columns of numpy arrays (`t["name"]`), and rows
+    as dicts (`t[0]`, `for row in t`). One call makes a DataFrame:
+    `to_pandas()`, `to_polars()`, or any library that reads the Arrow
+    PyCapsule interface (`pyarrow.table(t)`, `polars.DataFrame(t)`).
 
-    def __init__(self, columns: Mapping[str, Any], times: Sequence[str] = ()) -> None:
+    Time columns (`times`) hold Unix seconds and become timestamps in the
+    policy's zone (`tz`, UTC when not given); day columns hold
+    `datetime.date`s (local days); a missing value is `None` (NaN in a float
+    column)."""
+
+    def __init__(self, columns: Mapping[str, Any], times: Sequence[str] = (), *, tz: Optional[datetime.tzinfo] = None) -> None:
         self.columns: Dict[str, np.ndarray] = {}
         for name, values in columns.items():
             if isinstance(values, np.ndarray):
@@ -23,6 +30,7 @@ class Table:
                 values = list(values)
                 self.columns[name] = np.asarray(values, dtype=object if values and isinstance(values[0], str) else None)
         self.times = tuple(times)
+        self.tz: datetime.tzinfo = tz if tz is not None else datetime.timezone.utc
 
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]], times: Sequence[str] = ()) -> "Table":
@@ -34,8 +42,42 @@ class Table:
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()))) if self.columns else 0
 
-    def __getitem__(self, name: str) -> np.ndarray:
-        return self.columns[name]
+    def __getitem__(self, key: Union[str, int]) -> Any:
+        """A column by name (a numpy array), or a row by position (a dict)."""
+        if isinstance(key, str):
+            return self.columns[key]
+        return self.row(key)
+
+    def row(self, i: int) -> Dict[str, Any]:
+        """Row `i` as a dict: times as aware datetimes in the zone."""
+        out: Dict[str, Any] = {}
+        for name, values in self.columns.items():
+            value = values[i]
+            if name in self.times:
+                value = datetime.datetime.fromtimestamp(int(value), self.tz)
+            elif isinstance(value, np.generic):
+                value = value.item()
+            out[name] = value
+        return out
+
+    def __iter__(self) -> Iterator[Dict[str, Any]]:
+        """The rows as dicts."""
+        return (self.row(i) for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        """Tables are equal when their columns are; a list equals a table
+        whose rows (as dicts) it lists."""
+        if isinstance(other, list):
+            return list(self) == other
+        if not isinstance(other, Table):
+            return NotImplemented
+        return (
+            self.names == other.names
+            and self.times == other.times
+            and all(len(self.columns[n]) == len(other.columns[n]) and all(a == b for a, b in zip(self.columns[n].tolist(), other.columns[n].tolist())) for n in self.names)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __contains__(self, name: object) -> bool:
         return name in self.columns
@@ -49,36 +91,63 @@ class Table:
         """Columns as lists."""
         return {k: v.tolist() for k, v in self.columns.items()}
 
+    def _zone_name(self) -> str:
+        """The zone as Arrow and the DataFrame libraries name it: an IANA
+        name, or a fixed offset as `+08:00`."""
+        key = getattr(self.tz, "key", None)
+        if key:
+            return str(key)
+        offset = self.tz.utcoffset(None) or datetime.timedelta(0)
+        minutes = int(offset.total_seconds()) // 60
+        sign = "+" if minutes >= 0 else "-"
+        return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
     def to_pandas(self) -> Any:
-        """A pandas DataFrame (requires pandas)."""
+        """A pandas DataFrame (requires pandas): times as timestamps in the
+        policy's zone, whole numbers with gaps as the nullable `Int64`."""
         import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
         columns: Dict[str, Any] = dict(self.columns)
-        for name in self.times:
-            # Unix seconds as UTC instants, built in numpy: a whole column
-            # at once, not parsed.
-            columns[name] = pd.DatetimeIndex(columns[name].astype("datetime64[s]").astype("datetime64[us]")).tz_localize("UTC")
+        for name, values in self.columns.items():
+            if name in self.times:
+                # Unix seconds as instants, built in numpy: a whole column
+                # at once, not parsed.
+                utc = pd.DatetimeIndex(values.astype("datetime64[s]").astype("datetime64[us]")).tz_localize("UTC")
+                columns[name] = utc.tz_convert(self.tz)
+            elif values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "integer":
+                # Whole numbers with gaps (a generation unknown): nullable.
+                columns[name] = pd.array(values, dtype="Int64")
         return pd.DataFrame(columns)
 
     def to_polars(self) -> Any:
-        """A polars DataFrame (requires polars)."""
+        """A polars DataFrame (requires polars), through Arrow: times in
+        the policy's zone, lists as list columns."""
         import polars as pl
 
-        columns: Dict[str, Any] = {k: (v.tolist() if v.dtype == object else v) for k, v in self.columns.items()}
-        for name in self.times:
-            seconds = pl.Series(name, self.columns[name], dtype=pl.Int64)
-            columns[name] = (seconds * 1_000_000).cast(pl.Datetime("us", "UTC"))
-        return pl.DataFrame(columns)
+        return pl.DataFrame(self)
+
+    def to_arrow(self) -> Any:
+        """A pyarrow Table (requires pyarrow)."""
+        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+
+        return pa.table(self)
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The Arrow PyCapsule stream interface: int64, float64, bool,
+        timestamp[s, zone], date32, string and list<string> columns."""
+        from ._precinct import arrow_stream
+
+        return arrow_stream(self.columns, list(self.times), self._zone_name(), requested_schema)
 
     def __repr__(self) -> str:
         return f"Table({len(self)} rows: {', '.join(self.columns)})"
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{n}</th>" for n in self.columns)
+        head = "".join(f"<th>{_escape(n)}</th>" for n in self.columns)
         rows = []
-        for i in range(min(len(self), 20)):
-            rows.append("<tr>" + "".join(f"<td>{_escape(self.columns[n][i])}</td>" for n in self.columns) + "</tr>")
-        more = f"<p>{len(self)} rows</p>" if len(self) > 20 else ""
+        for row in (self.row(i) for i in range(min(len(self), 20))):
+            rows.append("<tr>" + "".join(f"<td>{_escape(_cell(v))}</td>" for v in row.values()) + "</tr>")
+        more = f"<p>{len(self)} rows, the first 20 shown</p>" if len(self) > 20 else f"<p>{len(self)} rows</p>"
         return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
 
 
@@ -105,6 +174,17 @@ class Report:
             for k, v in self.figures.items()
         )
         return f"<table>{rows}</table>"
+
+
+def _cell(value: Any) -> str:
+    """A cell as a notebook shows it: lists joined, times without seconds' noise."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_cell(v) for v in value)
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S %Z")
+    return str(value)
 
 
 def _flat(value: Any) -> str:

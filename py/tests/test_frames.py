@@ -1,0 +1,322 @@
+"""Issue 14: notebook-native analysis. Frames in (pandas, polars, pyarrow,
+with the column names as keyword arguments, missing values understood, a
+bad cell named by row and column), frames out (one call, the Arrow
+PyCapsule interface, times in the policy's zone), rich display, progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import precinct
+
+pd = pytest.importorskip("pandas")
+pl = pytest.importorskip("polars")
+pa = pytest.importorskip("pyarrow")
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+CST = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+LINE_LIST = """patient_id,infected_by,symptom_onset_date,confirmed_date
+A,,2020-01-20,2020-01-22
+B,A,2020-01-25,2020-01-27
+C,A;X,,2020-01-28
+D,B,2020-01-29,
+D,C,2020-01-29,2020-01-31
+"""
+
+
+def line_list_frame():
+    return pd.DataFrame(
+        {
+            "patient_id": ["A", "B", "C", "D", "D"],
+            "infected_by": [None, "A", "A;X", "B", "C"],
+            "symptom_onset_date": pd.to_datetime(["2020-01-20", "2020-01-25", None, "2020-01-29", "2020-01-29"]).date,
+            "confirmed_date": ["2020-01-22", "2020-01-27", "2020-01-28", np.nan, "2020-01-31"],
+        }
+    )
+
+
+NAMES = dict(id="patient_id", onset="symptom_onset_date", confirmed="confirmed_date")
+
+
+def as_records(report: precinct.ChainReport) -> dict:
+    """Everything but the problems' file names (a frame's rows are counted
+    from 0, a file's lines from its header)."""
+    out = {k: v for k, v in report.items() if k not in ("problems",)}
+    out["case_table"] = list(report.cases)
+    out["links"] = list(report.links)
+    out["clusters"] = list(report.clusters)
+    out["serial_intervals"] = list(report.serial_intervals)
+    return out
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars", "pyarrow"])
+def test_a_line_list_frame_gives_the_chains_of_the_same_csv(kind):
+    frame = line_list_frame()
+    if kind == "polars":
+        frame = pl.from_pandas(frame)
+    elif kind == "pyarrow":
+        frame = pa.Table.from_pandas(frame, preserve_index=False)
+    from_frame = precinct.chains(frame, **NAMES)
+    from_csv = precinct.chains(LINE_LIST, **NAMES)
+    assert as_records(from_frame) == as_records(from_csv)
+    assert from_frame["cases"] == 4 and from_frame.longest_chain == ["A", "B", "D"]
+    # The missing confirmation of D's first row is a problem named by row
+    # (0-based) in the frame and by line in the file.
+    [frame_problem] = list(from_frame.problems)
+    [file_problem] = list(from_csv.problems)
+    assert (frame_problem["file"], frame_problem["line"], frame_problem["column"]) == ("line list frame", 3, "confirmed_date")
+    assert (file_problem["file"], file_problem["line"]) == ("line list", 5)
+
+
+def test_the_per_case_table_has_cluster_generation_infectors_and_secondary_cases():
+    report = precinct.chains(line_list_frame(), **NAMES)
+    cases = report.cases.to_pandas().set_index("case")
+    # C's infector X is not on the list: a placeholder, generation 0, so C
+    # is generation 1 and D, infected by B and C, takes C's way: 2.
+    assert (cases.loc["C", "generation"], cases.loc["D", "generation"]) == (1, 2)
+    assert list(cases.loc["D", "infected_by"]) == ["B", "C"]
+    assert cases.loc["A", "secondary_cases"] == 2
+    assert cases.loc["C", "onset"] is None and cases.loc["A", "onset"] == dt.date(2020, 1, 20)
+    assert set(cases["cluster"]) == {1} and set(cases["cluster_size"]) == {4}
+    links = report.links.to_pandas()
+    placeholder = links[links["infector"] == "X"]
+    assert list(placeholder["infector_listed"]) == [False]
+    ab = links[(links["infector"] == "A") & (links["infectee"] == "B")]
+    assert list(ab["serial_interval"]) == [5]
+
+
+def test_float_ids_from_a_gap_read_as_the_integers_they_are():
+    # pandas reads an id column with an empty cell as float64: 2002000001.0.
+    frame = pd.DataFrame({"patient_id": [1000000001, 1000000003], "infected_by": [np.nan, 1000000001.0], "confirmed_date": ["2020-01-23", "2020-01-30"]})
+    assert frame["infected_by"].dtype == np.float64
+    report = precinct.chains(frame, id="patient_id", onset=None, confirmed="confirmed_date")
+    assert list(report.links) == [{"infector": "1000000001", "infectee": "1000000003", "infector_listed": True, "serial_interval": None}]
+
+
+def test_a_contact_list_adds_several_infectors_as_epicontacts_takes_them():
+    linelist = pd.DataFrame({"id": ["SK_1", "SK_2", "SK_3"], "dt_onset": ["2015-05-11", "2015-05-18", "2015-05-20"], "dt_report": ["2015-05-19", "2015-05-20", "2015-05-20"]})
+    contacts = pl.DataFrame({"from": ["SK_1", "SK_2", "SK_9"], "to": ["SK_3", "SK_3", "SK_4"]})
+    report = precinct.chains(linelist, contacts=contacts, id="id", infected_by=None, onset="dt_onset", confirmed="dt_report")
+    by_case = {r["case"]: r for r in report.cases}
+    assert by_case["SK_3"]["infected_by"] == ["SK_1", "SK_2"]
+    # SK_4 is not on the line list: the link is a problem, not used.
+    assert [(p["problem"], p["file"], p["line"]) for p in report.problems] == [("not_listed", "contacts frame", 2)]
+
+
+@pytest.mark.skipif(not (DATA / "ds4c").is_dir(), reason=f"{DATA / 'ds4c'} is absent: the real DS4C line list is not here")
+def test_ds4c_from_pandas_as_an_analyst_reads_it_matches_the_csv_file():
+    path = DATA / "ds4c" / "PatientInfo.csv"
+    cases = pd.read_csv(path, dtype={"patient_id": str})
+    names = dict(id="patient_id", infected_by="infected_by", onset="symptom_onset_date", confirmed="confirmed_date")
+    from_frame = precinct.chains(cases, **names)
+    from_csv = precinct.chains(path.read_text(encoding="utf-8"), **names)
+    assert as_records(from_frame) == as_records(from_csv)
+    assert from_frame["cases"] == 3388 and len(from_frame.links) == from_frame["edges"]
+    top = from_frame.cases.to_pandas().nlargest(1, "secondary_cases")
+    assert top["case"].iloc[0] == "2000000205" and top["secondary_cases"].iloc[0] == 51
+
+
+@pytest.mark.skipif(not (DATA / "mers_korea_2015").is_dir(), reason=f"{DATA / 'mers_korea_2015'} is absent")
+def test_mers_serial_intervals_agree_with_the_data_sets_own_onset_differences():
+    folder = DATA / "mers_korea_2015"
+    linelist, contacts = pd.read_csv(folder / "linelist.csv"), pd.read_csv(folder / "contacts.csv")
+    report = precinct.chains(linelist, contacts=contacts, id="id", infected_by=None, onset="dt_onset", confirmed="dt_report")
+    ours = report.links.to_pandas().rename(columns={"infector": "from", "infectee": "to"})
+    merged = contacts.merge(ours, on=["from", "to"])
+    assert len(merged) == len(contacts) == 98
+    assert (merged["serial_interval"] == merged["diff_dt_onset"]).all()
+    assert sorted(c for c, by in zip(report.cases["case"], report.cases["infected_by"]) if len(by) > 1) == ["SK_107", "SK_39"]
+
+
+def test_a_bad_cell_raises_with_its_row_and_the_frames_column_name():
+    frame = pd.DataFrame(
+        {
+            "cid": ["C1", "C2"],
+            "pid": ["P1", "P2"],
+            "onset_day": ["2020-01-20", "soon"],
+            "confirmed": ["2020-01-22", "2020-01-23"],
+            "infected_by": [None, "C1"],
+        }
+    )
+    with pytest.raises(precinct.DataImportError) as e:
+        precinct.read_cases(frame, case_id="cid", person_id="pid", onset="onset_day")
+    assert (e.value.code, e.value.row, e.value.column, e.value.file) == ("frame", 1, "onset_day", "cases frame")
+    assert "row 1, column `onset_day`" in str(e.value)
+    # A required cell missing (NaN, None or NaT) is named the same way.
+    frame.loc[0, "confirmed"] = None
+    with pytest.raises(precinct.DataImportError) as e:
+        precinct.read_cases(frame, case_id="cid", person_id="pid", onset="onset_day")
+    assert (e.value.row, e.value.column) == (0, "confirmed")
+    # A named column the frame lacks.
+    with pytest.raises(precinct.DataImportError) as e:
+        precinct.read_cases(frame, case_id="case")
+    assert e.value.column == "case" and e.value.row is None
+
+
+def test_cases_from_a_frame_are_the_cases_of_the_csv():
+    text = "case_id,person_id,onset,confirmed,infected_by\nC1,P1,2020-01-20,2020-01-22,\nC2,P2,,2020-01-25 10:00,C1\n"
+    frame = pd.DataFrame({"case_id": ["C1", "C2"], "person_id": ["P1", "P2"], "onset": [dt.date(2020, 1, 20), pd.NaT], "confirmed": ["2020-01-22", pd.Timestamp("2020-01-25 10:00")], "infected_by": [np.nan, "C1"]})
+    assert precinct.read_cases(frame) == precinct.read_cases(text)
+
+
+@pytest.mark.parametrize("problem", ["none_id", "nan_float_id", "nat_time"])
+def test_visits_from_a_frame_with_a_missing_cell_name_row_and_column(problem):
+    frame = pd.DataFrame(
+        {
+            "who": ["a", "b", "c"],
+            "where": ["m", "m", "m"],
+            "t0": pd.to_datetime(["2020-01-25 09:00", "2020-01-25 09:10", "2020-01-25 09:20"]),
+            "t1": pd.to_datetime(["2020-01-25 10:00", "2020-01-25 10:10", "2020-01-25 10:20"]),
+        }
+    )
+    column = {"none_id": "who", "nan_float_id": "who", "nat_time": "t0"}[problem]
+    if problem == "none_id":
+        frame.loc[2, "who"] = None
+    elif problem == "nan_float_id":
+        frame["who"] = [1.0, 2.0, np.nan]
+    else:
+        frame.loc[2, "t0"] = pd.NaT
+    with pytest.raises(precinct.DataImportError) as e:
+        precinct.Visits.from_frame(frame, person="who", place="where", start="t0", end="t1")
+    assert (e.value.row, e.value.column) == (2, column)
+
+
+def test_visits_from_a_frame_with_float_ids_and_aware_times():
+    frame = pd.DataFrame(
+        {
+            "person_id": [1.0, 2.0],
+            "place_id": ["m", "m"],
+            "start": pd.to_datetime(["2020-01-25 01:00", "2020-01-25 01:00"]).tz_localize("UTC"),
+            "end": pd.to_datetime(["2020-01-25 02:00", "2020-01-25 02:00"]).tz_localize("UTC"),
+        }
+    )
+    visits = precinct.Visits.from_frame(frame)
+    assert len(visits) == 2
+    # Whole floats are the integers they stand for, and stay integers.
+    trace = visits.trace(1, dt.datetime(2020, 1, 25, 8, tzinfo=CST), dt.datetime(2020, 1, 25, 11, tzinfo=CST))
+    assert trace["person_id"].tolist() == [2]
+
+
+RESIDENTS_H = "household_id,village,group,address,landlord_id\nH1,East,1,1 Road,\nH2,East,1,2 Road,P1\n"
+RESIDENTS_P = "person_id,name,id_number,household_id,phone\nP1,王秀英,11010519491231002X,H1,13812345678\nP2,李四,110105198001010016,H2,\n"
+
+
+def test_residents_from_frames_with_other_column_names_are_those_of_the_csv():
+    households = pd.read_csv(pd.io.common.StringIO(RESIDENTS_H)).rename(columns={"household_id": "hh"})
+    persons = pl.read_csv(RESIDENTS_P.encode(), schema_overrides={"id_number": pl.String, "phone": pl.String}).rename({"name": "full_name"})
+    got = precinct.read_residents(households, persons, household_id="hh", name="full_name")
+    assert got == precinct.read_residents(RESIDENTS_H, RESIDENTS_P)
+    bad = persons.with_columns(pl.Series("id_number", ["11010519491231002X", "110105198001010017"]))
+    with pytest.raises(precinct.DataImportError) as e:
+        precinct.read_residents(households, bad, household_id="hh", name="full_name")
+    assert (e.value.file, e.value.row, e.value.column) == ("persons frame", 1, "id_number")
+
+
+def test_resumption_from_frames_is_that_of_the_csv():
+    enterprises = "enterprise_id,name,village,sector,workforce\nE1,Mill,East,textiles,100\n"
+    reports = "enterprise_id,date,resumed,workers_on_site\nE1,2020-02-10,true,40\nE1,2020-02-11,true,60\n"
+    e = pa.table({"enterprise_id": ["E1"], "name": ["Mill"], "village": ["East"], "sector": ["textiles"], "workforce": [100]})
+    r = pd.DataFrame({"eid": ["E1", "E1"], "date": [dt.date(2020, 2, 10), dt.date(2020, 2, 11)], "resumed": [True, True], "workers_on_site": [40, 60]})
+    assert precinct.read_resumption(e, r, report_enterprise_id="eid") == precinct.read_resumption(enterprises, reports)
+    r.loc[1, "workers_on_site"] = 600
+    with pytest.raises(precinct.DataImportError) as err:
+        precinct.read_resumption(e, r, report_enterprise_id="eid")
+    assert (err.value.row, err.value.column) == (1, "workers_on_site")
+
+
+def test_something_that_is_not_a_frame_is_refused_by_name():
+    with pytest.raises(precinct.InvalidValue) as e:
+        precinct.chains(object(), id="x")
+    assert "DataFrame" in e.value.expected
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return precinct.Book.demo(small=True)
+
+
+def test_answers_are_tables_in_one_call_to_every_library(demo):
+    contacts = demo.close_contacts(["C1"])
+    assert isinstance(contacts, precinct.Table)
+    frame = contacts.to_pandas()
+    # Evidence flattened: one list per field of the evidence records.
+    assert {"person", "cases", "evidence_rule", "overlap_seconds", "first_contact", "last_exposure"} <= set(frame.columns)
+    assert str(frame["last_exposure"].dt.tz) == "Asia/Shanghai"
+    arrow = pa.table(contacts)
+    assert arrow.schema.field("last_exposure").type == pa.timestamp("s", tz="Asia/Shanghai")
+    assert arrow.schema.field("cases").type == pa.list_(pa.string())
+    polars = pl.DataFrame(contacts)
+    assert polars.height == len(contacts) == len(frame)
+    assert polars["last_exposure"].dtype.time_zone == "Asia/Shanghai"
+    assert polars["last_exposure"][0] == frame["last_exposure"].iloc[0].to_pydatetime()
+    # Rows as dicts, times aware in the zone.
+    first = contacts[0]
+    assert first["last_exposure"].tzinfo == CST and first["person"] == frame["person"].iloc[0]
+    # Registries, rates and counts too.
+    for table in [demo.persons(), demo.passes(), demo.orders(), demo.enterprises(), demo.passes_per_day(), demo.service_ledger()]:
+        assert isinstance(table, precinct.Table) and len(pa.table(table)) == len(table.to_pandas()) == len(table) > 0
+    passes = pa.table(demo.passes_per_day())
+    assert passes.schema.field("date").type == pa.date32()
+
+
+def test_the_books_chains_are_a_report_with_tables(demo):
+    report = demo.chains()
+    assert isinstance(report, precinct.ChainReport)
+    assert list(report.cases["case"]) == ["C1", "C2", "C3"]
+    assert report["longest_chain"] == report.longest_chain
+
+
+def test_rich_display_of_book_visits_chains_and_contacts(demo):
+    html = demo._repr_html_()
+    for area in ["Households and residents", "Contacts", "Passes", "Registrations", "Resumption"]:
+        assert area in html
+    assert "confirmed cases</td><td>3<" in html
+    visits = demo.visits()
+    html = visits._repr_html_()
+    assert f"<td>{len(visits)}</td>" in html and "+08:00" in html and "MB" in html
+    html = demo.chains()._repr_html_()
+    assert "Transmission chains" in html and "C1 → C2" in html
+    assert demo.close_contacts(["C1"])._repr_html_().count("<tr>") == min(len(demo.close_contacts(["C1"])), 20) + 1
+
+
+def test_progress_is_told_to_a_callback_and_shown_by_a_bar(capsys):
+    seen = []
+    book = precinct.Book.demo(small=True, progress=lambda stage, done, total: seen.append((stage, done, total)))
+    chapters = [(d, t) for s, d, t in seen if s == "demo town"]
+    assert chapters == [(d, 14) for d in range(1, 15)]
+    assert {s for s, _, _ in seen} == {"demo town", "index"}  # the demo's visits are indexed too
+    seen.clear()
+    precinct.Book.open_text(book.journal_text, progress=lambda *p: seen.append(p))
+    assert seen[-1] == ("journal", book.seq, book.seq)
+    seen.clear()
+    rows = "".join(f"p{i % 500},m{i % 40},{1579910400 + i},{1579911400 + i}\n" for i in range(40_000))
+    precinct.Visits.from_csv("person_id,place_id,start,end\n" + rows, progress=lambda *p: seen.append(p))
+    stages = [s for s, _, _ in seen]
+    assert "visits" in stages and stages[-1] == "index"
+    visits_bytes = [d for s, d, _ in seen if s == "visits"]
+    assert visits_bytes == sorted(visits_bytes) and visits_bytes[0] > 0
+    # A bar (tqdm when installed, else a line on stderr) goes to stderr.
+    precinct.Book.demo(small=True, progress=True)
+    assert "demo town" in capsys.readouterr().err
+
+
+def test_a_callback_that_raises_raises_once_the_work_is_done():
+    calls = []
+
+    def fails(stage, done, total):
+        calls.append(done)
+        raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError, match="stop"):
+        precinct.Book.demo(small=True, progress=fails)
+    assert calls == [1]
+
+
+def test_nobody_listening_is_the_default():
+    assert precinct.Book.demo(small=True, progress=None).seq == precinct.Book.demo(small=True, progress=False).seq
