@@ -15,7 +15,9 @@ use crate::resumption::{DailyStatus, Enterprise, Resumption};
 use crate::time::{
     parse_date, parse_instant, parse_unix_seconds, render_instant, DateOrTime, TimeBounds, Zone,
 };
-use crate::tracing::{chains, Case, ChainReport, DataProblem, ListedCase, Visits};
+use crate::tracing::{
+    chains, Case, ChainReport, DataProblem, InterviewContact, ListedCase, Visits,
+};
 
 /// One interchange file being read, from CSV text or from a [`Frame`].
 struct Table<'f, R: Read> {
@@ -734,6 +736,53 @@ fn cases_from<R: Read>(mut t: Table<'_, R>, policy: &Policy) -> Result<Vec<Case>
             .map_err(|e| r.err("onset", e))?;
         case.infected_by = split_ids(r.get("infected_by"));
         out.push(case);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// The columns of contacts named in interviews (`note` may be absent).
+const INTERVIEWS: [&str; 3] = ["case_id", "person_id", "at"];
+
+/// Read contacts named in interviews: `case_id,person_id,at` and an
+/// optional `note`; `at` (when they met) in any form of [`parse_instant`]
+/// or as Unix seconds.
+///
+/// ```
+/// let csv = "case_id,person_id,at,note\nC1,P7,2020-01-24 19:00,dinner\n";
+/// let contacts = precinct::read_interviews(csv.as_bytes(), &precinct::Policy::default()).unwrap();
+/// assert_eq!(contacts[0].note, "dinner");
+/// ```
+///
+/// # Errors
+/// [`Error::Csv`] naming the line and column of the first bad row.
+pub fn read_interviews(input: impl Read, policy: &Policy) -> Result<Vec<InterviewContact>> {
+    interviews_from(Table::open("interviews", input, &INTERVIEWS)?, policy)
+}
+
+/// Read contacts named in interviews from a [`Frame`] as
+/// [`read_interviews`] reads the file.
+///
+/// # Errors
+/// [`Error::Frame`] naming the row and the frame's column of the first bad cell.
+pub fn read_interviews_frame(frame: &Frame, policy: &Policy) -> Result<Vec<InterviewContact>> {
+    interviews_from(
+        Table::frame("interviews frame", frame, &INTERVIEWS)?,
+        policy,
+    )
+}
+
+fn interviews_from<R: Read>(mut t: Table<'_, R>, policy: &Policy) -> Result<Vec<InterviewContact>> {
+    let zone = policy.zone();
+    let mut out = Vec::new();
+    t.rows(|r| {
+        let at = r.parse("at", |s| instant_or_seconds(s, zone, TimeBounds::default()))?;
+        out.push(InterviewContact {
+            case: r.required("case_id")?.into(),
+            person: r.required("person_id")?.into(),
+            at: crate::time::instant_from_unix("at", at).map_err(|e| r.err("at", e))?,
+            note: r.get("note").to_string(),
+        });
         Ok(())
     })?;
     Ok(out)

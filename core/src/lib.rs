@@ -93,17 +93,18 @@ pub use resumption::{
 };
 // CSV files in and out, and line lists.
 pub use crate::csv::{
-    read_cases, read_cases_frame, read_line_list, read_line_list_frame, read_residents,
-    read_residents_frames, read_resumption, read_resumption_frames, read_visits, read_visits_frame,
-    read_visits_within, write_cases, write_enterprises, write_households, write_persons,
-    write_reports, write_visits, Frame, FrameColumn, LineList, LineListColumns,
+    read_cases, read_cases_frame, read_interviews, read_interviews_frame, read_line_list,
+    read_line_list_frame, read_residents, read_residents_frames, read_resumption,
+    read_resumption_frames, read_visits, read_visits_frame, read_visits_within, write_cases,
+    write_enterprises, write_households, write_persons, write_reports, write_visits, Frame,
+    FrameColumn, LineList, LineListColumns,
 };
 // The station: every registry together, and its summary report.
 pub use station::{channel_name, service_name, PassesOnDay, ServiceCount, Station, StationReport};
 // The record book: commands, the hash-chained journal, snapshots, the export.
 pub use crate::book::{
-    AnalyticExport, AuditEntry, Batch, Book, Command, ExportedPerson, Outcome, Receipt, Recovery,
-    Snapshot, Subject, TornTail, FORMAT_VERSION,
+    AnalyticExport, AuditEntry, Batch, Book, Command, ExportedPerson, Import, Outcome, Receipt,
+    Recovery, Snapshot, Subject, TornTail, FORMAT_VERSION, IMPORT_KINDS,
 };
 // Errors.
 pub use error::{Error, IdError, Result};

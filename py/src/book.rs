@@ -28,6 +28,29 @@ impl Book {
     fn wrap(inner: precinct::Result<precinct::Book>) -> PyResult<Book> {
         Ok(Book { inner: ok(inner)? })
     }
+
+    /// Execute `entries` in one batch synced once; the first refused one
+    /// stops the batch and raises, the ones before it kept and synced.
+    fn run<'py>(
+        &mut self,
+        py: Python<'py>,
+        parsed: Vec<(String, precinct::Instant, Command)>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let zone = self.zone();
+        let mut batch = self.inner.batch();
+        let mut receipts = Vec::with_capacity(parsed.len());
+        for (by, at, command) in parsed {
+            match batch.execute(by, at, command) {
+                Ok(r) => receipts.push(r),
+                Err(e) => {
+                    ok(batch.commit())?;
+                    return Err(to_py_err(&e));
+                }
+            }
+        }
+        ok(batch.commit())?;
+        answer(py, &receipts, zone)
+    }
 }
 
 /// A command given as Python data, read by the core (naive times in `zone`):
@@ -138,19 +161,37 @@ impl Book {
             .iter()
             .map(|(by, at, c)| Ok((by.clone(), instant("at", at, zone)?, command(c, zone)?)))
             .collect::<PyResult<Vec<_>>>()?;
-        let mut batch = self.inner.batch();
-        let mut receipts = Vec::with_capacity(parsed.len());
-        for (by, at, command) in parsed {
-            match batch.execute(by, at, command) {
-                Ok(r) => receipts.push(r),
-                Err(e) => {
-                    ok(batch.commit())?;
-                    return Err(to_py_err(&e));
-                }
-            }
-        }
-        ok(batch.commit())?;
-        answer(py, &receipts, zone)
+        self.run(py, parsed)
+    }
+
+    /// Put records read from CSV text or frames into the book, as the
+    /// commands that record them (`precinct::Import`): `kind` is `visits`,
+    /// `cases`, `interviews`, `residents` (`source` the households, `other`
+    /// the persons) or `resumption` (enterprises and reports). Every row is
+    /// read first, and a bad one raises `DataImportError` before any command
+    /// runs; the commands then run as `execute_batch` runs them.
+    #[pyo3(signature = (kind, source, other = None, *, by, at, columns = None, other_columns = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn import_records<'py>(
+        &mut self,
+        py: Python<'py>,
+        kind: &str,
+        source: &Bound<'py, PyAny>,
+        other: Option<&Bound<'py, PyAny>>,
+        by: &str,
+        at: &Bound<'py, PyAny>,
+        columns: Option<Vec<(String, String)>>,
+        other_columns: Option<Vec<(String, String)>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let policy = self.inner.policy().clone();
+        let at = instant("at", at, policy.zone())?;
+        let records = crate::files::import(kind, source, other, &policy, columns, other_columns)?;
+        let entries = records
+            .commands()
+            .into_iter()
+            .map(|c| (by.to_string(), at, c))
+            .collect();
+        self.run(py, entries)
     }
 
     /// Answer a query given by name: `{"query": "missing_reports", "day": ...}`

@@ -4,19 +4,127 @@
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::convert::{answer, policy as read_policy, read, tables, text};
+use precinct::{Import, Policy};
+
+use crate::convert::{answer, policy as read_policy, read, tables};
 use crate::errors::{invalid, ok};
 use crate::frame;
 
-/// Columns of a frame as the core reads them: `(interchange name, frame
-/// column)` pairs; the interchange names themselves when none are given.
-fn frame_columns(given: Option<Vec<(String, String)>>, names: &[&str]) -> Vec<(String, String)> {
-    given.unwrap_or_else(|| {
-        names
-            .iter()
-            .map(|n| ((*n).to_string(), (*n).to_string()))
-            .collect()
-    })
+/// A frame's columns as `(interchange name, frame column)` pairs, or
+/// `None` for the interchange names.
+type Columns = Option<Vec<(String, String)>>;
+
+/// Each interchange file's columns, as a frame's columns are named by
+/// default (the optional ones included).
+const COLUMNS: &[(&str, &[&str])] = &[
+    ("visits", &["person_id", "place_id", "start", "end"]),
+    (
+        "cases",
+        &["case_id", "person_id", "onset", "confirmed", "infected_by"],
+    ),
+    ("interviews", &["case_id", "person_id", "at", "note"]),
+    (
+        "households",
+        &["household_id", "village", "group", "address", "landlord_id"],
+    ),
+    (
+        "persons",
+        &[
+            "person_id",
+            "name",
+            "id_number",
+            "household_id",
+            "phone",
+            "has_smartphone",
+            "nationality",
+        ],
+    ),
+    (
+        "enterprises",
+        &[
+            "enterprise_id",
+            "name",
+            "village",
+            "sector",
+            "workforce",
+            "credit_code",
+            "above_scale",
+        ],
+    ),
+    (
+        "reports",
+        &["enterprise_id", "date", "resumed", "workers_on_site"],
+    ),
+];
+
+/// The cells of `source` (a frame) as the file `file`: `columns` pairs
+/// each interchange name with the frame's column, the names themselves
+/// when none are given.
+fn cells(file: &str, source: &Bound<'_, PyAny>, columns: Columns) -> PyResult<precinct::Frame> {
+    let names = COLUMNS
+        .iter()
+        .find(|(f, _)| *f == file)
+        .map_or(&[][..], |(_, n)| *n);
+    let mut pairs: Vec<(String, String)> = names
+        .iter()
+        .map(|n| ((*n).to_string(), (*n).to_string()))
+        .collect();
+    // The columns named are read from the frame's columns given.
+    for (name, column) in columns.unwrap_or_default() {
+        let Some(pair) = pairs.iter_mut().find(|(n, _)| *n == name) else {
+            return Err(invalid(&format!("{file} columns"), name, &names.join(", ")));
+        };
+        pair.1 = column;
+    }
+    frame::read(file, source, &pairs)
+}
+
+/// CSV text, or `None` for a frame.
+fn text(source: &Bound<'_, PyAny>) -> Option<String> {
+    source.extract::<String>().ok()
+}
+
+/// Records of the kind `kind` (`visits`, `cases`, `interviews`,
+/// `residents` with `other` the persons, `resumption` with `other` the
+/// reports), from CSV text or frames, read strictly by the core.
+pub fn import(
+    kind: &str,
+    source: &Bound<'_, PyAny>,
+    other: Option<&Bound<'_, PyAny>>,
+    policy: &Policy,
+    columns: Columns,
+    other_columns: Columns,
+) -> PyResult<Import> {
+    if let Some(first) = text(source) {
+        let second = other
+            .map(|o| {
+                text(o)
+                    .ok_or_else(|| invalid(kind, o.get_type(), "CSV text, as the first source is"))
+            })
+            .transpose()?;
+        return ok(Import::read_csv(
+            kind,
+            first.as_bytes(),
+            second.as_deref().map(str::as_bytes),
+            policy,
+        ));
+    }
+    let (first_file, second_file) = match kind {
+        "residents" => ("households", "persons"),
+        "resumption" => ("enterprises", "reports"),
+        one => (one, one),
+    };
+    let first = cells(first_file, source, columns)?;
+    let second = other
+        .map(|o| cells(second_file, o, other_columns))
+        .transpose()?;
+    ok(Import::read_frames(kind, &first, second.as_ref(), policy))
+}
+
+/// The error of records read as another kind than asked (never met: each
+/// kind is read as itself).
+fn not_read_as(kind: &str) -> PyErr {
+    invalid(kind, "other records", kind)
 }
 
 /// Read a cases CSV (`case_id,person_id,onset,confirmed,infected_by`), or a
@@ -30,16 +138,27 @@ pub fn read_cases<'py>(
     columns: Option<Vec<(String, String)>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let policy = read_policy(policy)?;
-    let cases = if let Ok(text) = source.extract::<String>() {
-        precinct::read_cases(text.as_bytes(), &policy)
-    } else {
-        let columns = frame_columns(
-            columns,
-            &["case_id", "person_id", "onset", "confirmed", "infected_by"],
-        );
-        precinct::read_cases_frame(&frame::read("cases", source, &columns)?, &policy)
-    };
-    answer(py, &ok(cases)?, policy.zone())
+    match import("cases", source, None, &policy, columns, None)? {
+        Import::Cases(cases) => answer(py, &cases, policy.zone()),
+        _ => Err(not_read_as("cases")),
+    }
+}
+
+/// Read contacts named in interviews (`case_id,person_id,at,note`) from
+/// CSV text or a frame into contact dicts.
+#[pyfunction]
+#[pyo3(signature = (source, *, policy = None, columns = None))]
+pub fn read_interviews<'py>(
+    py: Python<'py>,
+    source: &Bound<'py, PyAny>,
+    policy: Option<&Bound<'_, PyAny>>,
+    columns: Option<Vec<(String, String)>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let policy = read_policy(policy)?;
+    match import("interviews", source, None, &policy, columns, None)? {
+        Import::Interviews(contacts) => answer(py, &contacts, policy.zone()),
+        _ => Err(not_read_as("interviews")),
+    }
 }
 
 /// Write case dicts as a cases CSV.
@@ -53,7 +172,7 @@ pub fn write_cases(
     let cases: Vec<precinct::Case> = read("cases", cases, policy.zone())?;
     let mut out = Vec::new();
     ok(precinct::write_cases(&cases, &mut out, &policy))?;
-    text(out)
+    crate::convert::text(out)
 }
 
 /// Transmission chains: clusters, generations, longest chain, secondary
@@ -127,7 +246,7 @@ pub fn chains<'py>(
     tables(py, &ok(precinct::to_value(&report))?, zone)
 }
 
-/// Read households and persons CSVs: `{"households": [...], "persons": [...]}`.
+/// Read households and persons CSVs or frames: `{"households": [...], "persons": [...]}`.
 #[pyfunction]
 #[pyo3(signature = (households, persons, *, policy = None, household_columns = None, person_columns = None))]
 pub fn read_residents<'py>(
@@ -138,30 +257,18 @@ pub fn read_residents<'py>(
     household_columns: Option<Vec<(String, String)>>,
     person_columns: Option<Vec<(String, String)>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let zone = read_policy(policy)?.zone();
-    let r = if let (Ok(h), Ok(p)) = (households.extract::<String>(), persons.extract::<String>()) {
-        ok(precinct::read_residents(h.as_bytes(), p.as_bytes()))?
-    } else {
-        let h = frame_columns(
-            household_columns,
-            &["household_id", "village", "group", "address", "landlord_id"],
-        );
-        let p = frame_columns(
-            person_columns,
-            &[
-                "person_id",
-                "name",
-                "id_number",
-                "household_id",
-                "phone",
-                "has_smartphone",
-                "nationality",
-            ],
-        );
-        ok(precinct::read_residents_frames(
-            &frame::read("households", households, &h)?,
-            &frame::read("persons", persons, &p)?,
-        ))?
+    let policy = read_policy(policy)?;
+    let zone = policy.zone();
+    let Import::Residents(r) = import(
+        "residents",
+        households,
+        Some(persons),
+        &policy,
+        household_columns,
+        person_columns,
+    )?
+    else {
+        return Err(not_read_as("residents"));
     };
     let d = PyDict::new(py);
     d.set_item(
@@ -175,7 +282,7 @@ pub fn read_residents<'py>(
     Ok(d)
 }
 
-/// Read enterprises and resumption reports CSVs: `{"enterprises": [...], "reports": [...]}`.
+/// Read enterprises and resumption reports CSVs or frames: `{"enterprises": [...], "reports": [...]}`.
 #[pyfunction]
 #[pyo3(signature = (enterprises, reports, *, policy = None, enterprise_columns = None, report_columns = None))]
 pub fn read_resumption<'py>(
@@ -186,30 +293,18 @@ pub fn read_resumption<'py>(
     enterprise_columns: Option<Vec<(String, String)>>,
     report_columns: Option<Vec<(String, String)>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let zone = read_policy(policy)?.zone();
-    let r = if let (Ok(e), Ok(s)) = (enterprises.extract::<String>(), reports.extract::<String>()) {
-        ok(precinct::read_resumption(e.as_bytes(), s.as_bytes()))?
-    } else {
-        let e = frame_columns(
-            enterprise_columns,
-            &[
-                "enterprise_id",
-                "name",
-                "village",
-                "sector",
-                "workforce",
-                "credit_code",
-                "above_scale",
-            ],
-        );
-        let s = frame_columns(
-            report_columns,
-            &["enterprise_id", "date", "resumed", "workers_on_site"],
-        );
-        ok(precinct::read_resumption_frames(
-            &frame::read("enterprises", enterprises, &e)?,
-            &frame::read("reports", reports, &s)?,
-        ))?
+    let policy = read_policy(policy)?;
+    let zone = policy.zone();
+    let Import::Resumption(r) = import(
+        "resumption",
+        enterprises,
+        Some(reports),
+        &policy,
+        enterprise_columns,
+        report_columns,
+    )?
+    else {
+        return Err(not_read_as("resumption"));
     };
     let d = PyDict::new(py);
     d.set_item(

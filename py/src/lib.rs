@@ -39,6 +39,7 @@ fn _precinct(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(passes::verify_token, m)?)?;
     m.add_function(wrap_pyfunction!(visits::trace_columns, m)?)?;
     m.add_function(wrap_pyfunction!(files::read_cases, m)?)?;
+    m.add_function(wrap_pyfunction!(files::read_interviews, m)?)?;
     m.add_function(wrap_pyfunction!(frame::arrow_stream, m)?)?;
     m.add_function(wrap_pyfunction!(files::write_cases, m)?)?;
     m.add_function(wrap_pyfunction!(files::chains, m)?)?;

@@ -320,3 +320,69 @@ def test_a_callback_that_raises_raises_once_the_work_is_done():
 
 def test_nobody_listening_is_the_default():
     assert precinct.Book.demo(small=True, progress=None).seq == precinct.Book.demo(small=True, progress=False).seq
+
+
+def test_the_domain_trace_from_frames_without_a_list_of_dicts():
+    """Visits, cases and interview contacts go into the book from frames
+    and the close contacts come out as a table."""
+    book = precinct.Book.in_memory(policy="nhc-2020")
+    at = dt.datetime(2020, 1, 27, 9)
+    visits = pl.DataFrame(
+        {
+            "who": ["P1", "P2", "P3"],
+            "where": ["market", "market", "market"],
+            "arrived": [dt.datetime(2020, 1, 25, 9), dt.datetime(2020, 1, 25, 9, 10), dt.datetime(2020, 1, 25, 9, 50)],
+            "left": [dt.datetime(2020, 1, 25, 10), dt.datetime(2020, 1, 25, 9, 40), dt.datetime(2020, 1, 25, 10, 30)],
+        }
+    )
+    receipt = book.record_visits(visits, by="officer", at=at, person_id="who", place_id="where", start="arrived", end="left")
+    assert receipt["seq"] == book.seq
+    cases = pd.DataFrame({"case_id": ["C1"], "person_id": ["P1"], "onset": [None], "confirmed": [dt.date(2020, 1, 26)], "infected_by": [None]})
+    assert len(book.confirm_cases(cases, by="officer", at=at)) == 1
+    interviews = pa.table({"case_id": ["C1"], "person_id": ["P9"], "met": [dt.datetime(2020, 1, 24, 19)], "note": ["dinner"]})
+    # The column `at` (when they met) is named as a dict here: `at` is the
+    # keyword of the entry's own time.
+    book.import_records("interviews", interviews, by="officer", at=at, columns={"at": "met"})
+    contacts = book.close_contacts(["C1"]).to_pandas().set_index("person")
+    # P2 overlapped P1 30 min, P3 10 min (under 15): not a contact; P9 was named.
+    assert sorted(contacts.index) == ["P2", "P9"]
+    assert contacts.loc["P9", "evidence_rule"] == ["interview"]
+    # A bad cell is named before anything is recorded.
+    seq = book.seq
+    bad = visits.with_columns(pl.Series("left", [None, dt.datetime(2020, 1, 25, 9, 40), dt.datetime(2020, 1, 25, 10, 30)]))
+    with pytest.raises(precinct.DataImportError) as e:
+        book.record_visits(bad, by="officer", at=at, person_id="who", place_id="where", start="arrived", end="left")
+    assert (e.value.row, e.value.column, book.seq) == (0, "left", seq)
+    # A column named for a field the records do not have.
+    with pytest.raises(precinct.InvalidValue) as e:
+        book.record_visits(visits, by="officer", at=at, persn_id="who")
+    assert "person_id" in e.value.expected
+
+
+def test_residents_and_resumption_go_into_the_book_from_frames():
+    book = precinct.Book.in_memory(policy="nhc-2020")
+    at = dt.datetime(2020, 2, 1, 9)
+    households = pd.read_csv(pd.io.common.StringIO(RESIDENTS_H), dtype=str)
+    persons = pd.read_csv(pd.io.common.StringIO(RESIDENTS_P), dtype=str)
+    receipts = book.import_records("residents", households, persons, by="officer", at=at)
+    assert len(receipts) == 2 + 2 + 1  # households, persons, the landlord
+    assert sorted(book.persons()["id"]) == ["P1", "P2"]
+    assert [h["landlord"] for h in book.households()] == [None, "P1"]
+    e = pd.DataFrame({"enterprise_id": ["E1"], "name": ["Mill"], "village": ["East"], "sector": ["textiles"], "workforce": [100]})
+    r = pd.DataFrame({"enterprise_id": ["E1"], "date": ["2020-02-10"], "resumed": [True], "workers_on_site": [40]})
+    book.import_records("resumption", e, r, by="officer", at=dt.datetime(2020, 2, 10, 18))
+    assert book.resumption_rates(dt.date(2020, 2, 10))["workforce_rate"].tolist() == [0.4]
+    with pytest.raises(precinct.InvalidValue):
+        book.import_records("residents", households, by="officer", at=at)  # the persons are missing
+    with pytest.raises(precinct.InvalidValue):
+        book.import_records("visitors", households, by="officer", at=at)
+
+
+def test_interviews_from_csv_and_frame_are_the_same_records():
+    text = "case_id,person_id,at,note\nC1,P9,2020-01-24 19:00,dinner\n"
+    frame = pd.DataFrame({"case_id": ["C1"], "person_id": ["P9"], "met": [pd.Timestamp("2020-01-24 19:00")], "note": ["dinner"]})
+    assert precinct.read_interviews(frame, at="met") == precinct.read_interviews(text)
+    frame.loc[0, "met"] = pd.NaT
+    with pytest.raises(precinct.DataImportError) as e:
+        precinct.read_interviews(frame, at="met")
+    assert (e.value.row, e.value.column) == (0, "met")

@@ -151,6 +151,61 @@ impl Book {
                 ))
             })
             .collect::<Result<Vec<_>, JsValue>>()?;
+        self.run(entries)
+    }
+
+    /// Put the records of CSV text into the book, as the commands that
+    /// record them, in one batch: `kind` is `visits`, `cases`,
+    /// `interviews`, `residents` (`csv` the households, `other` the
+    /// persons) or `resumption` (enterprises and reports). Every row is read
+    /// first, and a bad one throws a `DataImportError` before any command
+    /// runs; the commands then run as `executeBatch` runs them.
+    #[wasm_bindgen(js_name = importRecords, unchecked_return_type = "Receipt[]")]
+    pub fn import_records(
+        &mut self,
+        #[wasm_bindgen(
+            unchecked_param_type = "\"visits\" | \"cases\" | \"interviews\" | \"residents\" | \"resumption\""
+        )]
+        kind: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] csv: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] other: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] by: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Moment")] at: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let zone = self.zone();
+        let kind = text("kind", &kind)?;
+        let csv = text("csv", &csv)?;
+        let other = if other.is_null() || other.is_undefined() {
+            None
+        } else {
+            Some(text("other", &other)?)
+        };
+        let by = text("by", &by)?;
+        let at = moment("at", &to_json("at", &at)?, zone)?;
+        let policy = self.inner.policy().clone();
+        let records = ok(precinct::Import::read_csv(
+            &kind,
+            csv.as_bytes(),
+            other.as_deref().map(str::as_bytes),
+            &policy,
+        ))?;
+        let entries = records
+            .commands()
+            .into_iter()
+            .map(|c| (by.clone(), at, c))
+            .collect();
+        self.run(entries)
+    }
+}
+
+impl Book {
+    /// Execute `entries` in one batch synced once; the first refused one
+    /// stops the batch and throws, the ones before it kept and synced.
+    fn run(
+        &mut self,
+        entries: Vec<(String, precinct::Instant, Command)>,
+    ) -> Result<JsValue, JsValue> {
+        let zone = self.zone();
         let mut batch = self.inner.batch();
         let mut receipts: Vec<Receipt> = Vec::with_capacity(entries.len());
         for (by, at, command) in entries {
@@ -166,7 +221,10 @@ impl Book {
         ok(batch.commit())?;
         to_js(&receipts, zone)
     }
+}
 
+#[wasm_bindgen]
+impl Book {
     /// Answer any query given by name: `{query: "missing_reports", day: "2020-02-01"}`.
     #[wasm_bindgen(unchecked_return_type = "unknown")]
     pub fn query(

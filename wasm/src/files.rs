@@ -32,6 +32,23 @@ pub fn read_cases(
     to_js(&cases, policy.zone())
 }
 
+/// Read contacts named in interviews: a CSV `case_id,person_id,at,note`
+/// (`at` when they met; naive times in the policy's zone).
+#[wasm_bindgen(js_name = readInterviews, unchecked_return_type = "InterviewContact[]")]
+pub fn read_interviews(
+    #[wasm_bindgen(unchecked_param_type = "string")] csv: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | Policy | null")] policy: Option<
+        JsValue,
+    >,
+) -> Result<JsValue, JsValue> {
+    let policy = policy_named(policy)?;
+    let contacts = ok(precinct::read_interviews(
+        text("interviews CSV", &csv)?.as_bytes(),
+        &policy,
+    ))?;
+    to_js(&contacts, policy.zone())
+}
+
 /// Write cases as a cases CSV.
 #[wasm_bindgen(js_name = writeCases)]
 pub fn write_cases(

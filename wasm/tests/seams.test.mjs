@@ -102,3 +102,21 @@ test("a policy object with another zone is taken, and a misspelled key in it is 
   assert.throws(() => Book.inMemory({ ...berlin, min_overlap_second: 60 }),
     (e) => e.code === "invalid_value" && e.message.includes("min_overlap_second"));
 });
+
+test("a table's records go into the book from CSV text, every row read before any command runs", () => {
+  const book = Book.inMemory("nhc-2020");
+  const visits = "person_id,place_id,start,end\nP1,market,2020-01-25 09:00,2020-01-25 10:00\nP2,market,2020-01-25 09:10,2020-01-25 09:40\n";
+  const [receipt] = book.importRecords("visits", visits, null, "officer", "2020-01-27T09:00");
+  assert.equal(receipt.seq, book.seq);
+  book.importRecords("cases", "case_id,person_id,onset,confirmed,infected_by\nC1,P1,,2020-01-26,\n", undefined, "officer", "2020-01-27T09:00");
+  const interviews = precinct.readInterviews("case_id,person_id,at,note\nC1,P9,2020-01-24 19:00,dinner\n");
+  assert.equal(interviews[0].at, "2020-01-24T19:00:00+08:00");
+  book.importRecords("interviews", "case_id,person_id,at,note\nC1,P9,2020-01-24 19:00,dinner\n", null, "officer", "2020-01-27T09:00");
+  assert.deepEqual(book.closeContacts({ cases: ["C1"] }).map((c) => c.person).sort(), ["P2", "P9"]);
+  const seq = book.seq;
+  const e = thrown(() => book.importRecords("cases", "case_id,person_id,onset,confirmed,infected_by\nC2,P2,,soon,\n", null, "officer", "2020-01-27T09:00"));
+  assert.equal(e.name, "DataImportError");
+  assert.equal(e.line, 2);
+  assert.equal(book.seq, seq);
+  assert.equal(thrown(() => book.importRecords("residents", "household_id\n", null, "officer", "2020-01-27T09:00")).name, "InvalidValue");
+});

@@ -29,6 +29,7 @@
 
 mod command;
 mod export;
+mod import;
 mod journal;
 mod plausible;
 
@@ -44,6 +45,7 @@ use serde::{Deserialize, Serialize};
 use command::Rules;
 pub use command::{Command, Outcome, Subject};
 pub use export::{AnalyticExport, ExportedPerson};
+pub use import::{Import, IMPORT_KINDS};
 use journal::{encode, LineOut, Position, Reader, Store};
 pub use journal::{TornTail, FORMAT_VERSION};
 

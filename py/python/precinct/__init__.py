@@ -24,7 +24,7 @@ from typing import Any, Dict, Union
 from . import plot
 from ._book import Book
 from ._chains import ChainReport
-from ._io import chains, read_cases, read_residents, read_resumption
+from ._io import chains, read_cases, read_interviews, read_residents, read_resumption
 from ._table import Report, Table
 from ._precinct import (
     DataImportError,
@@ -90,6 +90,7 @@ __all__ = [
     "pseudonym",
     "query_names",
     "read_cases",
+    "read_interviews",
     "read_residents",
     "read_resumption",
     "resident_id",

@@ -8,6 +8,7 @@ import os
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _precinct
+from ._io import _arrow
 from ._queries import Queries, _Moment
 
 _Policy = Union[str, Dict[str, Any], None]
@@ -73,6 +74,56 @@ class Book(Queries):
         """Several `(by, at, command)` entries synced once. Stops at the first
         refused one and raises; the ones before it are kept and synced."""
         return self._book.execute_batch(entries)
+
+    def import_records(
+        self,
+        kind: str,
+        source: Any,
+        other: Any = None,
+        *,
+        by: str,
+        at: _Moment,
+        columns: Optional[Dict[str, str]] = None,
+        other_columns: Optional[Dict[str, str]] = None,
+    ) -> List[Dict[str, Any]]:
+        """Put a table's records into the book, as the commands that record
+        them, in one batch; returns their receipts.
+
+        kind: `visits`, `cases`, `interviews` (`case_id, person_id, at,
+            note`), `residents` (`source` the households, `other` the
+            persons) or `resumption` (the enterprises and their reports).
+        source, other: CSV text, or a pandas or polars DataFrame or a
+            pyarrow Table, read as `precinct.read_cases` reads them.
+        columns, other_columns: `{interchange name: the frame's column}`
+            for the columns named otherwise in the frame.
+
+        Every row is read first: a bad cell raises `DataImportError` (with
+        `row` and `column`) and nothing is recorded. A command the book
+        refuses (a case confirmed twice ...) stops the batch and raises; the
+        ones before it are kept, as in `execute_batch`."""
+        pairs = None if columns is None else list(columns.items())
+        other_pairs = None if other_columns is None else list(other_columns.items())
+        return self._book.import_records(
+            kind, _arrow(source), None if other is None else _arrow(other), by=by, at=at, columns=pairs, other_columns=other_pairs
+        )
+
+    def record_visits(self, visits: Any, *, by: str, at: _Moment, **columns: str) -> Dict[str, Any]:
+        """Record venue check-ins from a frame or CSV text in one
+        `record_visits` command, for the domain trace (`close_contacts`).
+        Columns by keyword, e.g. `person_id="who", start="arrived"`; times
+        aware, naive (in the policy's zone) or Unix seconds."""
+        return self.import_records("visits", visits, by=by, at=at, columns=columns)[0]
+
+    def confirm_cases(self, cases: Any, *, by: str, at: _Moment, **columns: str) -> List[Dict[str, Any]]:
+        """Confirm the cases of a frame or CSV text (`case_id, person_id,
+        onset, confirmed, infected_by`; other names by keyword)."""
+        return self.import_records("cases", cases, by=by, at=at, columns=columns)
+
+    def record_interview_contacts(self, contacts: Any, *, by: str, at: _Moment, **columns: str) -> List[Dict[str, Any]]:
+        """Record the contacts named in interviews from a frame or CSV text
+        (`case_id, person_id, at` when they met, `note`; other names by
+        keyword)."""
+        return self.import_records("interviews", contacts, by=by, at=at, columns=columns)
 
     def query(self, request: Dict[str, Any], *, tables: bool = False) -> Any:
         """Answer a query given by name (`{"query": "missing_reports", "day": ...}`).

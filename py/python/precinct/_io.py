@@ -119,6 +119,23 @@ def read_cases(
     return _precinct.read_cases(_arrow(source), policy=policy, columns=columns)
 
 
+def read_interviews(
+    source: Any,
+    *,
+    case_id: str = "case_id",
+    person_id: str = "person_id",
+    at: str = "at",
+    note: str = "note",
+    policy: _Policy = None,
+) -> List[Dict[str, Any]]:
+    """Contacts named in interviews (`record_interview_contact` records)
+    from CSV text or a frame: the case, the person named, when they met
+    (aware, naive in the policy's zone, or Unix seconds) and an optional
+    note; the first bad cell raises `DataImportError`."""
+    columns = _pairs(case_id=case_id, person_id=person_id, at=at, note=note)
+    return _precinct.read_interviews(_arrow(source), policy=policy, columns=columns)
+
+
 def read_residents(
     households: Any,
     persons: Any,

@@ -28,7 +28,7 @@ __all__ = [
     "InvalidTransition", "NotEligible", "ImplausibleRecord", "DataImportError", "JournalDamaged",
     "JournalLocked", "StorageError", "TooLarge", "Visits", "Book", "StationKey", "policy", "preset_names",
     "validate_document", "resident_id", "mask_id_number", "mask_phone", "mask_name", "pseudonym",
-    "verify_token", "trace_columns", "read_cases", "chains", "write_cases", "read_residents",
+    "verify_token", "trace_columns", "read_cases", "read_interviews", "chains", "write_cases", "read_residents",
     "read_resumption", "facade", "query_names", "arrow_stream", "__version__",
 ]
 
@@ -143,6 +143,17 @@ class Book:
     @property
     def policy(self) -> _Record: ...
     def query(self, request: _Record, *, tables: bool = False) -> Any: ...
+    def import_records(
+        self,
+        kind: str,
+        source: Any,
+        other: Any = None,
+        *,
+        by: str,
+        at: _Moment,
+        columns: _Columns = None,
+        other_columns: _Columns = None,
+    ) -> List[_Record]: ...
     def snapshot(self) -> _Record: ...
     def visits(self) -> Visits: ...
     def token(self, serial: int, key: StationKey) -> str: ...
@@ -179,6 +190,7 @@ def trace_columns(
     policy: _Policy = None,
 ) -> Table: ...
 def read_cases(source: Any, *, policy: _Policy = None, columns: _Columns = None) -> List[_Record]: ...
+def read_interviews(source: Any, *, policy: _Policy = None, columns: _Columns = None) -> List[_Record]: ...
 def write_cases(cases: Sequence[_Record], *, policy: _Policy = None) -> str: ...
 def chains(
     cases: Any,
