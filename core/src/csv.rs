@@ -13,7 +13,8 @@ use crate::ids::CaseId;
 use crate::policy::Policy;
 use crate::resumption::{DailyStatus, Enterprise, Resumption};
 use crate::time::{
-    parse_date, parse_instant, parse_unix_seconds, render_instant, DateOrTime, TimeBounds, Zone,
+    parse_date_column, parse_instant, parse_unix_seconds, render_instant, DateOrTime, TimeBounds,
+    Zone,
 };
 use crate::tracing::{
     chains, Case, ChainReport, DataProblem, InterviewContact, ListedCase, Visits,
@@ -1041,7 +1042,7 @@ fn resumption_from<'f, E: Read, S: Read>(
     t.rows(|r| {
         let s = DailyStatus {
             enterprise: r.required("enterprise_id")?.into(),
-            date: r.parse("date", parse_date)?,
+            date: r.parse("date", parse_date_column)?,
             resumed: r
                 .boolean("resumed")?
                 .ok_or_else(|| r.err("resumed", "is empty; expected true or false"))?,
@@ -2057,5 +2058,25 @@ F,NA,2020-01-29,\"NA;E\",R writes NA for not known
             problem_lines(&problems),
             ["line list frame row 1, column `confirmed`: is empty (case `B`)"]
         );
+    }
+
+    #[test]
+    fn a_date_column_takes_a_day_written_as_its_midnight() {
+        let enterprises =
+            "enterprise_id,name,village,sector,workforce\nE1,Mill,East,textiles,100\n";
+        let report =
+            |date: &str| format!("enterprise_id,date,resumed,workers_on_site\nE1,{date},true,40\n");
+        for date in ["2020-02-10", "2020-02-10T00:00:00", "2020-02-10 00:00"] {
+            let r = read_resumption(enterprises.as_bytes(), report(date).as_bytes()).unwrap();
+            assert_eq!(
+                r.reports().next().unwrap().date.to_string(),
+                "2020-02-10",
+                "{date}"
+            );
+        }
+        for date in ["2020-02-10T09:00:00", "2020-02-10T00:00:00+08:00"] {
+            let e = read_resumption(enterprises.as_bytes(), report(date).as_bytes()).unwrap_err();
+            assert!(e.to_string().contains("column `date`"), "{date}: {e}");
+        }
     }
 }

@@ -63,6 +63,13 @@ impl Drop for Restore {
     }
 }
 
+/// Tell the listener, if any, that `stage` is at `done` of `total`: for a
+/// caller that knows more than the work does (the size of a text read as a
+/// stream), as the work itself tells it.
+pub fn tell(stage: &'static str, done: u64, total: Option<u64>) {
+    report(stage, done, total);
+}
+
 /// Tell the listener, if any, that `stage` is at `done` of `total`.
 pub(crate) fn report(stage: &'static str, done: u64, total: Option<u64>) {
     LISTENER.with(|l| {

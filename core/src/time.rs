@@ -580,6 +580,18 @@ pub fn parse_date(text: &str) -> Result<NaiveDate> {
         .ok_or_else(|| Error::invalid("date", trimmed, not_a(trimmed, "a date like 2020-02-01")))
 }
 
+/// A date column's value: a date as [`parse_date`] takes it, or that day
+/// written as its midnight without an offset (`2020-02-10T00:00:00`), as
+/// spreadsheets and DataFrames write a column of dates.
+///
+/// # Errors
+/// As [`parse_date`].
+pub(crate) fn parse_date_column(text: &str) -> Result<NaiveDate> {
+    match parse_iso(text.trim()) {
+        Some((local, None)) if local.time() == chrono::NaiveTime::MIN => Ok(local.date()),
+        _ => parse_date(text),
+    }
+}
 /// Split an ISO 8601 time into its local part and its offset, if written.
 fn parse_iso(text: &str) -> Option<(NaiveDateTime, Option<FixedOffset>)> {
     let b = text.as_bytes();

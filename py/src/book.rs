@@ -204,9 +204,16 @@ impl Book {
         request: &Bound<'py, PyAny>,
         tables: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let answer = ok(self.inner.query(&to_json("query", request)?))?;
+        let request = to_json("query", request)?;
+        let answer = ok(self.inner.query(&request))?;
         if tables {
-            crate::convert::tables(py, &answer, self.zone())
+            // A chain report's tables have their columns even when empty.
+            let templates = if request.get("query").and_then(|q| q.as_str()) == Some("chains") {
+                precinct::ChainReport::TABLE_COLUMNS
+            } else {
+                &[]
+            };
+            crate::convert::tables(py, &answer, self.zone(), templates)
         } else {
             to_py(py, &answer, self.zone())
         }

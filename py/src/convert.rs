@@ -236,19 +236,34 @@ pub fn policy(obj: Option<&Bound<'_, PyAny>>) -> PyResult<precinct::Policy> {
 }
 
 /// A `Table` of the package (`precinct._table`) from columns; `times` are
-/// columns of Unix seconds.
-pub fn table<'py>(columns: Bound<'py, PyDict>, times: &[&str]) -> PyResult<Bound<'py, PyAny>> {
+/// columns of Unix seconds, shown in `zone`.
+pub fn table<'py>(
+    columns: Bound<'py, PyDict>,
+    times: &[&str],
+    zone: Zone,
+) -> PyResult<Bound<'py, PyAny>> {
     let py = columns.py();
-    py.import("precinct._table")?
-        .getattr("Table")?
-        .call1((columns, times.to_vec()))
+    let tz = tzinfo(py, zone)?;
+    py.import("precinct._table")?.getattr("Table")?.call(
+        (columns, times.to_vec()),
+        Some(&[("tz", tz)].into_py_dict(py)?),
+    )
 }
 
 /// A facade answer as Python data (see [`to_py`]), with lists of records
 /// as `Table`s: the whole answer when it is one, else each field of a
 /// record that is one (a chain report's `case_table`, `links` ...).
-pub fn tables<'py>(py: Python<'py>, value: &Value, zone: Zone) -> PyResult<Bound<'py, PyAny>> {
-    if let Some(table) = records_table(py, value, zone)? {
+///
+/// `templates` gives the columns of fields whose records are known (a
+/// chain report's, `ChainReport::TABLE_COLUMNS`): those tables have exactly
+/// these columns, in this order, even when empty.
+pub fn tables<'py>(
+    py: Python<'py>,
+    value: &Value,
+    zone: Zone,
+    templates: &[(&str, &[&str])],
+) -> PyResult<Bound<'py, PyAny>> {
+    if let Some(table) = records_table(py, value, zone, None)? {
         return Ok(table);
     }
     let Value::Map(fields) = value else {
@@ -256,8 +271,9 @@ pub fn tables<'py>(py: Python<'py>, value: &Value, zone: Zone) -> PyResult<Bound
     };
     let dict = PyDict::new(py);
     for (key, field) in fields {
+        let template = templates.iter().find(|(k, _)| k == key).map(|(_, c)| *c);
         let converted = match field {
-            Value::List(_) => match records_table(py, field, zone)? {
+            Value::List(_) => match records_table(py, field, zone, template)? {
                 Some(table) => table,
                 None => to_py(py, field, zone)?,
             },
@@ -278,10 +294,25 @@ pub fn records_table<'py>(
     py: Python<'py>,
     value: &Value,
     zone: Zone,
+    template: Option<&[&str]>,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let Some(columns) = value.columns() else {
+    let Some(mut columns) = value.columns() else {
         return Ok(None);
     };
+    if let Some(names) = template {
+        let rows = match value {
+            Value::List(rows) => rows.len(),
+            _ => 0,
+        };
+        columns = names
+            .iter()
+            .map(|n| {
+                let k = columns.iter().position(|(c, _)| c == n);
+                let values = k.map_or_else(|| vec![Value::Null; rows], |k| columns[k].1.clone());
+                ((*n).to_string(), values)
+            })
+            .collect();
+    }
     let tz = tzinfo(py, zone)?;
     let out = PyDict::new(py);
     let mut times = Vec::new();

@@ -67,6 +67,14 @@ pub fn to_py_err(e: &Error) -> PyErr {
             // Fields are text and counts; no zone is involved.
             value.setattr(name, crate::convert::to_py(py, &field, Zone::UTC)?)?;
         }
+        // A data import error has both places: a file's `line`, a frame's `row`.
+        if matches!(e.code(), "csv" | "frame") {
+            for name in ["line", "row"] {
+                if !value.hasattr(name)? {
+                    value.setattr(name, py.None())?;
+                }
+            }
+        }
         Ok(())
     });
     match set {

@@ -194,12 +194,7 @@ pub fn chains<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let policy = read_policy(policy)?;
     let zone = policy.zone();
-    let records = cases.is_instance_of::<pyo3::types::PyList>()
-        || cases.is_instance_of::<pyo3::types::PyTuple>();
-    let report = if records && contacts.is_none() && columns.is_none() {
-        let cases: Vec<precinct::Case> = read("cases", cases, zone)?;
-        py.detach(|| precinct::chains(&cases, zone))
-    } else {
+    let report = {
         let mut names = precinct::LineListColumns::default();
         if let Some(missing) = missing {
             names.missing = missing;
@@ -243,7 +238,12 @@ pub fn chains<'py>(
         }
         py.detach(|| list.chains(&policy))
     };
-    tables(py, &ok(precinct::to_value(&report))?, zone)
+    tables(
+        py,
+        &ok(precinct::to_value(&report))?,
+        zone,
+        precinct::ChainReport::TABLE_COLUMNS,
+    )
 }
 
 /// Read households and persons CSVs or frames: `{"households": [...], "persons": [...]}`.

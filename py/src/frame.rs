@@ -6,21 +6,19 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{
-    ArrayBuilder, Int64Builder, ListBuilder, StringBuilder, TimestampSecondBuilder,
-};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, TimestampMicrosecondType};
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
-    TimestampSecondArray,
+    Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, ListArray, RecordBatch,
+    RecordBatchOptions, StringArray, TimestampSecondArray,
 };
+use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, NaiveDate};
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
-use pyo3::types::{IntoPyDict, PyDate, PyDict, PyList};
-use pyo3_arrow::PyTable;
+use pyo3::types::{IntoPyDict, PyBool, PyDate, PyDateTime, PyDict, PyInt, PyList, PyString};
+use pyo3_arrow::{PyArray, PyTable};
 
 use precinct::{Frame, FrameColumn};
 
@@ -30,6 +28,11 @@ use crate::errors::{invalid, ok};
 /// columns `names` (pairs of interchange name and frame name). A column the
 /// frame lacks is given as absent, and the core decides whether it is needed.
 pub fn read(what: &str, frame: &Bound<'_, PyAny>, columns: &[(String, String)]) -> PyResult<Frame> {
+    if let Ok(rows) = frame.cast::<PyList>() {
+        if rows.iter().all(|r| r.is_instance_of::<PyDict>()) {
+            return records(what, rows, columns);
+        }
+    }
     let table: PyTable = frame.extract().map_err(|e| {
         invalid(
             what,
@@ -38,6 +41,20 @@ pub fn read(what: &str, frame: &Bound<'_, PyAny>, columns: &[(String, String)]) 
         )
     })?;
     let (batches, schema) = table.into_inner();
+    for (_, source) in columns {
+        let named = schema
+            .fields()
+            .iter()
+            .filter(|f| f.name() == source)
+            .count();
+        if named > 1 {
+            return Err(invalid(
+                &format!("{what}, column `{source}`"),
+                format!("{named} columns of that name"),
+                "each column named once",
+            ));
+        }
+    }
     let mut out = Vec::with_capacity(columns.len());
     for (name, source) in columns {
         let cells = match schema.index_of(source) {
@@ -77,12 +94,9 @@ fn text_cells(
         DataType::Utf8 => out.extend(array.as_string::<i32>().iter().map(|s| s.map(String::from))),
         DataType::Float16 | DataType::Float32 | DataType::Float64 => {
             let floats = cast(&DataType::Float64)?;
-            out.extend(
-                floats
-                    .as_primitive::<Float64Type>()
-                    .iter()
-                    .map(|x| x.and_then(whole)),
-            );
+            for x in floats.as_primitive::<Float64Type>() {
+                out.push(x.map(|x| whole(what, column, x)).transpose()?.flatten());
+            }
         }
         DataType::Timestamp(_, tz) => {
             let aware = tz.is_some();
@@ -119,14 +133,87 @@ fn text_cells(
 }
 
 /// A float as a CSV cell: a whole number as an integer, NaN as missing.
-fn whole(x: f64) -> Option<String> {
+///
+/// # Errors
+/// `InvalidValue` for a whole number of 2^53 or more: a float holds only
+/// 53 bits, so the DataFrame library that read the column as floats (an id
+/// or credit code column with a gap, in pandas) may have changed its last
+/// digits, and the file's value is not known any more.
+fn whole(what: &str, column: &str, x: f64) -> PyResult<Option<String>> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
     if x.is_nan() {
-        None
-    } else if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
-        Some(format!("{}", x as i64))
+        Ok(None)
+    } else if x.fract() == 0.0 && x.abs() < EXACT {
+        Ok(Some(format!("{}", x as i64)))
+    } else if x.fract() == 0.0 && x.is_finite() {
+        Err(invalid(
+            &format!("{what}, column `{column}`"),
+            format!("{x:.0} (a float)"),
+            "text or whole numbers: the column was read as floats, which keep 53 bits, so numbers from 2^53 up may have lost digits; read it as text (pandas: dtype=str)",
+        ))
     } else {
-        Some(x.to_string())
+        Ok(Some(x.to_string()))
     }
+}
+
+/// Records (dicts, one a row) as a frame's cells: each value as the text
+/// a CSV file would hold, by its type (see [`cell_text`]).
+fn records(what: &str, rows: &Bound<'_, PyList>, columns: &[(String, String)]) -> PyResult<Frame> {
+    let mut out = Vec::with_capacity(columns.len());
+    for (name, source) in columns {
+        let mut cells = Vec::with_capacity(rows.len());
+        let mut found = false;
+        for row in rows.iter() {
+            let value = row.cast::<PyDict>()?.get_item(source)?;
+            found |= value.is_some();
+            cells.push(match value {
+                Some(v) => cell_text(what, source, &v)?,
+                None => None,
+            });
+        }
+        out.push(FrameColumn {
+            name: name.clone(),
+            source: source.clone(),
+            cells: found.then_some(cells),
+        });
+    }
+    ok(Frame::new(out))
+}
+
+/// One Python value as a CSV cell: `None`, NaN, NaT and `pd.NA` missing,
+/// whole floats as integers, booleans as `true`/`false`, dates and times
+/// in ISO 8601 (an aware time with its offset), lists joined by `,`, numpy
+/// scalars as their values, anything else as `str` gives it.
+pub fn cell_text(what: &str, column: &str, v: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    if v.is_none()
+        || matches!(
+            v.get_type().name()?.extract::<String>()?.as_str(),
+            "NAType" | "NaTType"
+        )
+    {
+        return Ok(None);
+    }
+    if let Ok(b) = v.cast::<PyBool>() {
+        return Ok(Some(b.is_true().to_string()));
+    }
+    if let Ok(x) = v.cast::<pyo3::types::PyFloat>() {
+        return whole(what, column, x.value());
+    }
+    if v.is_instance_of::<PyDate>() {
+        return Ok(Some(v.call_method0("isoformat")?.extract()?));
+    }
+    if v.is_instance_of::<PyList>() || v.is_instance_of::<pyo3::types::PyTuple>() {
+        let mut items = Vec::new();
+        for item in v.try_iter()? {
+            items.extend(cell_text(what, column, &item?)?);
+        }
+        return Ok((!items.is_empty()).then(|| items.join(",")));
+    }
+    let numpy_scalar = v.py().import("numpy")?.getattr("generic")?;
+    if v.is_instance(&numpy_scalar)? {
+        return cell_text(what, column, &v.call_method0("item")?);
+    }
+    Ok(Some(v.str()?.to_string()))
 }
 
 fn list_item(array: &ArrayRef) -> Arc<Field> {
@@ -146,12 +233,14 @@ fn unreadable(what: &str, column: &str, array: &ArrayRef, e: &dyn std::fmt::Disp
 
 /// A `Table`'s columns as one Arrow record batch: int64, float64 and bool
 /// arrays as they are, `times` (Unix seconds) as timestamps in `zone`,
-/// object arrays by their values (text, whole numbers, dates, lists of
-/// text; `None` missing).
+/// object arrays by the type all their present values share (aware
+/// datetimes, dates, booleans, whole numbers, text, lists of those), `None`
+/// missing; anything else through pyarrow when it is installed, else as text.
 pub fn record_batch(
     columns: &Bound<'_, PyDict>,
     times: &[String],
     zone: &str,
+    rows: usize,
 ) -> PyResult<RecordBatch> {
     let mut fields = Vec::new();
     let mut arrays: Vec<ArrayRef> = Vec::new();
@@ -167,92 +256,169 @@ pub fn record_batch(
         } else if let Ok(v) = values.extract::<PyReadonlyArray1<'_, bool>>() {
             Arc::new(BooleanArray::from(v.as_slice()?.to_vec()))
         } else {
-            objects(
-                &name,
-                &values.call_method0("tolist")?.cast_into::<PyList>()?,
-                zone,
-            )?
+            let list = values.call_method0("tolist")?.cast_into::<PyList>()?;
+            let present: Vec<Bound<'_, PyAny>> = list.iter().filter(|v| !v.is_none()).collect();
+            match objects(&list, &present, zone)? {
+                Some(array) => array,
+                None => other_objects(&name, &list)?,
+            }
         };
         fields.push(Field::new(name, array.data_type().clone(), true));
         arrays.push(array);
     }
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+    // A table without columns still has its number of rows (none).
+    let options = RecordBatchOptions::new().with_row_count(Some(rows));
+    RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), arrays, &options)
         .map_err(|e| invalid("table", e, "columns of one length"))
 }
 
-/// An object column by the type of its first present value.
-fn objects(name: &str, values: &Bound<'_, PyList>, zone: &str) -> PyResult<ArrayRef> {
-    let first = values.iter().find(|v| !v.is_none());
-    let Some(first) = first else {
-        return Ok(Arc::new(StringArray::from(vec![
-            None::<String>;
-            values.len()
-        ])));
-    };
-    if first.is_instance_of::<PyDate>() {
-        let days: Vec<Option<NaiveDate>> = values
-            .iter()
-            .map(|v| {
-                if v.is_none() {
-                    Ok(None)
-                } else {
-                    v.extract().map(Some)
-                }
-            })
-            .collect::<PyResult<_>>()?;
-        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-        let days: Vec<Option<i32>> = days
-            .into_iter()
-            .map(|d| d.and_then(|d| i32::try_from((d - epoch).num_days()).ok()))
-            .collect();
-        return Ok(Arc::new(Date32Array::from(days)));
+/// What every present value of an object column is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Time,
+    Day,
+    Bool,
+    Whole,
+    Text,
+}
+
+fn kind_of(values: &[Bound<'_, PyAny>]) -> Option<Kind> {
+    let all = |f: fn(&Bound<'_, PyAny>) -> bool| values.iter().all(f);
+    // A datetime is a date, and a bool a whole number: asked first.
+    if all(|v| v.is_instance_of::<PyDateTime>()) {
+        Some(Kind::Time)
+    } else if all(|v| v.is_instance_of::<PyDate>()) {
+        Some(Kind::Day)
+    } else if all(|v| v.is_instance_of::<PyBool>()) {
+        Some(Kind::Bool)
+    } else if all(|v| v.is_instance_of::<PyInt>()) {
+        Some(Kind::Whole)
+    } else if all(|v| v.is_instance_of::<PyString>()) {
+        Some(Kind::Text)
+    } else {
+        None
     }
-    if first.extract::<i64>().is_ok() && !first.is_instance_of::<pyo3::types::PyBool>() {
-        if let Ok(ints) = values.extract::<Vec<Option<i64>>>() {
-            return Ok(Arc::new(Int64Array::from(ints)));
+}
+
+/// Unix seconds of an aware `datetime`.
+fn unix_seconds(v: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let seconds: f64 = v.call_method0("timestamp")?.extract()?;
+    Ok(seconds.floor() as i64)
+}
+
+/// Days since 1970-01-01 of a `date`.
+fn epoch_days(v: &Bound<'_, PyAny>) -> PyResult<i32> {
+    let day: NaiveDate = v.extract()?;
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    i32::try_from((day - epoch).num_days())
+        .map_err(|_| invalid("table", day, "a day within 5.8 million years of 1970"))
+}
+
+/// An object column whose present values share a type, or lists of such
+/// values, as its Arrow array; `None` for any other column.
+fn objects(
+    list: &Bound<'_, PyList>,
+    present: &[Bound<'_, PyAny>],
+    zone: &str,
+) -> PyResult<Option<ArrayRef>> {
+    if present.is_empty() {
+        return Ok(Some(Arc::new(StringArray::from(vec![
+            None::<String>;
+            list.len()
+        ]))));
+    }
+    if let Some(kind) = kind_of(present) {
+        let cells: Vec<Option<Bound<'_, PyAny>>> =
+            list.iter().map(|v| (!v.is_none()).then_some(v)).collect();
+        return scalars(kind, &cells, zone).map(Some);
+    }
+    if !present.iter().all(PyAnyMethods::is_instance_of::<PyList>) {
+        return Ok(None);
+    }
+    // Lists: by what all their present items are (text when all are empty).
+    let mut items = Vec::new();
+    for v in present {
+        items.extend(v.cast::<PyList>()?.iter().filter(|i| !i.is_none()));
+    }
+    let kind = if items.is_empty() {
+        Some(Kind::Text)
+    } else {
+        kind_of(&items)
+    };
+    let Some(kind) = kind else { return Ok(None) };
+    let mut offsets = vec![0i32];
+    let mut cells: Vec<Option<Bound<'_, PyAny>>> = Vec::new();
+    let mut valid = Vec::with_capacity(list.len());
+    for v in list.iter() {
+        if let Ok(row) = v.cast::<PyList>() {
+            cells.extend(row.iter().map(|i| (!i.is_none()).then_some(i)));
+            valid.push(true);
+        } else {
+            valid.push(false);
+        }
+        offsets.push(i32::try_from(cells.len()).map_err(|_| {
+            invalid(
+                "table",
+                cells.len(),
+                "fewer than 2^31 list items in a column",
+            )
+        })?);
+    }
+    let values = scalars(kind, &cells, zone)?;
+    let field = Arc::new(Field::new("item", values.data_type().clone(), true));
+    let lists = ListArray::try_new(
+        field,
+        OffsetBuffer::new(offsets.into()),
+        values,
+        Some(NullBuffer::from(valid)),
+    )
+    .map_err(|e| invalid("table", e, "lists"))?;
+    Ok(Some(Arc::new(lists)))
+}
+
+/// Cells of one kind (`None` missing) as an Arrow array.
+fn scalars(kind: Kind, cells: &[Option<Bound<'_, PyAny>>], zone: &str) -> PyResult<ArrayRef> {
+    fn each<T>(
+        cells: &[Option<Bound<'_, PyAny>>],
+        f: impl Fn(&Bound<'_, PyAny>) -> PyResult<T>,
+    ) -> PyResult<Vec<Option<T>>> {
+        cells
+            .iter()
+            .map(|c| c.as_ref().map(&f).transpose())
+            .collect()
+    }
+    Ok(match kind {
+        Kind::Time => {
+            Arc::new(TimestampSecondArray::from(each(cells, unix_seconds)?).with_timezone(zone))
+        }
+        Kind::Day => Arc::new(Date32Array::from(each(cells, epoch_days)?)),
+        Kind::Bool => Arc::new(BooleanArray::from(each(cells, |v| v.extract::<bool>())?)),
+        Kind::Whole => match each(cells, |v| v.extract::<i64>()) {
+            Ok(ints) => Arc::new(Int64Array::from(ints)),
+            // Beyond 64 bits: the digits as text.
+            Err(_) => Arc::new(StringArray::from(each(cells, |v| {
+                Ok(v.str()?.to_string())
+            })?)),
+        },
+        Kind::Text => Arc::new(StringArray::from(each(cells, |v| v.extract::<String>())?)),
+    })
+}
+
+/// A column of mixed or nested values (lists of lists: the stretches of
+/// each piece of evidence): as pyarrow infers it when it is installed, else
+/// as text (lists as JSON, other values as `str` gives them).
+fn other_objects(name: &str, list: &Bound<'_, PyList>) -> PyResult<ArrayRef> {
+    let py = list.py();
+    if let Ok(pyarrow) = py.import("pyarrow") {
+        if let Ok(array) = pyarrow.call_method1("array", (list,)) {
+            if let Ok(array) = array.extract::<PyArray>() {
+                return Ok(array.array().clone());
+            }
         }
     }
-    if let Ok(texts) = values.extract::<Vec<Option<String>>>() {
-        return Ok(Arc::new(StringArray::from(texts)));
-    }
-    // Lists of whole numbers, of instants (an evidence's times) and of text
-    // (a contact's cases) as lists of theirs.
-    if let Ok(items) = values.extract::<Vec<Option<Vec<Option<i64>>>>>() {
-        return Ok(lists(
-            items,
-            Int64Builder::new(),
-            Int64Builder::append_option,
-        ));
-    }
-    if let Ok(items) = values.extract::<Vec<Option<Vec<Option<DateTime<FixedOffset>>>>>>() {
-        let builder = TimestampSecondBuilder::new().with_timezone(zone.to_string());
-        return Ok(lists(items, builder, |b, v| {
-            b.append_option(v.map(|t| t.timestamp()));
-        }));
-    }
-    if let Ok(items) = values.extract::<Vec<Option<Vec<Option<String>>>>>() {
-        return Ok(lists(items, StringBuilder::new(), |b, v| {
-            b.append_option(v);
-        }));
-    }
-    // Anything else (lists of lists: the stretches of each piece of
-    // evidence) as text: lists as JSON, other values as `str` gives them.
-    let json = values.py().import("json")?;
-    let dumps = json.getattr("dumps")?;
-    let options = [
-        (
-            "default",
-            values.py().get_type::<pyo3::types::PyString>().into_any(),
-        ),
-        (
-            "ensure_ascii",
-            pyo3::types::PyBool::new(values.py(), false)
-                .to_owned()
-                .into_any(),
-        ),
-    ]
-    .into_py_dict(values.py())?;
-    let texts: Vec<Option<String>> = values
+    let dumps = py.import("json")?.getattr("dumps")?;
+    let options = [("default", py.get_type::<PyString>().into_any())].into_py_dict(py)?;
+    let texts: Vec<Option<String>> = list
         .iter()
         .map(|v| {
             if v.is_none() {
@@ -263,44 +429,29 @@ fn objects(name: &str, values: &Bound<'_, PyList>, zone: &str) -> PyResult<Array
                 Ok(Some(v.str()?.to_string()))
             }
         })
-        .collect::<PyResult<_>>()?;
-    let _ = name;
+        .collect::<PyResult<_>>()
+        .map_err(|e: PyErr| {
+            invalid(
+                &format!("table column `{name}`"),
+                e,
+                "values Arrow can hold",
+            )
+        })?;
     Ok(Arc::new(StringArray::from(texts)))
-}
-
-/// A list column from each row's list (`None` a missing list), each item
-/// appended to `values` by `append`.
-fn lists<T, B: ArrayBuilder>(
-    rows: Vec<Option<Vec<Option<T>>>>,
-    values: B,
-    append: impl Fn(&mut B, Option<T>),
-) -> ArrayRef {
-    let mut builder = ListBuilder::new(values);
-    for row in rows {
-        match row {
-            None => builder.append_null(),
-            Some(items) => {
-                for item in items {
-                    append(builder.values(), item);
-                }
-                builder.append(true);
-            }
-        }
-    }
-    Arc::new(builder.finish())
 }
 
 /// A table as an Arrow stream capsule (`__arrow_c_stream__`).
 #[pyfunction]
-#[pyo3(signature = (columns, times, zone, requested_schema = None))]
+#[pyo3(signature = (columns, times, zone, rows, requested_schema = None))]
 pub fn arrow_stream<'py>(
     py: Python<'py>,
     columns: &Bound<'py, PyDict>,
     times: Vec<String>,
     zone: &str,
+    rows: usize,
     requested_schema: Option<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let batch = record_batch(columns, &times, zone)?;
+    let batch = record_batch(columns, &times, zone, rows)?;
     let schema = batch.schema();
     let table = PyTable::try_new(vec![batch], schema)?;
     table

@@ -213,8 +213,9 @@ impl Visits {
             Visits::from_columns(&p, &q, &s, &e, policy, progress)
         })();
         let Err(failed) = whole else { return whole };
-        // The exact way, to name the row and column; the first error
-        // stands if that way finds nothing wrong.
+        // The exact way, cell by cell as the CSV file would be read: it
+        // names the row and column of a bad cell, and takes what the CSV
+        // file would (ids of mixed types or with fractions, as text).
         let names = [
             ("person_id", person),
             ("place_id", place),
@@ -225,10 +226,13 @@ impl Visits {
             .iter()
             .map(|(n, s)| ((*n).to_string(), (*s).to_string()))
             .collect();
-        let arrow = py
+        let Ok(arrow) = py
             .import("precinct._io")?
             .getattr("_arrow")?
-            .call1((frame,))?;
+            .call1((frame,))
+        else {
+            return Err(failed);
+        };
         let Ok(cells) = crate::frame::read("visits", &arrow, &columns) else {
             return Err(failed);
         };
@@ -236,16 +240,13 @@ impl Visits {
         let inner = crate::progress::detach(py, progress, || {
             precinct::read_visits_frame(&cells, &policy)
         })?;
-        match inner {
-            Err(e) => Err(crate::errors::to_py_err(&e)),
-            Ok(_) => Err(failed),
-        }
+        Ok(Visits::new(ok(inner)?, policy, false))
     }
 
     /// Read visits from CSV text (`person_id,place_id,start,end`).
-    #[staticmethod]
     /// `progress`: `True` for a progress bar, or a callable
     /// `progress(stage, done, total)` told of the bytes read.
+    #[staticmethod]
     #[pyo3(signature = (text, *, policy = None, progress = None))]
     fn from_csv(
         py: Python<'_>,
@@ -254,7 +255,8 @@ impl Visits {
         progress: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Visits> {
         let policy = read_policy(policy)?;
-        let inner = ok(crate::progress::detach(py, progress, || {
+        let size = Some(("visits", text.len() as u64));
+        let inner = ok(crate::progress::detach_sized(py, progress, size, || {
             precinct::read_visits(text.as_bytes(), &policy)
         })?)?;
         Ok(Visits::new(inner, policy, false))
@@ -354,7 +356,7 @@ impl Visits {
         d.set_item("total_overlap", overlap.into_pyarray(py))?;
         let first: Vec<i64> = rows.iter().map(|r| r.first_contact).collect();
         d.set_item("first_contact", first.into_pyarray(py))?;
-        table(d, &["first_contact"])
+        table(d, &["first_contact"], self.policy.zone())
     }
 
     /// Ids of Second ring(person, [start, end)): column `person_id`.
@@ -372,7 +374,7 @@ impl Visits {
         let ring = py.detach(|| precinct::second_ring(&self.inner, &r.person, window, min_overlap));
         let d = PyDict::new(py);
         d.set_item("person_id", self.ids(py, &ring)?)?;
-        table(d, &[])
+        table(d, &[], self.policy.zone())
     }
 
     /// The co-presence graph of a local day (a date, or a time on that day)
@@ -432,7 +434,7 @@ impl Visits {
                 columns.set_item("a", self.ids(py, &first)?)?;
                 columns.set_item("b", self.ids(py, &second)?)?;
             }
-            out.set_item("edge_list", table(columns, &[])?)?;
+            out.set_item("edge_list", table(columns, &[], self.policy.zone())?)?;
         }
         Ok(out)
     }
@@ -508,7 +510,7 @@ pub fn trace_columns<'py>(
     d.set_item("person_id", column(|r| r.0).into_pyarray(py))?;
     d.set_item("total_overlap", column(|r| r.1).into_pyarray(py))?;
     d.set_item("first_contact", column(|r| r.2).into_pyarray(py))?;
-    table(d, &["first_contact"])
+    table(d, &["first_contact"], policy.zone())
 }
 
 /// Text for HTML.

@@ -297,10 +297,13 @@ def test_progress_is_told_to_a_callback_and_shown_by_a_bar(capsys):
     seen.clear()
     rows = "".join(f"p{i % 500},m{i % 40},{1579910400 + i},{1579911400 + i}\n" for i in range(40_000))
     precinct.Visits.from_csv("person_id,place_id,start,end\n" + rows, progress=lambda *p: seen.append(p))
-    stages = [s for s, _, _ in seen]
-    assert "visits" in stages and stages[-1] == "index"
-    visits_bytes = [d for s, d, _ in seen if s == "visits"]
-    assert visits_bytes == sorted(visits_bytes) and visits_bytes[0] > 0
+    text = "person_id,place_id,start,end\n" + rows
+    assert {s for s, _, _ in seen} == {"visits", "index"}
+    assert [(d, t) for s, d, t in seen if s == "index"][-1] == (3, 3)
+    # Bytes read, of the text's length, ending at it.
+    visits = [(d, t) for s, d, t in seen if s == "visits"]
+    assert [d for d, _ in visits] == sorted(d for d, _ in visits) and visits[0][0] > 0
+    assert {t for _, t in visits} == {len(text)} and visits[-1] == (len(text), len(text))
     # A bar (tqdm when installed, else a line on stderr) goes to stderr.
     precinct.Book.demo(small=True, progress=True)
     assert "demo town" in capsys.readouterr().err
@@ -386,3 +389,153 @@ def test_interviews_from_csv_and_frame_are_the_same_records():
     with pytest.raises(precinct.DataImportError) as e:
         precinct.read_interviews(frame, at="met")
     assert (e.value.row, e.value.column) == (0, "met")
+
+
+# What a tester found, each a family of inputs.
+
+
+def test_empty_tables_convert_everywhere_and_chain_tables_keep_their_columns():
+    report = precinct.chains(pd.DataFrame({"case_id": ["A"]}), infected_by=None, onset=None, confirmed=None)
+    for table in [report.links, report.problems, report.serial_intervals]:
+        assert len(table) == 0 and len(table.names) > 0
+        assert pa.table(table).num_rows == 0 and pl.DataFrame(table).height == 0 and len(table.to_pandas()) == 0
+    assert report.links.names == ["infector", "infectee", "infector_listed", "serial_interval"]
+    book = precinct.Book.in_memory()
+    assert book.chains().cases.names[0] == "case"
+    for table in [book.persons(), book.passes_per_day(), book.service_counts(dt.date(2020, 2, 1), dt.date(2020, 2, 2))]:
+        assert len(table) == 0 and pa.table(table).num_rows == 0 and pl.DataFrame(table).height == 0
+    with pytest.raises(IndexError):
+        book.persons()[0]
+    # Every problem kind gives the same columns.
+    assert precinct.chains(LINE_LIST, **NAMES).problems.names == report.problems.names
+
+
+def test_columns_with_gaps_keep_their_types_in_arrow():
+    table = precinct.Table(
+        {
+            "revoked_at": np.array([None, dt.datetime(2020, 3, 10, 10, tzinfo=CST)], dtype=object),
+            "has_smartphone": np.array([True, None], dtype=object),
+            "at": np.array([[dt.datetime(2020, 1, 26, 18, tzinfo=CST), None], []], dtype=object),
+            "days": np.array([[dt.date(2020, 1, 26)], None], dtype=object),
+            "stretches": np.array([[[dt.datetime(2020, 1, 26, 18, tzinfo=CST)]], []], dtype=object),
+        },
+        tz=CST,
+    )
+    schema = pa.table(table).schema
+    assert schema.field("revoked_at").type == pa.timestamp("s", tz="Asia/Shanghai")
+    assert pa.table(table)["revoked_at"].to_pylist()[1] == dt.datetime(2020, 3, 10, 10, tzinfo=CST)
+    assert schema.field("has_smartphone").type == pa.bool_()
+    assert schema.field("at").type == pa.list_(pa.timestamp("s", tz="Asia/Shanghai"))
+    assert schema.field("days").type == pa.list_(pa.date32())
+    assert pa.types.is_list(schema.field("stretches").type)  # nested: as pyarrow infers it
+    assert str(table.to_pandas()["has_smartphone"].dtype) == "boolean"
+    # The record book's own: times with gaps, lists of times.
+    demo = precinct.Book.demo(small=True)
+    assert pa.table(demo.passes()).schema.field("revoked_at").type == pa.timestamp("s", tz="Asia/Shanghai")
+    assert pa.table(demo.close_contacts()).schema.field("evidence_at").type == pa.list_(pa.timestamp("s", tz="Asia/Shanghai"))
+
+
+def test_visits_tables_are_in_the_policys_zone():
+    visits = precinct.Visits.from_csv("person_id,place_id,start,end\nP1,m,2020-02-01 09:00,2020-02-01 10:00\nP2,m,2020-02-01 09:00,2020-02-01 10:00\n")
+    trace = visits.trace("P1", "2020-02-01 00:00", "2020-02-02 00:00")
+    assert trace[0]["first_contact"] == dt.datetime(2020, 2, 1, 9, tzinfo=CST)
+    assert str(trace.to_pandas()["first_contact"].dt.tz) == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [dt.date(2020, 1, 5), 43831],  # a date beside an Excel serial
+        [pd.Timestamp("2020-01-05"), 43831],
+        [dt.date(2020, 1, 5), 3.5],
+        [43831, dt.date(2020, 1, 5)],
+    ],
+)
+def test_a_column_of_mixed_types_is_read_cell_by_cell_as_the_csv_would_be(cells):
+    frame = pd.DataFrame({"case_id": ["A", "B"], "onset": pd.Series(cells, dtype=object)})
+    report = precinct.chains(frame, infected_by=None, confirmed=None)
+    # The number is not taken as a day: it is a problem of its own row.
+    [problem] = list(report.problems)
+    number = 1 if not isinstance(cells[0], int) else 0
+    assert (problem["problem"], problem["line"], problem["column"]) == ("invalid_value", number, "onset")
+    assert report.cases["onset"][1 - number] == dt.date(2020, 1, 5)
+
+
+def test_lists_and_text_in_one_infector_column_give_the_ids_in_them():
+    frame = pd.DataFrame({"case_id": ["A", "B", "C"], "infected_by": pd.Series([None, "A", ["A", "B"]], dtype=object)})
+    report = precinct.chains(frame, onset=None, confirmed=None)
+    assert sorted((l["infector"], l["infectee"]) for l in report.links) == [("A", "B"), ("A", "C"), ("B", "C")]
+    assert len(report.problems) == 0
+
+
+def test_what_a_float_column_cannot_hold_is_refused_by_name():
+    enterprises = pd.DataFrame({"enterprise_id": ["E0", "E1"], "name": ["A", "B"], "village": ["V", "V"], "sector": ["t", "t"], "workforce": [137, 12], "credit_code": [913205830000000001, np.nan]})
+    reports = pd.DataFrame({"enterprise_id": ["E0"], "date": [pd.Timestamp("2020-02-10")], "resumed": [True], "workers_on_site": [4]})
+    with pytest.raises(precinct.InvalidValue) as e:
+        precinct.read_resumption(enterprises, reports)
+    assert "credit_code" in e.value.field and "dtype=str" in e.value.expected
+    # As text the code is read, and a date column parsed by pandas is a date.
+    enterprises["credit_code"] = [None, None]
+    got = precinct.read_resumption(enterprises, reports)
+    assert got["reports"][0]["date"] == dt.date(2020, 2, 10)
+
+
+def test_visits_from_a_frame_take_what_the_csv_takes():
+    frame = pd.DataFrame({"person_id": [1.5, 2.0, 3.0], "place_id": ["m", "m", "m"], "start": [1580518800] * 3, "end": [1580522400] * 3})
+    visits = precinct.Visits.from_frame(frame)
+    # Whole floats are the integers they stand for (pandas' way with a gap).
+    text = "person_id,place_id,start,end\n" + "".join(f"{p},m,1580518800,1580522400\n" for p in ["1.5", "2", "3"])
+    assert visits.trace("1.5", 0, 4_102_444_800).to_dict() == precinct.Visits.from_csv(text).trace("1.5", 0, 4_102_444_800).to_dict()
+    huge = pd.DataFrame({"person_id": np.array([2**63, 5], dtype=np.uint64), "place_id": [1, 1], "start": [0, 0], "end": [3600, 3600]})
+    visits = precinct.Visits.from_frame(huge)
+    assert visits.trace("5", 0, 86_400)["person_id"].tolist() == [str(2**63)]
+
+
+def test_records_are_read_as_a_frame_is():
+    records = precinct.read_cases("case_id,person_id,onset,confirmed,infected_by\nC1,P1,2020-01-20,2020-01-22,\nC2,P2,2020-01-25,2020-01-26,C1\n")
+    records[1]["onset"] = ""
+    records[0]["onset"] = float("nan")
+    report = precinct.chains(records)
+    assert report["cases"] == 2 and list(report.problems) == []
+    assert report.cases["onset"].tolist() == [None, None]
+    assert [(l["infector"], l["infectee"]) for l in report.links] == [("C1", "C2")]
+
+
+def test_what_is_not_a_frame_or_is_badly_named_is_a_typed_error():
+    frame = pd.DataFrame({"case_id": ["A"], "person_id": ["P"], "onset": [None], "confirmed": ["2020-01-26"], "infected_by": [None]})
+    with pytest.raises(precinct.InvalidValue, match="Series"):
+        precinct.read_cases(frame["case_id"])
+    twice = pd.concat([frame, frame[["case_id"]]], axis=1)
+    with pytest.raises(precinct.InvalidValue, match="twice"):
+        precinct.read_cases(twice)
+    with pytest.raises(precinct.InvalidValue, match="once"):
+        precinct.read_cases(pa.table([pa.array(["A"]), pa.array(["B"]), pa.array(["P"]), pa.array(["2020-01-26"])], names=["case_id", "case_id", "person_id", "confirmed"]))
+    # Columns not asked for are never converted, whatever they hold.
+    frame["junk"] = pd.Series([2**70], dtype=object)
+    frame["z"] = np.array([1 + 2j])
+    assert len(precinct.read_cases(frame)) == 1
+    # A lazy polars frame is collected; columns named by number are found.
+    assert precinct.read_cases(pl.from_pandas(frame.drop(columns=["junk", "z"])).lazy()) == precinct.read_cases(frame)
+    numbered = pd.DataFrame([["A", "P", None, "2020-01-26", None]])
+    assert precinct.read_cases(numbered, case_id=0, person_id=1, onset=2, confirmed=3, infected_by=4)[0]["id"] == "A"
+    with pytest.raises(precinct.InvalidValue):
+        precinct.read_cases(None)
+    # `missing` as one text is one marker, not its letters.
+    report = precinct.chains(pd.DataFrame({"case_id": ["A", "B", "N"], "infected_by": [None, "A", "B"]}), onset=None, confirmed=None, missing="NA")
+    assert report["cases"] == 3
+
+
+def test_progress_that_cannot_be_called_is_refused_before_the_work():
+    for bad in [1, "yes", 3.5]:
+        with pytest.raises(precinct.InvalidValue) as e:
+            precinct.Book.demo(small=True, progress=bad)
+        assert e.value.field == "progress"
+
+
+def test_a_data_import_error_has_both_line_and_row():
+    with pytest.raises(precinct.DataImportError) as e:
+        precinct.read_cases("case_id,person_id,onset,confirmed,infected_by\nC1,P1,soon,2020-01-22,\n")
+    assert (e.value.line, e.value.row) == (2, None)
+    with pytest.raises(precinct.DataImportError) as e:
+        precinct.read_cases(pd.DataFrame({"case_id": ["C1"], "person_id": ["P1"], "onset": ["soon"], "confirmed": ["2020-01-22"], "infected_by": [None]}))
+    assert (e.value.line, e.value.row) == (None, 0)

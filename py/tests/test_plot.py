@@ -304,3 +304,202 @@ def test_services_checks_its_input():
         plot.services(Table({"kind": ["passes"], "count": [1]}))
     with pytest.raises(ValueError, match=r"services \(per day\) needs the columns date, kind, count"):
         plot.services(Table({"date": [D(2020, 2, 5)], "count": [1]}))
+
+
+# -- degenerate inputs -----------------------------------------------------------
+# An empty answer of the record book is a Table without rows and without
+# columns; a chains report's tables keep their columns when empty. Either
+# draws empty axes whose title says there is nothing to draw.
+
+CASE_COLUMNS = ["case", "cluster", "cluster_size", "generation", "infected_by", "secondary_cases", "onset", "confirmed"]
+LINK_COLUMNS = ["infector", "infectee", "infector_listed", "serial_interval"]
+
+
+def empty(names=()) -> Table:
+    """A table of 0 rows: without columns (`Table({})`) or with these."""
+    return Table({n: np.array([], dtype=object) for n in names})
+
+
+def drawn_empty(ax) -> None:
+    """Nothing on the axes, no legend, and the figure renders."""
+    assert not ax.patches and not ax.lines and not ax.collections and not ax.texts
+    assert ax.get_legend() is None
+    ax.figure.canvas.draw()
+
+
+def with_and_without_columns(names):
+    return pytest.mark.parametrize("table", [empty(), empty(names)], ids=["no columns", "with columns"])
+
+
+@pytest.mark.parametrize("color", ["cluster", "generation"])
+@pytest.mark.parametrize("columns", [False, True], ids=["no columns", "with columns"])
+def test_network_of_no_cases(color, columns):
+    report = SimpleNamespace(cases=empty(CASE_COLUMNS if columns else ()),
+                             links=empty(LINK_COLUMNS if columns else ()))
+    fig, given = plt.subplots()
+    ax = plot.network(report, color=color, ax=given)
+    assert ax is given
+    assert ax.get_title() == "Transmission network (no cases)"
+    drawn_empty(ax)
+
+
+@pytest.mark.parametrize("color", ["cluster", "generation"])
+@pytest.mark.parametrize("links", [empty(), empty(LINK_COLUMNS)], ids=["no columns", "with columns"])
+def test_network_of_cases_without_links(color, links):
+    # One case, then two (each infected by itself only: the link dropped).
+    cases = Table({"case": ["A"], "cluster": [1], "cluster_size": [1], "generation": [1], "secondary_cases": [0]})
+    ax = plot.network(SimpleNamespace(cases=cases, links=links), color=color)
+    assert dots(ax) == 1 and [t.get_text() for t in ax.texts] == ["A"]
+    assert ax.get_title() == "Transmission network (1 case, 1 cluster)"
+    ax.figure.canvas.draw()
+    cases = Table({"case": ["A", "B"], "cluster": [1, 2], "cluster_size": [1, 1], "generation": [1, 1],
+                   "infected_by": ["A", "B"], "secondary_cases": [0, 0]})
+    ax = plot.network(SimpleNamespace(cases=cases, links=links), color=color)
+    assert dots(ax) == 2 and not ax.patches
+    assert ax.get_title() == "Transmission network (2 cases, 2 clusters)"
+    ax.figure.canvas.draw()
+
+
+def test_network_leaves_out_an_infection_of_oneself():
+    cases = Table({"case": ["A", "B"], "cluster": [1, 2], "cluster_size": [1, 1], "secondary_cases": [0, 0]})
+    links = Table({"infector": ["A"], "infectee": ["A"], "infector_listed": [True]})
+    ax = plot.network(SimpleNamespace(cases=cases, links=links))
+    assert dots(ax) == 2 and not ax.patches
+    assert legend_texts(ax) == []
+    ax.figure.canvas.draw()
+
+
+@pytest.mark.parametrize("stack", [None, "generation", "cluster"])
+@pytest.mark.parametrize("by", ["onset", "confirmed"])
+@pytest.mark.parametrize("columns", [False, True], ids=["no columns", "with columns"])
+def test_epicurve_of_no_cases(stack, by, columns):
+    cases = empty(CASE_COLUMNS if columns else ())
+    for given in (cases, SimpleNamespace(cases=cases, links=empty(LINK_COLUMNS if columns else ()))):
+        ax = plot.epicurve(given, by=by, stack=stack)
+        what = {"onset": "symptom onset", "confirmed": "confirmation"}[by]
+        assert ax.get_title() == f"Epidemic curve (no cases with a date of {what})"
+        assert ax.get_xlabel() == f"date of {what}" and ax.get_ylabel() == "cases"
+        drawn_empty(ax)
+
+
+def test_epicurve_of_cases_without_dates():
+    cases = Table({"case": ["A", "B"], "cluster": [1, 1], "generation": [1, 2],
+                   "onset": np.array([None, None], dtype=object)})
+    ax = plot.epicurve(cases, stack="generation")
+    assert ax.get_title() == "Epidemic curve (no cases with a date of symptom onset; 2 without one)"
+    drawn_empty(ax)
+
+
+def test_epicurve_of_an_empty_dataframe():
+    pytest.importorskip("pandas")
+    for table in (empty(), empty(CASE_COLUMNS)):
+        ax = plot.epicurve(table.to_pandas(), by="confirmed")
+        assert ax.get_title() == "Epidemic curve (no cases with a date of confirmation)"
+        drawn_empty(ax)
+
+
+def test_epicurve_names_the_type_of_what_it_cannot_draw():
+    big = {"onset": [D(2020, 2, 1)] * 10_000}
+    for value, name in ((big, "dict"), (list(range(10_000)), "list"), ("onset", "str"), (None, "NoneType")):
+        with pytest.raises(TypeError, match=rf"^epicurve draws a chains report or a table .*, not `{name}`$") as e:
+            plot.epicurve(value)
+        assert len(str(e.value)) < 120
+    with pytest.raises(TypeError, match=r"^epicurve \(report.cases\) draws .*, not `list`$"):
+        plot.epicurve(SimpleNamespace(cases=[1, 2], links=[]))
+    with pytest.raises(TypeError, match=r"not `dict`$"):
+        plot.passes_per_day({"date": [], "kind": [], "count": []})
+
+
+def test_a_dataframe_with_a_cases_column_is_a_table():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"onset": [D(2020, 2, 1), D(2020, 2, 2)], "cases": [3, 4]})
+    ax = plot.epicurve(frame)
+    assert sum(p.get_height() for p in bars(ax)) == 2
+
+
+def test_pyarrow_and_polars_tables_are_drawn():
+    pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    frames = [lambda t: pa.table({k: t[k].tolist() for k in t.names})]
+    try:
+        import polars as pl
+        frames.append(lambda t: pl.DataFrame({k: t[k].tolist() for k in t.names}))
+    except ImportError:  # pragma: no cover - depends on the environment
+        pass
+    passes = Table({"date": [D(2020, 2, 5), D(2020, 2, 5), D(2020, 2, 6)], "kind": ["county", "worker", "county"],
+                    "count": [104, 3, 103]})
+    cases = Table({k: chains_report().cases[k] for k in ["case", "cluster", "generation", "onset", "confirmed"]})
+    for frame in frames:
+        ax = plot.epicurve(frame(cases), stack="generation")
+        assert sum(p.get_height() for p in bars(ax)) == 6
+        assert legend_texts(ax) == ["generation 1", "generation 2", "no generation (in a loop)"]
+        ax = plot.passes_per_day(frame(passes))
+        assert sum(p.get_height() for p in bars(ax)) == 210
+        ax = plot.resumption(frame(resumption_series()))
+        assert len(ax.get_lines()) == 2
+        # Missing columns: the usual ValueError, naming them (not the data).
+        with pytest.raises(ValueError, match=r"^passes_per_day needs the columns date, kind, count; the table has "
+                                             r"case, cluster, generation, onset, confirmed \(missing: date, kind, count\)$"):
+            plot.passes_per_day(frame(cases))
+
+
+@pytest.mark.parametrize("rate", ["enterprise_rate", "workforce_rate", "both"])
+@with_and_without_columns(["date", "group", "enterprises", "resumed", "workforce", "on_site", "enterprise_rate",
+                           "workforce_rate"])
+def test_resumption_of_no_reports(table, rate):
+    ax = plot.resumption(table, rate=rate)
+    what = {"enterprise_rate": "enterprises resumed", "workforce_rate": "workforce on site",
+            "both": "enterprises resumed and workforce on site"}[rate]
+    assert ax.get_title() == f"Return to work: {what} (no reports)"
+    assert ax.get_xlabel() == "date" and ax.get_ylabel() == ("share" if rate == "both" else what)
+    drawn_empty(ax)
+
+
+@with_and_without_columns(["date", "kind", "count"])
+def test_passes_per_day_of_none(table):
+    ax = plot.passes_per_day(table)
+    assert ax.get_title() == "Passes per day (none issued)"
+    assert ax.get_xlabel() == "date" and ax.get_ylabel() == "passes"
+    drawn_empty(ax)
+
+
+@with_and_without_columns(["kind", "channel", "count"])
+def test_services_over_an_empty_period(table):
+    ax = plot.services(table)
+    assert ax.get_title() == "Services by kind and channel (none recorded)"
+    assert ax.get_xlabel() == "services" and ax.get_ylabel() == "kind of service"
+    drawn_empty(ax)
+
+
+def test_services_per_day_of_none():
+    ax = plot.services(empty(["date", "kind", "count"]))
+    assert ax.get_title() == "Services per day (none recorded)"
+    assert ax.get_xlabel() == "date" and ax.get_ylabel() == "services"
+    drawn_empty(ax)
+
+
+def test_the_record_books_empty_answers():
+    book = pytest.importorskip("precinct").Book.in_memory()
+    drawings = [
+        (plot.passes_per_day(book.passes_per_day()), "Passes per day (none issued)"),
+        (plot.services(book.service_counts(D(2020, 2, 1), D(2020, 2, 7))), "Services by kind and channel (none recorded)"),
+        (plot.resumption(book.resumption_series(D(2020, 2, 1), D(2020, 2, 7))),
+         "Return to work: enterprises resumed (no reports)"),
+        (plot.network(book.chains()), "Transmission network (no cases)"),
+        (plot.epicurve(book.chains()), "Epidemic curve (no cases with a date of symptom onset)"),
+    ]
+    for ax, title in drawings:
+        assert ax.get_title() == title
+        drawn_empty(ax)
+
+
+def test_rows_without_the_needed_columns_still_raise():
+    with pytest.raises(ValueError, match=r"passes_per_day needs the columns date, kind, count; the table has date "
+                                         r"\(missing: kind, count\)"):
+        plot.passes_per_day(Table({"date": [D(2020, 2, 5)]}))
+    cases = Table({"case": ["A"], "cluster": [1], "cluster_size": [1], "secondary_cases": [0]})
+    with pytest.raises(ValueError, match=r"epicurve needs the columns onset; the table has case, cluster"):
+        plot.epicurve(SimpleNamespace(cases=cases, links=empty(LINK_COLUMNS)))
+    with pytest.raises(ValueError, match=r"network \(report.links\) needs the columns infector, infectee, "
+                                         r"infector_listed; the table has infector \(missing: infectee, infector_listed\)"):
+        plot.network(SimpleNamespace(cases=cases, links=Table({"infector": ["A"]})))

@@ -52,7 +52,8 @@ def test_integer_columns_from_pandas_and_polars_agree():
     assert t["person_id"].tolist() == [2]
     assert t["total_overlap"].tolist() == [3000]
     df = t.to_pandas()
-    assert str(df["first_contact"].iloc[0]) == "2020-01-26 08:10:00+00:00"
+    # The instant, shown in the policy's zone (China Standard Time).
+    assert str(df["first_contact"].iloc[0]) == "2020-01-26 16:10:00+08:00"
     assert t.to_polars().height == 1
     assert w.trace(1, start, end).to_dict() == t.to_dict()
     g = v.day_graph(start, edges=True)

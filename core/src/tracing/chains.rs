@@ -755,6 +755,45 @@ pub fn chains<C: ChainCase>(cases: &[C], zone: Zone) -> ChainReport {
 }
 
 impl ChainReport {
+    /// The columns of each of the report's lists of records, in order, as
+    /// the bindings' tables have them even when a list is empty or lacks a
+    /// field (a problem of one kind has only some of `problems`' columns).
+    pub const TABLE_COLUMNS: &'static [(&'static str, &'static [&'static str])] = &[
+        (
+            "case_table",
+            &[
+                "case",
+                "cluster",
+                "cluster_size",
+                "generation",
+                "infected_by",
+                "secondary_cases",
+                "onset",
+                "confirmed",
+            ],
+        ),
+        (
+            "links",
+            &["infector", "infectee", "infector_listed", "serial_interval"],
+        ),
+        ("serial_intervals", &["infector", "infectee", "days"]),
+        ("clusters", &["cases", "not_listed"]),
+        (
+            "problems",
+            &[
+                "problem",
+                "file",
+                "line",
+                "column",
+                "case",
+                "value",
+                "reason",
+                "first_line",
+                "cases",
+            ],
+        ),
+    ];
+
     /// Number of cases in each generation, from generation 1 (placeholders,
     /// generation 0, are not cases and not counted).
     pub fn cases_per_generation(&self) -> Vec<usize> {
@@ -817,6 +856,75 @@ mod tests {
     /// A case-table row as the test writes it: case, cluster, its size,
     /// generation, infectors, secondary cases.
     type Row<'a> = (&'a str, usize, usize, Option<u32>, Vec<&'a str>, usize);
+
+    #[test]
+    fn the_table_columns_are_the_fields_the_report_writes() {
+        let p = |problem: DataProblem| problem;
+        let f = || "line list".to_string();
+        let problems = vec![
+            p(DataProblem::MissingColumn {
+                file: f(),
+                column: "x".into(),
+            }),
+            p(DataProblem::MissingValue {
+                file: f(),
+                line: 2,
+                column: "x".into(),
+                case: None,
+            }),
+            p(DataProblem::InvalidValue {
+                file: f(),
+                line: 2,
+                column: "x".into(),
+                value: "v".into(),
+                reason: "r".into(),
+            }),
+            p(DataProblem::ConflictingValue {
+                file: f(),
+                line: 3,
+                column: "x".into(),
+                case: "A".into(),
+                first_line: 2,
+            }),
+            p(DataProblem::NotListed {
+                file: f(),
+                line: 2,
+                column: "x".into(),
+                case: "A".into(),
+            }),
+            p(DataProblem::SelfInfection { case: "A".into() }),
+            p(DataProblem::Cycle {
+                cases: vec!["A".into()],
+            }),
+            p(DataProblem::DuplicateCase { case: "A".into() }),
+        ];
+        let mut r = chains(
+            &[
+                case("A", &[], Some("2020-01-20")),
+                case("B", &["A"], Some("2020-01-22")),
+            ],
+            zone(),
+        );
+        r.problems = problems;
+        let value = crate::to_value(&r).unwrap();
+        let crate::Value::Map(fields) = value else {
+            panic!("a report is a record")
+        };
+        for (key, columns) in ChainReport::TABLE_COLUMNS {
+            let list = &fields.iter().find(|(k, _)| k == key).unwrap().1;
+            let names: Vec<String> = list
+                .columns()
+                .unwrap()
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect();
+            let mut written = names.clone();
+            written.sort();
+            let mut listed: Vec<String> = columns.iter().map(ToString::to_string).collect();
+            listed.sort();
+            assert_eq!(written, listed, "{key}");
+        }
+    }
 
     #[test]
     fn the_case_table_and_links_agree_with_the_report() {

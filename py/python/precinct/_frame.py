@@ -37,6 +37,9 @@ def _numpy(column: Any) -> Any:
     if _aware(column):
         return _unix_seconds(column)
     values = column.to_numpy() if hasattr(column, "to_numpy") else np.asarray(column)
+    if np.issubdtype(values.dtype, np.unsignedinteger) and len(values) and values.max() > np.iinfo(np.int64).max:
+        # Beyond 64-bit signed integers: the ids as their digits.
+        return [str(v) for v in values.tolist()]
     if np.issubdtype(values.dtype, np.integer):
         return values.astype(np.int64, copy=False)
     if np.issubdtype(values.dtype, np.floating):

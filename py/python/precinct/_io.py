@@ -17,49 +17,89 @@ from ._chains import ChainReport
 _Policy = Union[str, Dict[str, Any], None]
 
 
-def _arrow(frame: Any) -> Any:
-    """The frame as something with `__arrow_c_stream__`: pandas before 2.2
-    has no such method, and pyarrow converts it."""
-    if isinstance(frame, str):
+def _invalid(field: str, value: Any, expected: str) -> Exception:
+    """The package's `InvalidValue` for an argument refused here."""
+    error = _precinct.InvalidValue(f"{field} `{value}` is invalid, expected {expected}")
+    error.code, error.field, error.value, error.expected = "invalid_value", field, str(value), expected
+    return error
+
+
+_FRAMES = "CSV text, a pandas or polars DataFrame, a pyarrow Table or a list of dicts"
+
+
+def _arrow(frame: Any, columns: Optional[Sequence[str]] = None) -> Any:
+    """What the compiled readers take: CSV text, a list of dicts, or a frame
+    with `__arrow_c_stream__`, of the `columns` wanted only (a column not
+    asked for is never converted). A pandas frame goes through pyarrow; an
+    object column of mixed types (text beside numbers or timestamps, as
+    spreadsheets give) or one pyarrow cannot take is read cell by cell by
+    its values' types, as records."""
+    if isinstance(frame, (str, list)):
         return frame
-    # pandas goes through pyarrow here even where it has the interface, so
-    # that an object column of mixed types can be taken cell by cell.
-    if type(frame).__module__.startswith("pandas"):
-        try:
-            import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
-        except ImportError as e:  # pragma: no cover - pyarrow is in the pandas extra
-            raise ImportError('reading a pandas DataFrame needs pyarrow: pip install "precinct[pandas]"') from e
+    if isinstance(frame, tuple):
+        return list(frame)
+    module = type(frame).__module__.split(".")[0]
+    name = type(frame).__name__
+    if module == "polars" and name == "LazyFrame":
+        frame = frame.collect()
+    elif module == "pandas" and name == "Series":
+        raise _invalid("frame", "a pandas Series", f"{_FRAMES} (a Series is one column: .to_frame())")
+    elif not (module == "pandas" and name == "DataFrame") and not hasattr(frame, "__arrow_c_stream__"):
+        raise _invalid("frame", f"a {module}.{name}", _FRAMES)
+    if module == "pandas" and frame.columns.duplicated().any():
+        twice = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        raise _invalid("frame", f"the columns {', '.join(twice)} named twice", "each column named once")
+    if columns is not None:
+        frame = _select(frame, module, columns)
+    if module != "pandas":
+        return frame
+    try:
+        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+        import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+    except ImportError as e:  # pragma: no cover - pyarrow is in the pandas extra
+        raise ImportError('reading a pandas DataFrame needs pyarrow: pip install "precinct[pandas]"') from e
+    mixed = [
+        c for c in frame.columns
+        if frame[c].dtype == object and pd.api.types.infer_dtype(frame[c], skipna=True) not in ("string", "empty", "integer", "floating", "mixed-integer-float", "boolean", "date", "datetime", "bytes")
+    ]
+    if not mixed:
         try:
             return pa.Table.from_pandas(frame, preserve_index=False)
-        except (pa.ArrowTypeError, pa.ArrowInvalid):
-            # An object column of mixed types (text and timestamps, as
-            # spreadsheets give): each cell as its text, by its type.
-            fixed = frame.copy()
-            for name in frame.columns:
-                if frame[name].dtype == object:
-                    try:
-                        pa.array(frame[name], from_pandas=True)
-                    except (pa.ArrowTypeError, pa.ArrowInvalid):
-                        fixed[name] = frame[name].map(_cell_text)
-            return pa.Table.from_pandas(fixed, preserve_index=False)
+        except (pa.ArrowException, OverflowError, TypeError, ValueError):
+            pass
+    # Cell by cell, by each value's type (the compiled reader of records).
+    return frame.to_dict("records")
+
+
+def _select(frame: Any, module: str, columns: Sequence[str]) -> Any:
+    """The frame's `columns` that it has, in its own kind."""
+    if module == "pandas":
+        have = [c for c in frame.columns if str(c) in columns]
+        out = frame[have]
+        out.columns = [str(c) for c in have]
+        return out
+    names = getattr(frame, "column_names", None) or getattr(frame, "columns", None)
+    if names is None:
+        return frame
+    have = [c for c in names if c in columns]
+    twice = sorted({c for c in have if have.count(c) > 1})
+    if twice:
+        raise _invalid("frame", f"the columns {', '.join(twice)} named twice", "each column named once")
+    if module == "polars":
+        return frame.select(have)
+    if hasattr(frame, "select"):  # pyarrow
+        return frame.select(have)
     return frame
 
 
-def _cell_text(value: Any) -> Optional[str]:
-    """A cell of a mixed column as a CSV file would hold it."""
-    import pandas as pd  # type: ignore[import-untyped, unused-ignore]
-
-    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return str(value)
+def _pairs(**names: Any) -> List[Tuple[str, str]]:
+    """Keyword arguments naming columns as `(interchange name, column)`;
+    a column named by a number (pandas without a header) by its text."""
+    return [(k, str(v)) for k, v in names.items()]
 
 
-def _pairs(**names: str) -> List[Tuple[str, str]]:
-    return list(names.items())
+def _sources(pairs: Sequence[Tuple[str, Optional[str]]]) -> List[str]:
+    return [v for _, v in pairs if v is not None]
 
 
 def chains(
@@ -93,12 +133,18 @@ def chains(
 
     Raises `DataImportError` when the list has no `id` column; every other
     problem is reported in `report.problems` and the rest of the row used."""
-    columns: Dict[str, Optional[str]] = {"id": id, "infected_by": infected_by, "onset": onset, "confirmed": confirmed, "from": infector, "to": infectee}
-    if isinstance(cases, (list, tuple)) and contacts is None:
-        return ChainReport(_precinct.chains(list(cases), policy=policy))
-    return ChainReport(
-        _precinct.chains(_arrow(cases), policy=policy, contacts=None if contacts is None else _arrow(contacts), columns=columns, missing=list(missing))
-    )
+    if isinstance(cases, (list, tuple)) and cases and isinstance(cases[0], dict) and id == "case_id":
+        # Records as the record book writes cases (`read_cases`) name their id `id`.
+        if "case_id" not in cases[0] and "id" in cases[0]:
+            id = "id"
+    listed = {"id": id, "infected_by": infected_by, "onset": onset, "confirmed": confirmed}
+    links = {"from": infector, "to": infectee}
+    columns = {k: None if v is None else str(v) for k, v in {**listed, **links}.items()}
+    if isinstance(missing, str):
+        missing = [missing]
+    wanted = [str(v) for v in listed.values() if v is not None]
+    other = None if contacts is None else _arrow(contacts, [str(infector), str(infectee)])
+    return ChainReport(_precinct.chains(_arrow(cases, wanted), policy=policy, contacts=other, columns=columns, missing=list(missing)))
 
 
 def read_cases(
@@ -116,7 +162,7 @@ def read_cases(
     nothing is returned. Column names apply to frames; a CSV file has the
     interchange names."""
     columns = _pairs(case_id=case_id, person_id=person_id, onset=onset, confirmed=confirmed, infected_by=infected_by)
-    return _precinct.read_cases(_arrow(source), policy=policy, columns=columns)
+    return _precinct.read_cases(_arrow(source, _sources(columns)), policy=policy, columns=columns)
 
 
 def read_interviews(
@@ -133,7 +179,7 @@ def read_interviews(
     (aware, naive in the policy's zone, or Unix seconds) and an optional
     note; the first bad cell raises `DataImportError`."""
     columns = _pairs(case_id=case_id, person_id=person_id, at=at, note=note)
-    return _precinct.read_interviews(_arrow(source), policy=policy, columns=columns)
+    return _precinct.read_interviews(_arrow(source, _sources(columns)), policy=policy, columns=columns)
 
 
 def read_residents(
@@ -157,15 +203,17 @@ def read_residents(
     """Households and persons (`{"households": [...], "persons": [...]}`)
     from two CSV texts or two frames, with every identity document checked;
     the first bad cell raises `DataImportError`."""
+    household_columns = _pairs(household_id=household_id, village=village, group=group, address=address, landlord_id=landlord_id)
+    person_columns = _pairs(
+        person_id=person_id, name=name, id_number=id_number, household_id=person_household_id, phone=phone,
+        has_smartphone=has_smartphone, nationality=nationality,
+    )
     return _precinct.read_residents(
-        _arrow(households),
-        _arrow(persons),
+        _arrow(households, _sources(household_columns)),
+        _arrow(persons, _sources(person_columns)),
         policy=policy,
-        household_columns=_pairs(household_id=household_id, village=village, group=group, address=address, landlord_id=landlord_id),
-        person_columns=_pairs(
-            person_id=person_id, name=name, id_number=id_number, household_id=person_household_id, phone=phone,
-            has_smartphone=has_smartphone, nationality=nationality,
-        ),
+        household_columns=household_columns,
+        person_columns=person_columns,
     )
 
 
@@ -189,13 +237,15 @@ def read_resumption(
     """Enterprises and their daily resumption reports
     (`{"enterprises": [...], "reports": [...]}`) from two CSV texts or two
     frames; the first bad cell, or a report that cannot be true, raises."""
+    enterprise_columns = _pairs(
+        enterprise_id=enterprise_id, name=name, village=village, sector=sector, workforce=workforce,
+        credit_code=credit_code, above_scale=above_scale,
+    )
+    report_columns = _pairs(enterprise_id=report_enterprise_id, date=date, resumed=resumed, workers_on_site=workers_on_site)
     return _precinct.read_resumption(
-        _arrow(enterprises),
-        _arrow(reports),
+        _arrow(enterprises, _sources(enterprise_columns)),
+        _arrow(reports, _sources(report_columns)),
         policy=policy,
-        enterprise_columns=_pairs(
-            enterprise_id=enterprise_id, name=name, village=village, sector=sector, workforce=workforce,
-            credit_code=credit_code, above_scale=above_scale,
-        ),
-        report_columns=_pairs(enterprise_id=report_enterprise_id, date=date, resumed=resumed, workers_on_site=workers_on_site),
+        enterprise_columns=enterprise_columns,
+        report_columns=report_columns,
     )

@@ -50,6 +50,8 @@ class Table:
 
     def row(self, i: int) -> Dict[str, Any]:
         """Row `i` as a dict: times as aware datetimes in the zone."""
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"row {i} of a table of {len(self)} rows")
         out: Dict[str, Any] = {}
         for name, values in self.columns.items():
             value = values[i]
@@ -114,9 +116,11 @@ class Table:
                 # at once, not parsed.
                 utc = pd.DatetimeIndex(values.astype("datetime64[s]").astype("datetime64[us]")).tz_localize("UTC")
                 columns[name] = utc.tz_convert(self.tz)
-            elif values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "integer":
-                # Whole numbers with gaps (a generation unknown): nullable.
-                columns[name] = pd.array(values, dtype="Int64")
+            elif values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("integer", "boolean"):
+                # Whole numbers or yes/no with gaps (a generation unknown):
+                # pandas' nullable types.
+                kind = "Int64" if pd.api.types.infer_dtype(values, skipna=True) == "integer" else "boolean"
+                columns[name] = pd.array(values, dtype=kind)
         return pd.DataFrame(columns)
 
     def to_polars(self) -> Any:
@@ -137,7 +141,7 @@ class Table:
         timestamp[s, zone], date32, string and list<string> columns."""
         from ._precinct import arrow_stream
 
-        return arrow_stream(self.columns, list(self.times), self._zone_name(), requested_schema)
+        return arrow_stream(self.columns, list(self.times), self._zone_name(), len(self), requested_schema)
 
     def __repr__(self) -> str:
         return f"Table({len(self)} rows: {', '.join(self.columns)})"

@@ -9,14 +9,20 @@ the axes are the local days of the tables (``datetime.date``), labelled by
 matplotlib's ``ConciseDateFormatter``; codes such as ``co_resident`` are
 written as words ("co resident") in legends and labels.
 
-A pandas DataFrame made by ``Table.to_pandas()`` is accepted as well as the
-Table itself.
+A pandas or polars DataFrame (``Table.to_pandas()``, ``Table.to_polars()``)
+is accepted as well as the Table itself, and any other table with a
+``to_pandas()`` method (a pyarrow Table) through that method.
+
+An empty table (no rows, with or without columns: the record book answers
+an empty question with a table without columns) draws empty axes with the
+usual labels and a title saying there is nothing to draw.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import math
+import sys
 from collections import Counter
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -53,15 +59,52 @@ def _networkx() -> Any:
     return nx
 
 
+def _type_name(value: Any) -> str:
+    kind = type(value)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+
+
+def _is_frame(value: Any) -> bool:
+    """A pandas or polars DataFrame (their columns are named by `.columns`
+    and read by `frame[name]`); neither library is imported here."""
+    for module, name in (("pandas", "DataFrame"), ("polars", "DataFrame")):
+        library = sys.modules.get(module)
+        if library is not None and isinstance(value, getattr(library, name)):
+            return True
+    return False
+
+
+def _is_table(value: Any) -> bool:
+    from ._table import Table
+
+    return isinstance(value, Table) or _is_frame(value)
+
+
+def _table(value: Any, what: str, expected: str = "a precinct.Table or a DataFrame") -> Any:
+    """A precinct.Table or a pandas or polars DataFrame as it is; another
+    table with a `to_pandas()` method (a pyarrow Table) as its pandas
+    DataFrame. Anything else: a TypeError naming its type (not its data)."""
+    if _is_table(value):
+        return value
+    to_pandas = getattr(value, "to_pandas", None)
+    if callable(to_pandas) and not isinstance(value, type):
+        frame = to_pandas()
+        if _is_frame(frame):
+            return frame
+    raise TypeError(f"{what} draws {expected}, not `{_type_name(value)}`")
+
+
 def _names(table: Any) -> List[str]:
-    if hasattr(table, "names"):
+    if hasattr(table, "names"):  # a precinct.Table
         return list(table.names)
-    if hasattr(table, "columns"):  # a DataFrame
-        return [str(c) for c in table.columns]
-    raise TypeError(f"expected a precinct.Table or a DataFrame, got {type(table).__name__}")
+    return [str(c) for c in table.columns]  # a DataFrame
 
 
 def _need(table: Any, columns: Sequence[str], what: str) -> None:
+    """The columns a drawing reads, when the table has rows: a table
+    without any is an empty answer, drawn empty whatever its columns."""
+    if len(table) == 0:
+        return
     names = _names(table)
     missing = [c for c in columns if c not in names]
     if missing:
@@ -119,6 +162,15 @@ def _axes(ax: Any, figsize: Tuple[float, float]) -> Any:
     return ax
 
 
+def _nothing(ax: Any, title: str) -> Any:
+    """Empty axes: the title says there is nothing to draw, and no ticks
+    (there is no scale to read)."""
+    ax.set_title(title)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
 def _date_axis(ax: Any) -> None:
     import matplotlib.dates as mdates
 
@@ -158,6 +210,14 @@ def _stacked_day_bars(
         ax.bar(x, h, width=0.8, bottom=bottom, label=label, color=colour, linewidth=0)
         bottom = bottom + h
     _date_axis(ax)
+
+
+def _per_day(table: Any) -> Tuple[List[_dt.date], List[Tuple[str, List[float]]]]:
+    """The days and a series per kind of a table with `date`, `kind` and
+    `count` (none of a table without rows)."""
+    if len(table) == 0:
+        return [], []
+    return _by_day_and_kind(_column(table, "date"), _column(table, "kind"), _column(table, "count"))
 
 
 def _by_day_and_kind(dates: np.ndarray, kinds: np.ndarray, counts: np.ndarray) -> Tuple[List[_dt.date], List[Tuple[str, List[float]]]]:
@@ -210,12 +270,19 @@ def network(
         raise ValueError(f"network colours by `cluster` or `generation`, not `{color}`")
     if clusters is not None and (isinstance(clusters, bool) or not isinstance(clusters, (int, np.integer)) or clusters < 1):
         raise ValueError(f"clusters should be a number of clusters of at least 1, not `{clusters!r}`")
-    if not (hasattr(report, "cases") and hasattr(report, "links")):
-        raise TypeError("network draws a chains report (with `.cases` and `.links`), as `precinct.chains` gives it")
-    cases, links = report.cases, report.links
+    if _is_table(report) or not (hasattr(report, "cases") and hasattr(report, "links")):
+        raise TypeError("network draws a chains report (with `.cases` and `.links`), as `precinct.chains` gives it,"
+                        f" not `{_type_name(report)}`")
+    cases = _table(report.cases, "network (report.cases)")
+    links = _table(report.links, "network (report.links)")
     needed = ["case", "cluster", "cluster_size", "secondary_cases"] + (["generation"] if color == "generation" else [])
     _need(cases, needed, "network (report.cases)")
     _need(links, ["infector", "infectee", "infector_listed"], "network (report.links)")
+    if len(cases) == 0:
+        ax = _axes(ax, (7, 7))
+        ax.set_title("Transmission network (no cases)")
+        ax.set_axis_off()
+        return ax
 
     ids = [str(c) for c in _column(cases, "case")]
     cluster_numbers = [_int(c) for c in _column(cases, "cluster")]
@@ -232,8 +299,13 @@ def network(
     drawn = {c for c in ids if shown(c)}
     graph = nx.DiGraph()
     graph.add_nodes_from(c for c in ids if c in drawn)  # in list order
-    for infector, infectee in zip(_column(links, "infector"), _column(links, "infectee")):
+    # No links (one case, or cases whose only link was to themselves): no
+    # rows, and maybe no columns.
+    pairs = zip(_column(links, "infector"), _column(links, "infectee")) if len(links) else iter(())
+    for infector, infectee in pairs:
         infector, infectee = str(infector), str(infectee)
+        if infector == infectee:  # an infection of oneself, which chains drop too
+            continue
         if infector in drawn or infectee in drawn:
             graph.add_edge(infector, infectee)
     placeholders = [n for n in graph if n not in cluster_of]
@@ -420,14 +492,17 @@ def epicurve(report_or_table: Any, *, by: str = "onset", stack: Optional[str] = 
         raise ValueError(f"epicurve counts cases by `onset` or `confirmed`, not `{by}`")
     if stack not in (None, "generation", "cluster"):
         raise ValueError(f"epicurve stacks by `generation` or `cluster`, not `{stack}`")
-    table = report_or_table.cases if hasattr(report_or_table, "cases") else report_or_table
+    if not _is_table(report_or_table) and hasattr(report_or_table, "cases"):
+        table = _table(report_or_table.cases, "epicurve (report.cases)")
+    else:
+        table = _table(report_or_table, "epicurve", "a chains report or a table (a precinct.Table or a DataFrame)")
     _need(table, [by] + ([stack] if stack else []), "epicurve")
     ax = _axes(ax, (9, 4))
 
-    days_of = [_day(v) for v in _column(table, by)]
+    days_of = [_day(v) for v in _column(table, by)] if len(table) else []
     # The layer of each case: its generation, or its cluster (None: in no
     # layer of its own, that is a loop's case or a smaller cluster).
-    layer: List[Optional[int]] = [_int(v) for v in _column(table, stack)] if stack else [0] * len(days_of)
+    layer: List[Optional[int]] = [_int(v) for v in _column(table, stack)] if stack and days_of else [0] * len(days_of)
     if stack == "cluster":
         kept = sorted({c for c in layer if c is not None})[:8]
         layer = [c if c in kept else None for c in layer]
@@ -452,14 +527,17 @@ def epicurve(report_or_table: Any, *, by: str = "onset", stack: Optional[str] = 
         colours = ["#4c72b0"]
         names = {0: "cases"}
     series = [(names[k], [counts.get((d, k), 0) for d in days]) for k in order]
+    undated = sum(1 for d in days_of if d is None)
+    ax.set_xlabel(_BY[by])
+    ax.set_ylabel("cases")
+    if not days:  # no cases, or none with the date
+        title = f"Epidemic curve (no cases with a {_BY[by]}"
+        return _nothing(ax, title + (f"; {undated:,} without one)" if undated else ")"))
     _stacked_day_bars(ax, days, series, colours)
 
-    undated = sum(1 for d in days_of if d is None)
     title = f"Epidemic curve ({_count(len(days_of) - undated, 'case')} by {_BY[by][8:]}"
     title += f"; {undated:,} without a date, not shown)" if undated else ")"
     ax.set_title(title)
-    ax.set_xlabel(_BY[by])
-    ax.set_ylabel("cases")
     if len(series) > 1:
         ax.legend(title=_words(stack), fontsize=8)
     return ax
@@ -477,11 +555,17 @@ def resumption(series: Any, *, rate: str = "enterprise_rate", ax: Any = None) ->
     if rate not in ("enterprise_rate", "workforce_rate", "both"):
         raise ValueError(f"resumption draws `enterprise_rate`, `workforce_rate` or `both`, not `{rate}`")
     rates = list(_RATES) if rate == "both" else [rate]
+    series = _table(series, "resumption")
     _need(series, ["date", "group"] + rates, "resumption")
     from matplotlib.lines import Line2D
     from matplotlib.ticker import PercentFormatter
 
     ax = _axes(ax, (9, 4.5))
+    what = "enterprises resumed and workforce on site" if rate == "both" else _RATES[rate]
+    if len(series) == 0:  # no enterprises, or no days
+        ax.set_xlabel("date")
+        ax.set_ylabel("share" if rate == "both" else _RATES[rate])
+        return _nothing(ax, f"Return to work: {what} (no reports)")
     dates = [_day(v) for v in _column(series, "date")]
     group_col = _column(series, "group")
     groups = list(dict.fromkeys(str(g) for g in group_col))
@@ -499,7 +583,6 @@ def resumption(series: Any, *, rate: str = "enterprise_rate", ax: Any = None) ->
     ax.set_ylim(bottom=0)
     ax.set_xlabel("date")
     ax.set_ylabel("share" if rate == "both" else _RATES[rate])
-    what = "enterprises resumed and workforce on site" if rate == "both" else _RATES[rate]
     ax.set_title(f"Return to work: {what}" + (f" ({_words(groups[0])})" if len(groups) == 1 else ""))
     if rate == "both":
         handles = [Line2D([], [], color=c, label=_words(g)) for g, c in zip(groups, colours)] if len(groups) > 1 else []
@@ -516,13 +599,16 @@ def resumption(series: Any, *, rate: str = "enterprise_rate", ax: Any = None) ->
 def passes_per_day(table: Any, *, ax: Any = None) -> Any:
     """Passes per local day (columns ``date``, ``kind``, ``count``), a bar
     per day stacked by kind."""
+    table = _table(table, "passes_per_day")
     _need(table, ["date", "kind", "count"], "passes_per_day")
     ax = _axes(ax, (9, 4))
-    days, series = _by_day_and_kind(_column(table, "date"), _column(table, "kind"), _column(table, "count"))
-    _stacked_day_bars(ax, days, series, _colours(len(series)))
-    ax.set_title("Passes per day" + (f" ({series[0][0]})" if len(series) == 1 else ""))
+    days, series = _per_day(table)
     ax.set_xlabel("date")
     ax.set_ylabel("passes")
+    if not days:
+        return _nothing(ax, "Passes per day (none issued)")
+    _stacked_day_bars(ax, days, series, _colours(len(series)))
+    ax.set_title("Passes per day" + (f" ({series[0][0]})" if len(series) == 1 else ""))
     if len(series) > 1:
         ax.legend(title="kind of pass", fontsize=8)
     return ax
@@ -535,18 +621,26 @@ def services(table: Any, *, ax: Any = None) -> Any:
     bar per kind, divided by channel, the most frequent kind on top. Per day
     (columns ``date``, ``kind``, ``count``): a bar per day stacked by kind.
     """
+    table = _table(table, "services")
     names = _names(table)
     if "date" in names:
         _need(table, ["date", "kind", "count"], "services (per day)")
         ax = _axes(ax, (9, 4))
-        days, series = _by_day_and_kind(_column(table, "date"), _column(table, "kind"), _column(table, "count"))
-        _stacked_day_bars(ax, days, series, _colours(len(series)))
-        ax.set_title("Services per day" + (f" ({series[0][0]})" if len(series) == 1 else ""))
+        days, series = _per_day(table)
         ax.set_xlabel("date")
         ax.set_ylabel("services")
+        if not days:
+            return _nothing(ax, "Services per day (none recorded)")
+        _stacked_day_bars(ax, days, series, _colours(len(series)))
+        ax.set_title("Services per day" + (f" ({series[0][0]})" if len(series) == 1 else ""))
         if len(series) > 1:
             ax.legend(title="kind of service", fontsize=8)
         return ax
+    if len(table) == 0:  # an empty period: the record book's answer has no columns
+        ax = _axes(ax, (8, 1.7))
+        ax.set_xlabel("services")
+        ax.set_ylabel("kind of service")
+        return _nothing(ax, "Services by kind and channel (none recorded)")
     if not all(c in names for c in ("kind", "channel", "count")):
         raise ValueError(
             "services needs the columns kind, channel, count (a period) or date, kind, count (per day);"
