@@ -48,7 +48,15 @@ thread_local! {
 /// return what `work` returns. Listeners nest: the previous one is back
 /// when `work` ends.
 pub fn listen<R>(listener: impl FnMut(Progress) + 'static, work: impl FnOnce() -> R) -> R {
-    let previous = LISTENER.with(|l| l.borrow_mut().replace(Box::new(listener)));
+    // Work started by a listener itself (it is being told of progress, so
+    // the slot is in use) runs without one.
+    let Some(previous) = LISTENER.with(|l| {
+        l.try_borrow_mut()
+            .ok()
+            .map(|mut slot| slot.replace(Box::new(listener)))
+    }) else {
+        return work();
+    };
     let _restore = Restore(previous);
     work()
 }
@@ -84,3 +92,35 @@ pub(crate) fn report(stage: &'static str, done: u64, total: Option<u64>) {
 
 /// Every how many rows or events a long loop reports.
 pub(crate) const EVERY: u64 = 1 << 14;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    #[test]
+    fn work_started_by_a_listener_runs_without_one_and_the_listener_stays() {
+        let told = Rc::new(Cell::new(0));
+        let inner = told.clone();
+        listen(
+            move |_| {
+                inner.set(inner.get() + 1);
+                // A listener that starts work that reports progress itself.
+                listen(|_| unreachable_listener(), || report("inner", 1, None));
+            },
+            || {
+                report("outer", 1, None);
+                report("outer", 2, None);
+            },
+        );
+        assert_eq!(told.get(), 2);
+        // Nobody listens afterwards.
+        report("after", 1, None);
+        assert_eq!(told.get(), 2);
+    }
+
+    fn unreachable_listener() {
+        panic!("the inner listener is never installed");
+    }
+}

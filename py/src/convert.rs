@@ -261,7 +261,7 @@ pub fn tables<'py>(
     py: Python<'py>,
     value: &Value,
     zone: Zone,
-    templates: &[(&str, &[&str])],
+    templates: &[(&str, &[(&str, &str)])],
 ) -> PyResult<Bound<'py, PyAny>> {
     if let Some(table) = records_table(py, value, zone, None)? {
         return Ok(table);
@@ -294,7 +294,7 @@ pub fn records_table<'py>(
     py: Python<'py>,
     value: &Value,
     zone: Zone,
-    template: Option<&[&str]>,
+    template: Option<&[(&str, &str)]>,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
     let Some(mut columns) = value.columns() else {
         return Ok(None);
@@ -306,7 +306,7 @@ pub fn records_table<'py>(
         };
         columns = names
             .iter()
-            .map(|n| {
+            .map(|(n, _)| {
                 let k = columns.iter().position(|(c, _)| c == n);
                 let values = k.map_or_else(|| vec![Value::Null; rows], |k| columns[k].1.clone());
                 ((*n).to_string(), values)
@@ -318,7 +318,8 @@ pub fn records_table<'py>(
     let mut times = Vec::new();
     for (name, values) in columns {
         let present = || values.iter().filter(|v| !matches!(v, Value::Null));
-        let complete = present().count() == values.len();
+        // An empty column is of objects: its declared kind, if any, types it.
+        let complete = present().count() == values.len() && !values.is_empty();
         let array: Bound<'py, PyAny> = if complete && present().all(|v| matches!(v, Value::Int(_)))
         {
             let ints: Vec<i64> = values
@@ -367,9 +368,17 @@ pub fn records_table<'py>(
         };
         out.set_item(name, array)?;
     }
+    // What each column of a known table holds, for its empty or all-missing columns.
+    let kinds = PyDict::new(py);
+    for (name, kind) in template.unwrap_or_default() {
+        kinds.set_item(name, kind)?;
+    }
+    let options = PyDict::new(py);
+    options.set_item("tz", tz)?;
+    options.set_item("kinds", kinds)?;
     let table = py
         .import("precinct._table")?
         .getattr("Table")?
-        .call((out, times), Some(&[("tz", tz)].into_py_dict(py)?))?;
+        .call((out, times), Some(&options))?;
     Ok(Some(table))
 }

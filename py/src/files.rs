@@ -15,20 +15,31 @@ use crate::frame;
 type Columns = Option<Vec<(String, String)>>;
 
 /// Each interchange file's columns, as a frame's columns are named by
-/// default (the optional ones included).
-const COLUMNS: &[(&str, &[&str])] = &[
-    ("visits", &["person_id", "place_id", "start", "end"]),
+/// default (the optional ones included), with the name errors give it.
+const COLUMNS: &[(&str, &str, &[&str])] = &[
+    (
+        "visits",
+        "visits frame",
+        &["person_id", "place_id", "start", "end"],
+    ),
     (
         "cases",
+        "cases frame",
         &["case_id", "person_id", "onset", "confirmed", "infected_by"],
     ),
-    ("interviews", &["case_id", "person_id", "at", "note"]),
+    (
+        "interviews",
+        "interviews frame",
+        &["case_id", "person_id", "at", "note"],
+    ),
     (
         "households",
+        "households frame",
         &["household_id", "village", "group", "address", "landlord_id"],
     ),
     (
         "persons",
+        "persons frame",
         &[
             "person_id",
             "name",
@@ -41,6 +52,7 @@ const COLUMNS: &[(&str, &[&str])] = &[
     ),
     (
         "enterprises",
+        "enterprises frame",
         &[
             "enterprise_id",
             "name",
@@ -53,6 +65,7 @@ const COLUMNS: &[(&str, &[&str])] = &[
     ),
     (
         "reports",
+        "resumption reports frame",
         &["enterprise_id", "date", "resumed", "workers_on_site"],
     ),
 ];
@@ -61,10 +74,13 @@ const COLUMNS: &[(&str, &[&str])] = &[
 /// each interchange name with the frame's column, the names themselves
 /// when none are given.
 fn cells(file: &str, source: &Bound<'_, PyAny>, columns: Columns) -> PyResult<precinct::Frame> {
-    let names = COLUMNS
-        .iter()
-        .find(|(f, _)| *f == file)
-        .map_or(&[][..], |(_, n)| *n);
+    let Some((_, label, names)) = COLUMNS.iter().find(|(f, _, _)| *f == file) else {
+        return Err(invalid(
+            "kind",
+            file,
+            "visits, cases, interviews, residents or resumption",
+        ));
+    };
     let mut pairs: Vec<(String, String)> = names
         .iter()
         .map(|n| ((*n).to_string(), (*n).to_string()))
@@ -76,7 +92,7 @@ fn cells(file: &str, source: &Bound<'_, PyAny>, columns: Columns) -> PyResult<pr
         };
         pair.1 = column;
     }
-    frame::read(file, source, &pairs)
+    frame::read(label, source, &pairs)
 }
 
 /// CSV text, or `None` for a frame.
@@ -224,7 +240,7 @@ pub fn chains<'py>(
             for c in [&names.infected_by, &names.onset, &names.confirmed] {
                 wanted.extend(own(c));
             }
-            let frame = frame::read("cases", cases, &wanted)?;
+            let frame = frame::read("line list frame", cases, &wanted)?;
             ok(precinct::read_line_list_frame(&frame, &names, &policy))?
         };
         if let Some(contacts) = contacts {
@@ -233,7 +249,10 @@ pub fn chains<'py>(
             } else {
                 let wanted =
                     [own(&Some(names.from.clone())), own(&Some(names.to.clone()))].concat();
-                ok(list.add_contacts_frame(&frame::read("contacts", contacts, &wanted)?, &names))?;
+                ok(list.add_contacts_frame(
+                    &frame::read("contacts frame", contacts, &wanted)?,
+                    &names,
+                ))?;
             }
         }
         py.detach(|| list.chains(&policy))

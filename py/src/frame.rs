@@ -27,7 +27,11 @@ use crate::errors::{invalid, ok};
 /// The cells of `frame`'s columns named `sources`, read as the interchange
 /// columns `names` (pairs of interchange name and frame name). A column the
 /// frame lacks is given as absent, and the core decides whether it is needed.
-pub fn read(what: &str, frame: &Bound<'_, PyAny>, columns: &[(String, String)]) -> PyResult<Frame> {
+pub fn read(
+    what: &'static str,
+    frame: &Bound<'_, PyAny>,
+    columns: &[(String, String)],
+) -> PyResult<Frame> {
     if let Ok(rows) = frame.cast::<PyList>() {
         if rows.iter().all(|r| r.is_instance_of::<PyDict>()) {
             return records(what, rows, columns);
@@ -82,7 +86,7 @@ pub fn read(what: &str, frame: &Bound<'_, PyAny>, columns: &[(String, String)]) 
 /// `Z`, naive times without an offset (local in the policy's zone), lists
 /// as their items joined by `,`, anything else as Arrow writes it.
 fn text_cells(
-    what: &str,
+    what: &'static str,
     column: &str,
     array: &ArrayRef,
     out: &mut Vec<Option<String>>,
@@ -93,22 +97,64 @@ fn text_cells(
     match array.data_type() {
         DataType::Utf8 => out.extend(array.as_string::<i32>().iter().map(|s| s.map(String::from))),
         DataType::Float16 | DataType::Float32 | DataType::Float64 => {
+            // Whole numbers a float holds exactly: below 2^11, 2^24, 2^53.
+            let digits = match array.data_type() {
+                DataType::Float16 => 11,
+                DataType::Float32 => 24,
+                _ => 53,
+            };
             let floats = cast(&DataType::Float64)?;
             for x in floats.as_primitive::<Float64Type>() {
-                out.push(x.map(|x| whole(what, column, x)).transpose()?.flatten());
+                let row = out.len();
+                out.push(
+                    x.map(|x| whole(what, column, row, x, digits))
+                        .transpose()?
+                        .flatten(),
+                );
             }
         }
         DataType::Timestamp(_, tz) => {
             let aware = tz.is_some();
             let micros = cast(&DataType::Timestamp(TimeUnit::Microsecond, tz.clone()))?;
             let micros = micros.as_primitive::<TimestampMicrosecondType>();
-            out.extend(micros.iter().map(|v| {
-                let v = v?;
-                let nanos = (v.rem_euclid(1_000_000) * 1_000) as u32;
-                let t = DateTime::from_timestamp(v.div_euclid(1_000_000), nanos)?;
-                let text = t.format("%Y-%m-%dT%H:%M:%S%.f").to_string();
-                Some(if aware { text + "Z" } else { text })
+            let times: Vec<Option<DateTime<chrono::Utc>>> = micros
+                .iter()
+                .map(|v| {
+                    let v = v?;
+                    let nanos = (v.rem_euclid(1_000_000) * 1_000) as u32;
+                    DateTime::from_timestamp(v.div_euclid(1_000_000), nanos)
+                })
+                .collect();
+            // A naive column of midnights only is a column of days, as
+            // DataFrames parse a date column (`parse_dates`): its cells are
+            // the days, as the CSV file wrote them.
+            let days = !aware
+                && times
+                    .iter()
+                    .flatten()
+                    .all(|t| t.time() == chrono::NaiveTime::MIN)
+                && times.iter().any(Option::is_some);
+            out.extend(times.into_iter().map(|t| {
+                let t = t?;
+                Some(if days {
+                    t.format("%Y-%m-%d").to_string()
+                } else if aware {
+                    t.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string()
+                } else {
+                    t.format("%Y-%m-%dT%H:%M:%S%.f").to_string()
+                })
             }));
+        }
+        DataType::Duration(_) | DataType::Interval(_) => {
+            return Err(frame_error(
+                what,
+                column,
+                None,
+                format!(
+                    "a column of {} is not a time; expected times, dates or text",
+                    array.data_type()
+                ),
+            ));
         }
         DataType::Date64 => text_cells(what, column, &cast(&DataType::Date32)?, out)?,
         DataType::List(_) | DataType::LargeList(_) | DataType::ListView(_) => {
@@ -135,30 +181,48 @@ fn text_cells(
 /// A float as a CSV cell: a whole number as an integer, NaN as missing.
 ///
 /// # Errors
-/// `InvalidValue` for a whole number of 2^53 or more: a float holds only
-/// 53 bits, so the DataFrame library that read the column as floats (an id
-/// or credit code column with a gap, in pandas) may have changed its last
-/// digits, and the file's value is not known any more.
-fn whole(what: &str, column: &str, x: f64) -> PyResult<Option<String>> {
-    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+/// `DataImportError` (code `frame`) for a whole number of 2^`digits` or
+/// more: a float holds only that many bits, so the DataFrame library that
+/// read the column as floats (an id or credit code column with a gap, in
+/// pandas) may have changed its last digits, and the file's value is lost.
+fn whole(
+    what: &'static str,
+    column: &str,
+    row: usize,
+    x: f64,
+    digits: i32,
+) -> PyResult<Option<String>> {
+    let exact = 2f64.powi(digits);
     if x.is_nan() {
         Ok(None)
-    } else if x.fract() == 0.0 && x.abs() < EXACT {
+    } else if x.fract() == 0.0 && x.abs() < exact {
         Ok(Some(format!("{}", x as i64)))
     } else if x.fract() == 0.0 && x.is_finite() {
-        Err(invalid(
-            &format!("{what}, column `{column}`"),
-            format!("{x:.0} (a float)"),
-            "text or whole numbers: the column was read as floats, which keep 53 bits, so numbers from 2^53 up may have lost digits; read it as text (pandas: dtype=str)",
-        ))
+        Err(frame_error(what, column, Some(row), format!(
+            "{x:.0} is a float of {digits} bits: a whole number from 2^{digits} up may have lost digits when the column was read as floats; read it as text (pandas: dtype=str)"
+        )))
     } else {
         Ok(Some(x.to_string()))
     }
 }
 
+/// A frame's bad cell (or column, without `row`) as the core's error.
+fn frame_error(what: &'static str, column: &str, row: Option<usize>, reason: String) -> PyErr {
+    crate::errors::to_py_err(&precinct::Error::Frame {
+        file: what,
+        row: row.map(|r| r as u64),
+        column: column.to_string(),
+        reason,
+    })
+}
+
 /// Records (dicts, one a row) as a frame's cells: each value as the text
 /// a CSV file would hold, by its type (see [`cell_text`]).
-fn records(what: &str, rows: &Bound<'_, PyList>, columns: &[(String, String)]) -> PyResult<Frame> {
+fn records(
+    what: &'static str,
+    rows: &Bound<'_, PyList>,
+    columns: &[(String, String)],
+) -> PyResult<Frame> {
     let mut out = Vec::with_capacity(columns.len());
     for (name, source) in columns {
         let mut cells = Vec::with_capacity(rows.len());
@@ -167,7 +231,7 @@ fn records(what: &str, rows: &Bound<'_, PyList>, columns: &[(String, String)]) -
             let value = row.cast::<PyDict>()?.get_item(source)?;
             found |= value.is_some();
             cells.push(match value {
-                Some(v) => cell_text(what, source, &v)?,
+                Some(v) => cell_text(what, source, cells.len(), &v)?,
                 None => None,
             });
         }
@@ -182,38 +246,73 @@ fn records(what: &str, rows: &Bound<'_, PyList>, columns: &[(String, String)]) -
 
 /// One Python value as a CSV cell: `None`, NaN, NaT and `pd.NA` missing,
 /// whole floats as integers, booleans as `true`/`false`, dates and times
-/// in ISO 8601 (an aware time with its offset), lists joined by `,`, numpy
-/// scalars as their values, anything else as `str` gives it.
-pub fn cell_text(what: &str, column: &str, v: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
-    if v.is_none()
-        || matches!(
-            v.get_type().name()?.extract::<String>()?.as_str(),
-            "NAType" | "NaTType"
-        )
-    {
+/// in ISO 8601 (an aware time with its offset), lists, tuples, sets and
+/// arrays joined by `,`, numpy scalars as their values, bytes as UTF-8.
+///
+/// # Errors
+/// `DataImportError` (code `frame`) naming the row and column for any other
+/// value (a dict, an object): it is not a cell of a table.
+pub fn cell_text(
+    what: &'static str,
+    column: &str,
+    row: usize,
+    v: &Bound<'_, PyAny>,
+) -> PyResult<Option<String>> {
+    let kind = v.get_type().name()?.extract::<String>()?;
+    if v.is_none() || matches!(kind.as_str(), "NAType" | "NaTType") {
         return Ok(None);
     }
     if let Ok(b) = v.cast::<PyBool>() {
         return Ok(Some(b.is_true().to_string()));
     }
     if let Ok(x) = v.cast::<pyo3::types::PyFloat>() {
-        return whole(what, column, x.value());
+        return whole(what, column, row, x.value(), 53);
+    }
+    if v.is_instance_of::<PyString>() || v.is_instance_of::<PyInt>() {
+        return Ok(Some(v.str()?.to_string()));
     }
     if v.is_instance_of::<PyDate>() {
         return Ok(Some(v.call_method0("isoformat")?.extract()?));
     }
-    if v.is_instance_of::<PyList>() || v.is_instance_of::<pyo3::types::PyTuple>() {
+    if let Ok(bytes) = v.cast::<pyo3::types::PyBytes>() {
+        return String::from_utf8(bytes.as_bytes().to_vec())
+            .map(Some)
+            .map_err(|_| {
+                frame_error(
+                    what,
+                    column,
+                    Some(row),
+                    "bytes that are not UTF-8 text".into(),
+                )
+            });
+    }
+    let numpy = v.py().import("numpy")?;
+    if v.is_instance(&numpy.getattr("generic")?)? {
+        return cell_text(what, column, row, &v.call_method0("item")?);
+    }
+    let sequence = v.is_instance_of::<PyList>()
+        || v.is_instance_of::<pyo3::types::PyTuple>()
+        || v.is_instance_of::<pyo3::types::PySet>()
+        || v.is_instance_of::<pyo3::types::PyFrozenSet>()
+        || v.is_instance(&numpy.getattr("ndarray")?)?;
+    if sequence {
         let mut items = Vec::new();
         for item in v.try_iter()? {
-            items.extend(cell_text(what, column, &item?)?);
+            items.extend(cell_text(what, column, row, &item?)?);
+        }
+        if v.is_instance_of::<pyo3::types::PySet>()
+            || v.is_instance_of::<pyo3::types::PyFrozenSet>()
+        {
+            items.sort();
         }
         return Ok((!items.is_empty()).then(|| items.join(",")));
     }
-    let numpy_scalar = v.py().import("numpy")?.getattr("generic")?;
-    if v.is_instance(&numpy_scalar)? {
-        return cell_text(what, column, &v.call_method0("item")?);
-    }
-    Ok(Some(v.str()?.to_string()))
+    Err(frame_error(
+        what,
+        column,
+        Some(row),
+        format!("a value of type {kind} is not a cell; expected text, a number, a date or time, or a list of them"),
+    ))
 }
 
 fn list_item(array: &ArrayRef) -> Arc<Field> {
@@ -241,6 +340,7 @@ pub fn record_batch(
     times: &[String],
     zone: &str,
     rows: usize,
+    kinds: &std::collections::HashMap<String, String>,
 ) -> PyResult<RecordBatch> {
     let mut fields = Vec::new();
     let mut arrays: Vec<ArrayRef> = Vec::new();
@@ -258,9 +358,14 @@ pub fn record_batch(
         } else {
             let list = values.call_method0("tolist")?.cast_into::<PyList>()?;
             let present: Vec<Bound<'_, PyAny>> = list.iter().filter(|v| !v.is_none()).collect();
-            match objects(&list, &present, zone)? {
-                Some(array) => array,
-                None => other_objects(&name, &list)?,
+            let declared = kinds.get(&name).and_then(|k| declared_type(k, zone));
+            match (present.is_empty(), declared) {
+                // Nothing present: the type the table declares for it.
+                (true, Some(data_type)) => arrow_array::new_null_array(&data_type, list.len()),
+                _ => match objects(&list, &present, zone)? {
+                    Some(array) => array,
+                    None => other_objects(&name, &list)?,
+                },
             }
         };
         fields.push(Field::new(name, array.data_type().clone(), true));
@@ -270,6 +375,21 @@ pub fn record_batch(
     let options = RecordBatchOptions::new().with_row_count(Some(rows));
     RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), arrays, &options)
         .map_err(|e| invalid("table", e, "columns of one length"))
+}
+
+/// The Arrow type of a column kind a table declares (`text`, `int`,
+/// `float`, `bool`, `date`, `time`, `list<text>`).
+fn declared_type(kind: &str, zone: &str) -> Option<DataType> {
+    Some(match kind {
+        "text" => DataType::Utf8,
+        "int" => DataType::Int64,
+        "float" => DataType::Float64,
+        "bool" => DataType::Boolean,
+        "date" => DataType::Date32,
+        "time" => DataType::Timestamp(TimeUnit::Second, Some(zone.into())),
+        "list<text>" => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+        _ => return None,
+    })
 }
 
 /// What every present value of an object column is.
@@ -442,16 +562,17 @@ fn other_objects(name: &str, list: &Bound<'_, PyList>) -> PyResult<ArrayRef> {
 
 /// A table as an Arrow stream capsule (`__arrow_c_stream__`).
 #[pyfunction]
-#[pyo3(signature = (columns, times, zone, rows, requested_schema = None))]
+#[pyo3(signature = (columns, times, zone, rows, kinds, requested_schema = None))]
 pub fn arrow_stream<'py>(
     py: Python<'py>,
     columns: &Bound<'py, PyDict>,
     times: Vec<String>,
     zone: &str,
     rows: usize,
+    kinds: std::collections::HashMap<String, String>,
     requested_schema: Option<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let batch = record_batch(columns, &times, zone, rows)?;
+    let batch = record_batch(columns, &times, zone, rows, &kinds)?;
     let schema = batch.schema();
     let table = PyTable::try_new(vec![batch], schema)?;
     table

@@ -79,8 +79,9 @@ fn trace_request(
 }
 
 /// An id column: an int64 array, or a sequence of str or int (never None,
-/// a float or a bool shown as text). Returns the ids as text and whether
-/// every one was an integer.
+/// a float or a bool shown as text). Text is trimmed, as the CSV reader
+/// trims a field, and must not be blank. Returns the ids as text and
+/// whether every one was an integer.
 fn id_column(what: &str, column: &Bound<'_, PyAny>) -> PyResult<(Vec<String>, bool)> {
     let mut all_int = true;
     let ids = column
@@ -89,7 +90,12 @@ fn id_column(what: &str, column: &Bound<'_, PyAny>) -> PyResult<(Vec<String>, bo
             let x = x?;
             if let Ok(text) = x.cast::<PyString>() {
                 all_int = false;
-                return text.extract::<String>();
+                let text: String = text.extract()?;
+                let text = text.trim();
+                if text.is_empty() {
+                    return Err(invalid(what, x.repr()?, "an id that is not blank"));
+                }
+                return Ok(text.to_string());
             }
             if !x.is_instance_of::<PyBool>() {
                 if let Ok(n) = x.extract::<i64>() {
@@ -102,10 +108,53 @@ fn id_column(what: &str, column: &Bound<'_, PyAny>) -> PyResult<(Vec<String>, bo
     Ok((ids, all_int))
 }
 
+/// A numpy array of whole numbers (any width, strided) as a contiguous
+/// int64 array, and whole floats as theirs; any other value as it is.
+/// Unsigned numbers beyond int64 and floats with fractions stay as they are
+/// (ids then read as text, times refused by name).
+fn int64_array<'py>(column: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let numpy = column.py().import("numpy")?;
+    if !column.is_instance(&numpy.getattr("ndarray")?)?
+        || column.getattr("ndim")?.extract::<usize>()? != 1
+    {
+        return Ok(column.clone());
+    }
+    let kind: String = column.getattr("dtype")?.getattr("kind")?.extract()?;
+    let size: usize = column.getattr("size")?.extract()?;
+    let fits = match kind.as_str() {
+        "i" => true,
+        "u" => size == 0 || i64::try_from(column.call_method0("max")?.extract::<u64>()?).is_ok(),
+        "f" => {
+            let finite = numpy
+                .call_method1("isfinite", (column,))?
+                .call_method0("all")?
+                .extract::<bool>()?;
+            let whole = numpy
+                .call_method1("equal", (column, numpy.call_method1("round", (column,))?))?
+                .call_method0("all")?
+                .extract::<bool>()?;
+            let small = size == 0
+                || numpy
+                    .call_method1("abs", (column,))?
+                    .call_method0("max")?
+                    .extract::<f64>()?
+                    < 9_007_199_254_740_992.0;
+            finite && whole && small
+        }
+        _ => false,
+    };
+    if fits {
+        numpy.call_method1("ascontiguousarray", (column, "int64"))
+    } else {
+        Ok(column.clone())
+    }
+}
+
 /// A time column as Unix seconds: an int64 array (Unix seconds), a numpy
 /// `datetime64` array (naive wall-clock times, read in `zone`), or a
 /// sequence of moments (datetimes, ISO text, Unix seconds).
 fn seconds_column(what: &str, column: &Bound<'_, PyAny>, zone: Zone) -> PyResult<Vec<i64>> {
+    let column = &int64_array(column)?;
     if let Ok(a) = column.extract::<PyReadonlyArray1<'_, i64>>() {
         return Ok(a.as_slice()?.to_vec());
     }
@@ -162,6 +211,7 @@ impl Visits {
             seconds_column("start", start, zone)?,
             seconds_column("end", end, zone)?,
         );
+        let (person, place) = (int64_array(person)?, int64_array(place)?);
         if let (Ok(p), Ok(q)) = (
             person.extract::<PyReadonlyArray1<'py, i64>>(),
             place.extract::<PyReadonlyArray1<'py, i64>>(),
@@ -172,8 +222,8 @@ impl Visits {
             })?;
             return Ok(Visits::new(ok(inner)?, policy, true));
         }
-        let (persons, int_ids) = id_column("person", person)?;
-        let (places, _) = id_column("place", place)?;
+        let (persons, int_ids) = id_column("person", &person)?;
+        let (places, _) = id_column("place", &place)?;
         let inner = crate::progress::detach(py, progress, || {
             precinct::Visits::from_columns(&persons, &places, &start, &end)
         })?;
@@ -233,8 +283,11 @@ impl Visits {
         else {
             return Err(failed);
         };
-        let Ok(cells) = crate::frame::read("visits", &arrow, &columns) else {
-            return Err(failed);
+        let cells = match crate::frame::read("visits frame", &arrow, &columns) {
+            Ok(cells) => cells,
+            // A bad cell or column, named: that is the error to give.
+            Err(e) if e.is_instance_of::<crate::errors::PrecinctError>(py) => return Err(e),
+            Err(_) => return Err(failed),
         };
         let policy = read_policy(policy)?;
         let inner = crate::progress::detach(py, progress, || {

@@ -503,3 +503,19 @@ def test_rows_without_the_needed_columns_still_raise():
     with pytest.raises(ValueError, match=r"network \(report.links\) needs the columns infector, infectee, "
                                          r"infector_listed; the table has infector \(missing: infectee, infector_listed\)"):
         plot.network(SimpleNamespace(cases=cases, links=Table({"infector": ["A"]})))
+
+
+def test_epicurve_draws_a_tables_time_column_by_its_local_days():
+    """The record book's cases have their confirmations as times (Unix
+    seconds in a Table's time column): drawn by their local day."""
+    import zoneinfo
+
+    cst = zoneinfo.ZoneInfo("Asia/Shanghai")
+    # 2020-01-26 23:30 in Shanghai is 15:30 UTC: the local day is the 26th.
+    seconds = int(dt.datetime(2020, 1, 26, 23, 30, tzinfo=cst).timestamp())
+    table = Table({"confirmed": np.array([seconds, seconds + 3600], dtype=np.int64)}, ["confirmed"], tz=cst)
+    ax = plot.epicurve(table, by="confirmed")
+    heights = sorted(p.get_height() for p in ax.patches if p.get_height() > 0)
+    assert heights == [1, 1]
+    days = sorted(mdates.num2date(p.get_x() + p.get_width() / 2).date() for p in ax.patches if p.get_height() > 0)
+    assert days == [dt.date(2020, 1, 26), dt.date(2020, 1, 27)]

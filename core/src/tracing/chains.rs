@@ -755,41 +755,55 @@ pub fn chains<C: ChainCase>(cases: &[C], zone: Zone) -> ChainReport {
 }
 
 impl ChainReport {
-    /// The columns of each of the report's lists of records, in order, as
-    /// the bindings' tables have them even when a list is empty or lacks a
-    /// field (a problem of one kind has only some of `problems`' columns).
-    pub const TABLE_COLUMNS: &'static [(&'static str, &'static [&'static str])] = &[
+    /// The columns of each of the report's lists of records, in order, with
+    /// what each holds (`text`, `int`, `bool`, `date` (a local day),
+    /// `list<text>`), as the bindings' tables have them even when a list is
+    /// empty, a column all missing, or a record lacks a field (a problem of
+    /// one kind has only some of `problems`' columns): tables of different
+    /// line lists then have one schema.
+    pub const TABLE_COLUMNS: &'static [(&'static str, &'static [(&'static str, &'static str)])] = &[
         (
             "case_table",
             &[
-                "case",
-                "cluster",
-                "cluster_size",
-                "generation",
-                "infected_by",
-                "secondary_cases",
-                "onset",
-                "confirmed",
+                ("case", "text"),
+                ("cluster", "int"),
+                ("cluster_size", "int"),
+                ("generation", "int"),
+                ("infected_by", "list<text>"),
+                ("secondary_cases", "int"),
+                ("onset", "date"),
+                ("confirmed", "date"),
             ],
         ),
         (
             "links",
-            &["infector", "infectee", "infector_listed", "serial_interval"],
+            &[
+                ("infector", "text"),
+                ("infectee", "text"),
+                ("infector_listed", "bool"),
+                ("serial_interval", "int"),
+            ],
         ),
-        ("serial_intervals", &["infector", "infectee", "days"]),
-        ("clusters", &["cases", "not_listed"]),
+        (
+            "serial_intervals",
+            &[("infector", "text"), ("infectee", "text"), ("days", "int")],
+        ),
+        (
+            "clusters",
+            &[("cases", "list<text>"), ("not_listed", "list<text>")],
+        ),
         (
             "problems",
             &[
-                "problem",
-                "file",
-                "line",
-                "column",
-                "case",
-                "value",
-                "reason",
-                "first_line",
-                "cases",
+                ("problem", "text"),
+                ("file", "text"),
+                ("line", "int"),
+                ("column", "text"),
+                ("case", "text"),
+                ("value", "text"),
+                ("reason", "text"),
+                ("first_line", "int"),
+                ("cases", "list<text>"),
             ],
         ),
     ];
@@ -920,7 +934,7 @@ mod tests {
                 .collect();
             let mut written = names.clone();
             written.sort();
-            let mut listed: Vec<String> = columns.iter().map(ToString::to_string).collect();
+            let mut listed: Vec<String> = columns.iter().map(|(c, _)| c.to_string()).collect();
             listed.sort();
             assert_eq!(written, listed, "{key}");
         }

@@ -95,14 +95,19 @@ class Book(Queries):
         source, other: CSV text, or a pandas or polars DataFrame or a
             pyarrow Table, read as `precinct.read_cases` reads them.
         columns, other_columns: `{interchange name: the frame's column}`
-            for the columns named otherwise in the frame.
+            (or a list of such pairs) for the columns named otherwise in
+            the frame.
 
         Every row is read first: a bad cell raises `DataImportError` (with
-        `row` and `column`) and nothing is recorded. A command the book
-        refuses (a case confirmed twice ...) stops the batch and raises; the
-        ones before it are kept, as in `execute_batch`."""
-        pairs = None if columns is None else list(columns.items())
-        other_pairs = None if other_columns is None else list(other_columns.items())
+        `row` and `column`) and nothing is recorded. The commands then run in
+        the order the book needs them: households, persons, then landlords;
+        enterprises, then reports; each kind in id order (cases, visits and
+        interviews in the table's order). A command the book refuses (a case
+        confirmed twice, a report that cannot be true) stops the batch and
+        raises its error, naming the record; the commands before it are kept,
+        as in `execute_batch`."""
+        pairs = _column_pairs(columns)
+        other_pairs = _column_pairs(other_columns)
         return self._book.import_records(
             kind, _arrow(source), None if other is None else _arrow(other), by=by, at=at, columns=pairs, other_columns=other_pairs
         )
@@ -119,10 +124,15 @@ class Book(Queries):
         onset, confirmed, infected_by`; other names by keyword)."""
         return self.import_records("cases", cases, by=by, at=at, columns=columns)
 
-    def record_interview_contacts(self, contacts: Any, *, by: str, at: _Moment, **columns: str) -> List[Dict[str, Any]]:
+    def record_interview_contacts(
+        self, contacts: Any, *, by: str, at: _Moment, met_at: Optional[str] = None, **columns: str
+    ) -> List[Dict[str, Any]]:
         """Record the contacts named in interviews from a frame or CSV text
         (`case_id, person_id, at` when they met, `note`; other names by
-        keyword)."""
+        keyword, and `met_at=` for the column of when they met, since `at`
+        is the entry's own time)."""
+        if met_at is not None:
+            columns = {**columns, "at": met_at}
         return self.import_records("interviews", contacts, by=by, at=at, columns=columns)
 
     def query(self, request: Dict[str, Any], *, tables: bool = False) -> Any:
@@ -174,7 +184,9 @@ class Book(Queries):
         return Report(self.query({"query": "report", "as_of": as_of}), self.report_text(as_of))
 
     def history(self, *, person: Optional[str] = None, pass_serial: Optional[int] = None, stay: Optional[str] = None) -> Any:
-        """Every event that concerns one person, pass or stay (give exactly one)."""
+        """Every event that concerns one person, pass or stay (give exactly
+        one), as journal entries: dicts whose `command` keeps its own shape
+        (an audit trail, not a table of one kind of record)."""
         return self.query({"query": "history", "person": person, "pass_serial": pass_serial, "stay": stay})
 
     def __repr__(self) -> str:
@@ -226,6 +238,15 @@ class Book(Queries):
             rows.append(f"<tr><th colspan='2' style='text-align:left'>{area}</th></tr>")
             rows.extend(f"<tr><td>{_esc(k)}</td><td>{_esc(v)}</td></tr>" for k, v in figures)
         return f"<table><caption>Record book</caption>{''.join(rows)}</table>"
+
+
+def _column_pairs(columns: Any) -> Optional[List[Tuple[str, str]]]:
+    """Column names as `(interchange name, frame column)` pairs; a frame's
+    column named by a number (pandas without a header) by its text."""
+    if columns is None:
+        return None
+    items = columns.items() if hasattr(columns, "items") else columns
+    return [(str(k), str(v)) for k, v in items]
 
 
 def _esc(value: Any) -> str:

@@ -37,6 +37,9 @@ def _numpy(column: Any) -> Any:
     if _aware(column):
         return _unix_seconds(column)
     values = column.to_numpy() if hasattr(column, "to_numpy") else np.asarray(column)
+    if values.dtype.kind == "m":
+        # A duration is not a time: the exact reader names the column.
+        raise TypeError("a duration column")
     if np.issubdtype(values.dtype, np.unsignedinteger) and len(values) and values.max() > np.iinfo(np.int64).max:
         # Beyond 64-bit signed integers: the ids as their digits.
         return [str(v) for v in values.tolist()]
@@ -54,9 +57,17 @@ def _numpy(column: Any) -> Any:
 
 def columns(frame: Any, names: Sequence[str]) -> Tuple[Any, ...]:
     """The named columns of `frame` as int64 arrays, `datetime64` arrays or
-    lists; a column the frame lacks raises `InvalidValue` naming it."""
+    lists; a column the frame lacks, or has twice, raises `InvalidValue`
+    naming it."""
     have = getattr(frame, "column_names", None)  # pyarrow
     have = list(getattr(frame, "columns", []) if have is None else have)
+    for name in names:
+        if have.count(name) > 1:
+            from ._precinct import InvalidValue
+
+            error = InvalidValue(f"frame column `{name}` is named twice, expected each column named once")
+            error.code, error.field, error.value, error.expected = "invalid_value", "frame", name, "each column named once"
+            raise error
     for name in names:
         if name not in have:
             from ._precinct import InvalidValue

@@ -86,7 +86,11 @@ def _select(frame: Any, module: str, columns: Sequence[str]) -> Any:
     if twice:
         raise _invalid("frame", f"the columns {', '.join(twice)} named twice", "each column named once")
     if module == "polars":
-        return frame.select(have)
+        import polars as pl
+
+        # A column of nothing but nulls has polars' Null type, which the
+        # Arrow interface does not carry: as text, all missing.
+        return frame.select([pl.col(c).cast(pl.String) if frame.schema[c] == pl.Null else pl.col(c) for c in have])
     if hasattr(frame, "select"):  # pyarrow
         return frame.select(have)
     return frame
@@ -112,7 +116,7 @@ def chains(
     confirmed: Optional[str] = "confirmed",
     infector: str = "from",
     infectee: str = "to",
-    missing: Sequence[str] = ("NA",),
+    missing: Union[Sequence[str], str, None] = ("NA",),
     policy: _Policy = None,
 ) -> ChainReport:
     """Transmission chains of a line list: clusters, generations, secondary
@@ -140,7 +144,9 @@ def chains(
     listed = {"id": id, "infected_by": infected_by, "onset": onset, "confirmed": confirmed}
     links = {"from": infector, "to": infectee}
     columns = {k: None if v is None else str(v) for k, v in {**listed, **links}.items()}
-    if isinstance(missing, str):
+    if missing is None:
+        missing = []
+    elif isinstance(missing, str):
         missing = [missing]
     wanted = [str(v) for v in listed.values() if v is not None]
     other = None if contacts is None else _arrow(contacts, [str(infector), str(infectee)])

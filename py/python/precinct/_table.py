@@ -21,7 +21,14 @@ class Table:
     `datetime.date`s (local days); a missing value is `None` (NaN in a float
     column)."""
 
-    def __init__(self, columns: Mapping[str, Any], times: Sequence[str] = (), *, tz: Optional[datetime.tzinfo] = None) -> None:
+    def __init__(
+        self,
+        columns: Mapping[str, Any],
+        times: Sequence[str] = (),
+        *,
+        tz: Optional[datetime.tzinfo] = None,
+        kinds: Optional[Mapping[str, str]] = None,
+    ) -> None:
         self.columns: Dict[str, np.ndarray] = {}
         for name, values in columns.items():
             if isinstance(values, np.ndarray):
@@ -31,6 +38,10 @@ class Table:
                 self.columns[name] = np.asarray(values, dtype=object if values and isinstance(values[0], str) else None)
         self.times = tuple(times)
         self.tz: datetime.tzinfo = tz if tz is not None else datetime.timezone.utc
+        # What a column holds when the table declares it (`int`, `text`,
+        # `date`, `bool`, `list<text>` ...): an empty or all-missing column
+        # keeps that type in every DataFrame library.
+        self.kinds: Dict[str, str] = dict(kinds or {})
 
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]], times: Sequence[str] = ()) -> "Table":
@@ -116,6 +127,8 @@ class Table:
                 # at once, not parsed.
                 utc = pd.DatetimeIndex(values.astype("datetime64[s]").astype("datetime64[us]")).tz_localize("UTC")
                 columns[name] = utc.tz_convert(self.tz)
+            elif values.dtype == object and self.kinds.get(name) in _PANDAS and pd.api.types.infer_dtype(values, skipna=True) == "empty":
+                columns[name] = pd.array(values, dtype=_PANDAS[self.kinds[name]])
             elif values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("integer", "boolean"):
                 # Whole numbers or yes/no with gaps (a generation unknown):
                 # pandas' nullable types.
@@ -141,7 +154,7 @@ class Table:
         timestamp[s, zone], date32, string and list<string> columns."""
         from ._precinct import arrow_stream
 
-        return arrow_stream(self.columns, list(self.times), self._zone_name(), len(self), requested_schema)
+        return arrow_stream(self.columns, list(self.times), self._zone_name(), len(self), self.kinds, requested_schema)
 
     def __repr__(self) -> str:
         return f"Table({len(self)} rows: {', '.join(self.columns)})"
@@ -178,6 +191,10 @@ class Report:
             for k, v in self.figures.items()
         )
         return f"<table>{rows}</table>"
+
+
+# pandas' nullable types for the declared kinds of all-missing columns.
+_PANDAS = {"int": "Int64", "float": "Float64", "bool": "boolean", "text": "string"}
 
 
 def _cell(value: Any) -> str:

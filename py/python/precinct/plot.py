@@ -115,6 +115,11 @@ def _need(table: Any, columns: Sequence[str], what: str) -> None:
 
 
 def _column(table: Any, name: str) -> np.ndarray:
+    """A column's values; a Table's time column (Unix seconds) as aware
+    datetimes in the table's zone, so that its local days are drawn."""
+    if name in getattr(table, "times", ()):
+        tz = getattr(table, "tz", _dt.timezone.utc)
+        return np.array([_dt.datetime.fromtimestamp(int(s), tz) for s in table[name]], dtype=object)
     return np.asarray(table[name])
 
 
