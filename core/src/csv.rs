@@ -20,6 +20,106 @@ use crate::tracing::{
     chains, Case, ChainReport, DataProblem, InterviewContact, ListedCase, Visits,
 };
 
+/// An interchange file's names and columns (DESIGN.md's table): one place
+/// for the readers and for a binding that names a frame's columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InterchangeFile {
+    /// The short name a binding asks for (`cases`, `reports` ...).
+    pub key: &'static str,
+    /// The file as errors name it (`resumption reports`).
+    pub file: &'static str,
+    /// A frame of it as errors name it (`resumption reports frame`).
+    pub frame: &'static str,
+    /// Its columns: the required ones first, then the optional ones.
+    pub columns: &'static [&'static str],
+    /// How many of `columns` are required.
+    pub required: usize,
+}
+
+impl InterchangeFile {
+    /// The columns a file must have.
+    pub fn required(&self) -> &'static [&'static str] {
+        &self.columns[..self.required]
+    }
+}
+
+const VISITS: InterchangeFile = InterchangeFile {
+    key: "visits",
+    file: "visits",
+    frame: "visits frame",
+    columns: &["person_id", "place_id", "start", "end"],
+    required: 4,
+};
+const CASES: InterchangeFile = InterchangeFile {
+    key: "cases",
+    file: "cases",
+    frame: "cases frame",
+    columns: &["case_id", "person_id", "onset", "confirmed", "infected_by"],
+    required: 5,
+};
+const INTERVIEWS: InterchangeFile = InterchangeFile {
+    key: "interviews",
+    file: "interviews",
+    frame: "interviews frame",
+    columns: &["case_id", "person_id", "at", "note"],
+    required: 3,
+};
+const HOUSEHOLDS: InterchangeFile = InterchangeFile {
+    key: "households",
+    file: "households",
+    frame: "households frame",
+    columns: &["household_id", "village", "group", "address", "landlord_id"],
+    required: 5,
+};
+const PERSONS: InterchangeFile = InterchangeFile {
+    key: "persons",
+    file: "persons",
+    frame: "persons frame",
+    columns: &[
+        "person_id",
+        "name",
+        "id_number",
+        "household_id",
+        "phone",
+        "has_smartphone",
+        "nationality",
+    ],
+    required: 4,
+};
+const ENTERPRISES: InterchangeFile = InterchangeFile {
+    key: "enterprises",
+    file: "enterprises",
+    frame: "enterprises frame",
+    columns: &[
+        "enterprise_id",
+        "name",
+        "village",
+        "sector",
+        "workforce",
+        "credit_code",
+        "above_scale",
+    ],
+    required: 5,
+};
+const REPORTS: InterchangeFile = InterchangeFile {
+    key: "reports",
+    file: "resumption reports",
+    frame: "resumption reports frame",
+    columns: &["enterprise_id", "date", "resumed", "workers_on_site"],
+    required: 4,
+};
+
+/// Every interchange file a frame can be read as.
+pub const INTERCHANGE_FILES: [InterchangeFile; 7] = [
+    VISITS,
+    CASES,
+    INTERVIEWS,
+    HOUSEHOLDS,
+    PERSONS,
+    ENTERPRISES,
+    REPORTS,
+];
+
 /// One interchange file being read, from CSV text or from a [`Frame`].
 struct Table<'f, R: Read> {
     file: &'static str,
@@ -604,11 +704,12 @@ pub fn read_visits(input: impl Read, policy: &Policy) -> Result<Visits> {
 /// # Errors
 /// [`Error::Csv`] naming the line and column of the first bad row.
 pub fn read_visits_within(input: impl Read, policy: &Policy, bounds: TimeBounds) -> Result<Visits> {
-    visits_from(Table::open("visits", input, &VISITS)?, policy, bounds)
+    visits_from(
+        Table::open(VISITS.file, input, VISITS.required())?,
+        policy,
+        bounds,
+    )
 }
-
-/// The columns of the visits format.
-const VISITS: [&str; 4] = ["person_id", "place_id", "start", "end"];
 
 /// Read visits from a [`Frame`] as [`read_visits`] reads the file; the
 /// slow, exact way, for a frame whose columns cannot be taken whole (a
@@ -618,7 +719,7 @@ const VISITS: [&str; 4] = ["person_id", "place_id", "start", "end"];
 /// [`Error::Frame`] naming the row and the frame's column of the first bad cell.
 pub fn read_visits_frame(frame: &Frame, policy: &Policy) -> Result<Visits> {
     visits_from(
-        Table::frame("visits frame", frame, &VISITS)?,
+        Table::frame(VISITS.frame, frame, VISITS.required())?,
         policy,
         TimeBounds::default(),
     )
@@ -697,11 +798,8 @@ fn flush(mut w: csv::Writer<impl Write>) -> Result<()> {
 /// [`Error::Csv`] naming the line and column of the first bad row, or a
 /// case id given twice.
 pub fn read_cases(input: impl Read, policy: &Policy) -> Result<Vec<Case>> {
-    cases_from(Table::open("cases", input, &CASES)?, policy)
+    cases_from(Table::open(CASES.file, input, CASES.required())?, policy)
 }
-
-/// The columns of the cases format.
-const CASES: [&str; 5] = ["case_id", "person_id", "onset", "confirmed", "infected_by"];
 
 /// Read cases from a [`Frame`] as [`read_cases`] reads the file.
 ///
@@ -709,7 +807,7 @@ const CASES: [&str; 5] = ["case_id", "person_id", "onset", "confirmed", "infecte
 /// [`Error::Frame`] naming the row and the frame's column of the first bad
 /// cell, or a case id given twice.
 pub fn read_cases_frame(frame: &Frame, policy: &Policy) -> Result<Vec<Case>> {
-    cases_from(Table::frame("cases frame", frame, &CASES)?, policy)
+    cases_from(Table::frame(CASES.frame, frame, CASES.required())?, policy)
 }
 
 fn cases_from<R: Read>(mut t: Table<'_, R>, policy: &Policy) -> Result<Vec<Case>> {
@@ -742,9 +840,6 @@ fn cases_from<R: Read>(mut t: Table<'_, R>, policy: &Policy) -> Result<Vec<Case>
     Ok(out)
 }
 
-/// The columns of contacts named in interviews (`note` may be absent).
-const INTERVIEWS: [&str; 3] = ["case_id", "person_id", "at"];
-
 /// Read contacts named in interviews: `case_id,person_id,at` and an
 /// optional `note`; `at` (when they met) in any form of [`parse_instant`]
 /// or as Unix seconds.
@@ -758,7 +853,10 @@ const INTERVIEWS: [&str; 3] = ["case_id", "person_id", "at"];
 /// # Errors
 /// [`Error::Csv`] naming the line and column of the first bad row.
 pub fn read_interviews(input: impl Read, policy: &Policy) -> Result<Vec<InterviewContact>> {
-    interviews_from(Table::open("interviews", input, &INTERVIEWS)?, policy)
+    interviews_from(
+        Table::open(INTERVIEWS.file, input, INTERVIEWS.required())?,
+        policy,
+    )
 }
 
 /// Read contacts named in interviews from a [`Frame`] as
@@ -768,7 +866,7 @@ pub fn read_interviews(input: impl Read, policy: &Policy) -> Result<Vec<Intervie
 /// [`Error::Frame`] naming the row and the frame's column of the first bad cell.
 pub fn read_interviews_frame(frame: &Frame, policy: &Policy) -> Result<Vec<InterviewContact>> {
     interviews_from(
-        Table::frame("interviews frame", frame, &INTERVIEWS)?,
+        Table::frame(INTERVIEWS.frame, frame, INTERVIEWS.required())?,
         policy,
     )
 }
@@ -828,14 +926,10 @@ pub fn write_cases(cases: &[Case], out: impl Write, policy: &Policy) -> Result<(
 /// an invalid identity document, a duplicate, an unknown household or landlord.
 pub fn read_residents(households: impl Read, persons: impl Read) -> Result<Residents> {
     residents_from(
-        || Table::open("households", households, &HOUSEHOLDS),
-        || Table::open("persons", persons, &PERSONS),
+        || Table::open(HOUSEHOLDS.file, households, HOUSEHOLDS.required()),
+        || Table::open(PERSONS.file, persons, PERSONS.required()),
     )
 }
-
-/// The required columns of the households and persons formats.
-const HOUSEHOLDS: [&str; 5] = ["household_id", "village", "group", "address", "landlord_id"];
-const PERSONS: [&str; 4] = ["person_id", "name", "id_number", "household_id"];
 
 /// Read households and persons from two [`Frame`]s as [`read_residents`]
 /// reads the files.
@@ -844,8 +938,8 @@ const PERSONS: [&str; 4] = ["person_id", "name", "id_number", "household_id"];
 /// [`Error::Frame`] naming the frame, row and column of the first bad cell.
 pub fn read_residents_frames(households: &Frame, persons: &Frame) -> Result<Residents> {
     residents_from(
-        || Table::frame("households frame", households, &HOUSEHOLDS),
-        || Table::frame("persons frame", persons, &PERSONS),
+        || Table::frame(HOUSEHOLDS.frame, households, HOUSEHOLDS.required()),
+        || Table::frame(PERSONS.frame, persons, PERSONS.required()),
     )
 }
 
@@ -991,14 +1085,10 @@ pub fn write_persons(residents: &Residents, out: impl Write) -> Result<()> {
 /// including reports that cannot be true.
 pub fn read_resumption(enterprises: impl Read, reports: impl Read) -> Result<Resumption> {
     resumption_from(
-        || Table::open("enterprises", enterprises, &ENTERPRISES),
-        || Table::open("resumption reports", reports, &REPORTS),
+        || Table::open(ENTERPRISES.file, enterprises, ENTERPRISES.required()),
+        || Table::open(REPORTS.file, reports, REPORTS.required()),
     )
 }
-
-/// The required columns of the enterprises and resumption reports formats.
-const ENTERPRISES: [&str; 5] = ["enterprise_id", "name", "village", "sector", "workforce"];
-const REPORTS: [&str; 4] = ["enterprise_id", "date", "resumed", "workers_on_site"];
 
 /// Read enterprises and their daily reports from two [`Frame`]s as
 /// [`read_resumption`] reads the files.
@@ -1007,8 +1097,8 @@ const REPORTS: [&str; 4] = ["enterprise_id", "date", "resumed", "workers_on_site
 /// [`Error::Frame`] naming the frame, row and column of the first bad cell.
 pub fn read_resumption_frames(enterprises: &Frame, reports: &Frame) -> Result<Resumption> {
     resumption_from(
-        || Table::frame("enterprises frame", enterprises, &ENTERPRISES),
-        || Table::frame("resumption reports frame", reports, &REPORTS),
+        || Table::frame(ENTERPRISES.frame, enterprises, ENTERPRISES.required()),
+        || Table::frame(REPORTS.frame, reports, REPORTS.required()),
     )
 }
 

@@ -97,7 +97,7 @@ pub use crate::csv::{
     read_line_list_frame, read_residents, read_residents_frames, read_resumption,
     read_resumption_frames, read_visits, read_visits_frame, read_visits_within, write_cases,
     write_enterprises, write_households, write_persons, write_reports, write_visits, Frame,
-    FrameColumn, LineList, LineListColumns,
+    FrameColumn, InterchangeFile, LineList, LineListColumns, INTERCHANGE_FILES,
 };
 // The station: every registry together, and its summary report.
 pub use station::{channel_name, service_name, PassesOnDay, ServiceCount, Station, StationReport};

@@ -14,73 +14,18 @@ use crate::frame;
 /// `None` for the interchange names.
 type Columns = Option<Vec<(String, String)>>;
 
-/// Each interchange file's columns, as a frame's columns are named by
-/// default (the optional ones included), with the name errors give it.
-const COLUMNS: &[(&str, &str, &[&str])] = &[
-    (
-        "visits",
-        "visits frame",
-        &["person_id", "place_id", "start", "end"],
-    ),
-    (
-        "cases",
-        "cases frame",
-        &["case_id", "person_id", "onset", "confirmed", "infected_by"],
-    ),
-    (
-        "interviews",
-        "interviews frame",
-        &["case_id", "person_id", "at", "note"],
-    ),
-    (
-        "households",
-        "households frame",
-        &["household_id", "village", "group", "address", "landlord_id"],
-    ),
-    (
-        "persons",
-        "persons frame",
-        &[
-            "person_id",
-            "name",
-            "id_number",
-            "household_id",
-            "phone",
-            "has_smartphone",
-            "nationality",
-        ],
-    ),
-    (
-        "enterprises",
-        "enterprises frame",
-        &[
-            "enterprise_id",
-            "name",
-            "village",
-            "sector",
-            "workforce",
-            "credit_code",
-            "above_scale",
-        ],
-    ),
-    (
-        "reports",
-        "resumption reports frame",
-        &["enterprise_id", "date", "resumed", "workers_on_site"],
-    ),
-];
-
 /// The cells of `source` (a frame) as the file `file`: `columns` pairs
 /// each interchange name with the frame's column, the names themselves
 /// when none are given.
 fn cells(file: &str, source: &Bound<'_, PyAny>, columns: Columns) -> PyResult<precinct::Frame> {
-    let Some((_, label, names)) = COLUMNS.iter().find(|(f, _, _)| *f == file) else {
+    let Some(interchange) = precinct::INTERCHANGE_FILES.iter().find(|f| f.key == file) else {
         return Err(invalid(
             "kind",
             file,
             "visits, cases, interviews, residents or resumption",
         ));
     };
+    let (label, names) = (interchange.frame, interchange.columns);
     let mut pairs: Vec<(String, String)> = names
         .iter()
         .map(|n| ((*n).to_string(), (*n).to_string()))

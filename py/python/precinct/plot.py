@@ -606,16 +606,21 @@ def passes_per_day(table: Any, *, ax: Any = None) -> Any:
     per day stacked by kind."""
     table = _table(table, "passes_per_day")
     _need(table, ["date", "kind", "count"], "passes_per_day")
+    return _kinds_per_day(table, ax, "passes", "Passes per day", "none issued", "kind of pass")
+
+
+def _kinds_per_day(table: Any, ax: Any, unit: str, title: str, nothing: str, legend: str) -> Any:
+    """A bar per day stacked by kind (columns ``date``, ``kind``, ``count``)."""
     ax = _axes(ax, (9, 4))
     days, series = _per_day(table)
     ax.set_xlabel("date")
-    ax.set_ylabel("passes")
+    ax.set_ylabel(unit)
     if not days:
-        return _nothing(ax, "Passes per day (none issued)")
+        return _nothing(ax, f"{title} ({nothing})")
     _stacked_day_bars(ax, days, series, _colours(len(series)))
-    ax.set_title("Passes per day" + (f" ({series[0][0]})" if len(series) == 1 else ""))
+    ax.set_title(title + (f" ({series[0][0]})" if len(series) == 1 else ""))
     if len(series) > 1:
-        ax.legend(title="kind of pass", fontsize=8)
+        ax.legend(title=legend, fontsize=8)
     return ax
 
 
@@ -630,17 +635,7 @@ def services(table: Any, *, ax: Any = None) -> Any:
     names = _names(table)
     if "date" in names:
         _need(table, ["date", "kind", "count"], "services (per day)")
-        ax = _axes(ax, (9, 4))
-        days, series = _per_day(table)
-        ax.set_xlabel("date")
-        ax.set_ylabel("services")
-        if not days:
-            return _nothing(ax, "Services per day (none recorded)")
-        _stacked_day_bars(ax, days, series, _colours(len(series)))
-        ax.set_title("Services per day" + (f" ({series[0][0]})" if len(series) == 1 else ""))
-        if len(series) > 1:
-            ax.legend(title="kind of service", fontsize=8)
-        return ax
+        return _kinds_per_day(table, ax, "services", "Services per day", "none recorded", "kind of service")
     if len(table) == 0:  # an empty period: the record book's answer has no columns
         ax = _axes(ax, (8, 1.7))
         ax.set_xlabel("services")
