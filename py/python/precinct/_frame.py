@@ -55,6 +55,16 @@ def _numpy(column: Any) -> Any:
     return list(values)
 
 
+def invalid(field: str, value: Any, expected: str) -> Exception:
+    """The package's `InvalidValue` for an argument refused in Python, with
+    the attributes the compiled module's errors carry."""
+    from ._precinct import InvalidValue
+
+    error = InvalidValue(f"{field} `{value}` is invalid, expected {expected}")
+    error.code, error.field, error.value, error.expected = "invalid_value", field, str(value), expected
+    return error
+
+
 def columns(frame: Any, names: Sequence[str]) -> Tuple[Any, ...]:
     """The named columns of `frame` as int64 arrays, `datetime64` arrays or
     lists; a column the frame lacks, or has twice, raises `InvalidValue`
@@ -63,16 +73,7 @@ def columns(frame: Any, names: Sequence[str]) -> Tuple[Any, ...]:
     have = list(getattr(frame, "columns", []) if have is None else have)
     for name in names:
         if have.count(name) > 1:
-            from ._precinct import InvalidValue
-
-            error = InvalidValue(f"frame column `{name}` is named twice, expected each column named once")
-            error.code, error.field, error.value, error.expected = "invalid_value", "frame", name, "each column named once"
-            raise error
-    for name in names:
+            raise invalid("frame", f"column {name} named twice", "each column named once")
         if name not in have:
-            from ._precinct import InvalidValue
-
-            error = InvalidValue(f"frame column `{name}` is missing, expected the columns {', '.join(names)}")
-            error.code, error.field, error.value, error.expected = "invalid_value", "frame", name, ", ".join(names)
-            raise error
+            raise invalid("frame", f"without a column {name}", f"the columns {', '.join(names)}")
     return tuple(_numpy(frame[name]) for name in names)

@@ -13,15 +13,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _precinct
 from ._chains import ChainReport
+from ._frame import invalid as _invalid
 
 _Policy = Union[str, Dict[str, Any], None]
-
-
-def _invalid(field: str, value: Any, expected: str) -> Exception:
-    """The package's `InvalidValue` for an argument refused here."""
-    error = _precinct.InvalidValue(f"{field} `{value}` is invalid, expected {expected}")
-    error.code, error.field, error.value, error.expected = "invalid_value", field, str(value), expected
-    return error
 
 
 _FRAMES = "CSV text, a pandas or polars DataFrame, a pyarrow Table or a list of dicts"
