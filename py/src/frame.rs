@@ -235,10 +235,11 @@ fn records(
                 None => None,
             });
         }
+        // No records: every column there, and empty.
         out.push(FrameColumn {
             name: name.clone(),
             source: source.clone(),
-            cells: found.then_some(cells),
+            cells: (found || rows.is_empty()).then_some(cells),
         });
     }
     ok(Frame::new(out))

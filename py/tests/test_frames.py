@@ -642,3 +642,9 @@ def test_chain_tables_of_different_line_lists_have_one_schema():
     assert pa.table(empty.links).schema.field("infector").type == pa.string()
     assert pa.table(loops.cases).schema.field("generation").type == pa.int64()
     assert str(loops.cases.to_pandas()["generation"].dtype) == "Int64"
+
+
+def test_no_records_are_no_cases():
+    report = precinct.chains([])
+    assert report["cases"] == 0 and len(report.cases) == 0 and report.cases.names[0] == "case"
+    assert precinct.read_cases([]) == []
