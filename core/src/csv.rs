@@ -594,15 +594,6 @@ impl<R: Read> Table<'_, R> {
     }
 }
 
-/// `line 3` of a file, `row 1` of a frame.
-fn place(frame: bool, line: u64) -> String {
-    if frame {
-        format!("row {line}")
-    } else {
-        format!("line {line}")
-    }
-}
-
 fn csv_error(file: &'static str, line: u64, column: &str, e: &csv::Error) -> Error {
     Error::Csv {
         file,
@@ -817,7 +808,7 @@ fn cases_from<R: Read>(mut t: Table<'_, R>, policy: &Policy) -> Result<Vec<Case>
     t.rows(|r| {
         let id = r.required("case_id")?;
         if let Some(first) = seen.insert(id.to_string(), r.line) {
-            let first = place(r.frame.is_some(), first);
+            let first = crate::tracing::chains::at(r.file, first);
             return Err(r.err(
                 "case_id",
                 format!("`{id}` is given twice; first on {first}"),

@@ -243,11 +243,25 @@ pub fn table<'py>(
     zone: Zone,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = columns.py();
-    let tz = tzinfo(py, zone)?;
-    py.import("precinct._table")?.getattr("Table")?.call(
-        (columns, times.to_vec()),
-        Some(&[("tz", tz)].into_py_dict(py)?),
-    )
+    let times: Vec<String> = times.iter().map(ToString::to_string).collect();
+    new_table(columns, times, tzinfo(py, zone)?, &[])
+}
+
+/// The package's `Table` of these columns: `times` hold Unix seconds shown
+/// in `tz`; `kinds` declares what columns hold when empty or all missing.
+fn new_table<'py>(
+    columns: Bound<'py, PyDict>,
+    times: Vec<String>,
+    tz: Bound<'py, PyAny>,
+    kinds: &[(&str, &str)],
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = columns.py();
+    let options = PyDict::new(py);
+    options.set_item("tz", tz)?;
+    options.set_item("kinds", kinds.into_py_dict(py)?)?;
+    py.import("precinct._table")?
+        .getattr("Table")?
+        .call((columns, times), Some(&options))
 }
 
 /// A facade answer as Python data (see [`to_py`]), with lists of records
@@ -308,7 +322,10 @@ pub fn records_table<'py>(
             .iter()
             .map(|(n, _)| {
                 let k = columns.iter().position(|(c, _)| c == n);
-                let values = k.map_or_else(|| vec![Value::Null; rows], |k| columns[k].1.clone());
+                let values = k.map_or_else(
+                    || vec![Value::Null; rows],
+                    |k| std::mem::take(&mut columns[k].1),
+                );
                 ((*n).to_string(), values)
             })
             .collect();
@@ -369,16 +386,5 @@ pub fn records_table<'py>(
         out.set_item(name, array)?;
     }
     // What each column of a known table holds, for its empty or all-missing columns.
-    let kinds = PyDict::new(py);
-    for (name, kind) in template.unwrap_or_default() {
-        kinds.set_item(name, kind)?;
-    }
-    let options = PyDict::new(py);
-    options.set_item("tz", tz)?;
-    options.set_item("kinds", kinds)?;
-    let table = py
-        .import("precinct._table")?
-        .getattr("Table")?
-        .call((out, times), Some(&options))?;
-    Ok(Some(table))
+    new_table(out, times, tz, template.unwrap_or_default()).map(Some)
 }

@@ -275,7 +275,7 @@ impl fmt::Display for DataProblem {
 }
 
 /// `line 3` of a file, `row 1` of a frame (a file named `... frame`).
-fn at(file: &str, line: u64) -> String {
+pub(crate) fn at(file: &str, line: u64) -> String {
     if file.ends_with("frame") {
         format!("row {line}")
     } else {

@@ -1,7 +1,7 @@
 //! Contacts: visits as columns with a per-place index, pure co-presence
 //! queries, the domain trace with evidence, and transmission chains.
 
-mod chains;
+pub(crate) mod chains;
 mod contacts;
 mod copresence;
 mod presence;

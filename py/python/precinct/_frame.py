@@ -40,17 +40,13 @@ def _numpy(column: Any) -> Any:
     if values.dtype.kind == "m":
         # A duration is not a time: the exact reader names the column.
         raise TypeError("a duration column")
-    if np.issubdtype(values.dtype, np.unsignedinteger) and len(values) and values.max() > np.iinfo(np.int64).max:
+    if values.dtype.kind == "u" and len(values) and values.max() > np.iinfo(np.int64).max:
         # Beyond 64-bit signed integers: the ids as their digits.
         return [str(v) for v in values.tolist()]
-    if np.issubdtype(values.dtype, np.integer):
-        return values.astype(np.int64, copy=False)
-    if np.issubdtype(values.dtype, np.floating):
-        # Whole floats are the integers a column with a gap was read as
-        # (pandas); a NaN or a fraction is left for the exact reader to name.
-        whole = np.isfinite(values).all() and (values == np.round(values)).all() and (np.abs(values) < 2**53).all()
-        return values.astype(np.int64) if whole else list(values)
-    if np.issubdtype(values.dtype, np.datetime64):
+    if values.dtype.kind in "iufM":
+        # Numbers as they are: `Visits.from_columns` takes whole numbers of
+        # any width, and whole floats (a pandas column with a gap), as int64;
+        # what it cannot take whole goes to the exact reader, which names it.
         return values
     return list(values)
 
