@@ -187,6 +187,18 @@ pub enum Error {
         /// What is wrong there.
         reason: String,
     },
+    /// A device's chain of events, sent to be merged, is damaged: an event
+    /// was changed, removed or reordered, or the device rewrote what it had
+    /// sent before. Nothing of the merge was taken.
+    #[error("the events of device `{device}` are damaged at sequence number {seq}: {reason}")]
+    DeviceChainDamaged {
+        /// The device.
+        device: String,
+        /// The sequence number, in the device's own chain, where it breaks.
+        seq: u64,
+        /// What is wrong there.
+        reason: String,
+    },
     /// Another writer holds the journal open.
     #[error("journal {journal} is already open for writing by another process or book")]
     JournalLocked {
@@ -229,6 +241,7 @@ impl Error {
             Error::Csv { .. } => "csv",
             Error::Frame { .. } => "frame",
             Error::JournalDamaged { .. } => "journal_damaged",
+            Error::DeviceChainDamaged { .. } => "device_chain_damaged",
             Error::JournalLocked { .. } => "journal_locked",
             Error::TooLarge { .. } => "too_large",
             Error::Io { .. } => "io",
@@ -245,6 +258,10 @@ impl Error {
     /// let fields = e.fields();
     /// assert_eq!(fields[0].0, "field");
     /// ```
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one short arm per kind of error, each naming its fields"
+    )]
     pub fn fields(&self) -> Vec<(&'static str, crate::Value)> {
         use crate::Value::{Int, Text, UInt};
         let text = |s: &str| Text(s.to_string());
@@ -332,6 +349,15 @@ impl Error {
                     ("reason", text(reason)),
                 ]
             }
+            Error::DeviceChainDamaged {
+                device,
+                seq,
+                reason,
+            } => vec![
+                ("device", text(device)),
+                ("seq", count(*seq)),
+                ("reason", text(reason)),
+            ],
             Error::JournalLocked { journal } => vec![("journal", text(journal))],
             Error::TooLarge {
                 what,

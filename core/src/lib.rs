@@ -106,5 +106,9 @@ pub use crate::book::{
     AnalyticExport, AuditEntry, Batch, Book, Command, ExportedPerson, Import, Outcome, Receipt,
     Recovery, Snapshot, Subject, TornTail, FORMAT_VERSION, IMPORT_KINDS,
 };
+// Many devices, one record book: device chains, the merge, its conflicts.
+pub use crate::book::{
+    Conflict, ConflictKind, DeviceBook, EventRef, Frontier, MergeReport, MAX_DEVICE_NUMBER,
+};
 // Errors.
 pub use error::{Error, IdError, Result};

@@ -959,6 +959,45 @@ pub(crate) fn verify_as_before_key_registry(
     ))
 }
 
+/// Whether [`PassOffice::issue_from`] checks the holder's eligibility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Eligibility {
+    /// Checked, as for every pass issued now.
+    Checked,
+    /// Not checked: the pass was issued on another device, offline.
+    Waived,
+}
+
+/// The next serial after the highest issued in `block`, or its first.
+///
+/// # Errors
+/// [`Error::InvalidValue`] when the block is used up.
+pub(crate) fn next_in<K, V>(
+    issued: &BTreeMap<K, V>,
+    block: &std::ops::Range<K>,
+    what: &str,
+) -> Result<K>
+where
+    K: Ord + Copy + fmt::Display + std::ops::Add<Output = K> + From<u8>,
+{
+    let next = issued
+        .range(block.clone())
+        .next_back()
+        .map_or(block.start, |(s, _)| *s + K::from(1));
+    if next < block.end {
+        Ok(next)
+    } else {
+        Err(Error::invalid(
+            format!("{what} serial"),
+            next,
+            format!(
+                "a serial below {}: every {what} serial of this device's block ({}..{}) is issued; give the device a new number",
+                block.end, block.start, block.end
+            ),
+        ))
+    }
+}
+
 /// The station's pass office: issued passes and revocations.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PassOffice {
@@ -994,6 +1033,16 @@ impl PassOffice {
         ctx: EligibilityContext<'_>,
         at: Instant,
     ) -> Result<()> {
+        self.check_as(app, ctx, at, Eligibility::Checked)
+    }
+
+    fn check_as(
+        &self,
+        app: &PassApplication,
+        ctx: EligibilityContext<'_>,
+        at: Instant,
+        eligibility: Eligibility,
+    ) -> Result<()> {
         let person = ctx.residents.person(&app.holder)?;
         if app.scope.trim().is_empty() {
             return Err(Error::invalid(
@@ -1008,6 +1057,9 @@ impl PassOffice {
         let masked = crate::id::mask_name(&person.name);
         if masked.len() > MAX_TOKEN_TEXT_BYTES {
             return Err(too_long("holder name", &masked, MAX_TOKEN_TEXT_BYTES));
+        }
+        if eligibility == Eligibility::Waived {
+            return Ok(());
         }
         let refuse = |reason: String| Error::NotEligible {
             subject: app.holder.to_string(),
@@ -1071,7 +1123,26 @@ impl PassOffice {
         ctx: EligibilityContext<'_>,
         at: Instant,
     ) -> Result<&Pass> {
-        self.check(&app, ctx, at)?;
+        self.issue_from(app, ctx, at, &(1..u64::MAX), Eligibility::Checked)
+    }
+
+    /// [`PassOffice::issue`] with the serial taken from `serials` (the next
+    /// after the highest issued in it): a device issues from its own block
+    /// so that serials issued offline never collide. With
+    /// [`Eligibility::Waived`] the holder's eligibility is not checked (the
+    /// application's own fields still are): a pass another device issued
+    /// offline exists whatever the merged records say, and the merge
+    /// surfaces it as a conflict.
+    pub(crate) fn issue_from(
+        &mut self,
+        app: PassApplication,
+        ctx: EligibilityContext<'_>,
+        at: Instant,
+        serials: &std::ops::Range<u64>,
+        eligibility: Eligibility,
+    ) -> Result<&Pass> {
+        self.check_as(&app, ctx, at, eligibility)?;
+        let serial = next_in(&self.passes, serials, "pass")?;
         let person = ctx.residents.person(&app.holder)?;
         let masked = crate::id::mask_name(&person.name);
         let document = person.document.clone();
@@ -1079,14 +1150,28 @@ impl PassOffice {
             holder: person.id.clone(),
             ..app
         };
-        Ok(self.issue_unchecked(app, masked, Some(document), at, ctx.policy))
+        Ok(self.insert(serial, app, masked, Some(document), at, ctx.policy))
     }
 
     /// Issue without checking eligibility: for replaying records that were
     /// checked when made, and for tests. `holder_document` is the document
     /// the pass is issued to, which its token binds by a keyed digest.
+    #[cfg(test)]
     pub(crate) fn issue_unchecked(
         &mut self,
+        app: PassApplication,
+        holder_masked: String,
+        holder_document: Option<IdDocument>,
+        at: Instant,
+        policy: &Policy,
+    ) -> &Pass {
+        let serial = self.passes.keys().next_back().map_or(1, |s| s + 1);
+        self.insert(serial, app, holder_masked, holder_document, at, policy)
+    }
+
+    fn insert(
+        &mut self,
+        serial: u64,
         app: PassApplication,
         holder_masked: String,
         holder_document: Option<IdDocument>,
@@ -1099,7 +1184,6 @@ impl PassOffice {
             enterprise,
             scope,
         } = app;
-        let serial = self.passes.keys().next_back().map_or(1, |s| s + 1);
         let pass = Pass {
             serial,
             kind,
@@ -1278,6 +1362,14 @@ impl CheckpointLog {
             verdict,
             caller_key: None,
         })
+    }
+
+    /// Put back the verdict a checkpoint recorded on the last crossing: the
+    /// crossing happened as decided there, whatever a merge now decides.
+    pub(crate) fn set_last_verdict(&mut self, verdict: Verdict) {
+        if let Some(c) = self.crossings.last_mut() {
+            c.verdict = verdict;
+        }
     }
 
     /// Log a decision made elsewhere.

@@ -264,6 +264,18 @@ impl Registrations {
     /// [`Error::NotFound`]; [`Error::InvalidTransition`] when the stay is not
     /// registered or already has a certificate.
     pub fn issue_certificate(&mut self, stay: &StayId, at: Instant) -> Result<&Certificate> {
+        self.issue_certificate_from(stay, at, &(1..u32::MAX))
+    }
+
+    /// [`Registrations::issue_certificate`] with the serial taken from
+    /// `serials` (the next after the highest issued in it): a device issues
+    /// from its own block so that serials issued offline never collide.
+    pub(crate) fn issue_certificate_from(
+        &mut self,
+        stay: &StayId,
+        at: Instant,
+        serials: &std::ops::Range<u32>,
+    ) -> Result<&Certificate> {
         let s = self.stay(stay)?;
         let refuse = |reason: String| Error::InvalidTransition {
             what: "stay",
@@ -280,7 +292,7 @@ impl Registrations {
                 c.serial
             )));
         }
-        let serial = self.certificates.keys().next_back().map_or(1, |s| s + 1);
+        let serial = crate::pass::next_in(&self.certificates, serials, "certificate")?;
         let cert = Certificate {
             serial,
             stay: stay.clone(),

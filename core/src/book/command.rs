@@ -12,8 +12,8 @@ use crate::household::{Household, Person, ScreeningTeam, ScreeningVisit, TeamRol
 use crate::id::IdDocument;
 use crate::ids::{AreaId, CaseId, HouseholdId, OrderId, PersonId, StaffId, StayId};
 use crate::pass::{
-    verify_as_before_key_registry, verify_in_book, Crossing, EligibilityContext, PassApplication,
-    PublicKey, Verdict,
+    verify_as_before_key_registry, verify_in_book, Crossing, Eligibility, EligibilityContext,
+    PassApplication, PublicKey, Verdict,
 };
 use crate::quarantine::{IsolationKind, OrderStatus, RiskLevel, TravelRecord};
 use crate::registration::{Channel, ForeignStay, ServiceKind};
@@ -254,6 +254,20 @@ pub enum Command {
         kind: Option<IsolationKind>,
     },
 
+    // Devices.
+    /// A person decided what to do about a conflict that merging devices
+    /// surfaced (see [`DeviceBook`](crate::DeviceBook)): the conflict is
+    /// closed. What was decided is done by the usual commands (revoke the
+    /// pass, merge the persons, ...); this records that it was decided.
+    /// Only a book merged from devices has conflicts.
+    ResolveConflict {
+        /// The conflict's id: the device and sequence number of the event
+        /// that could not stand, `DEVICE/SEQ`.
+        conflict: String,
+        /// What was decided and why.
+        decision: String,
+    },
+
     // Passes.
     /// Issue a pass, valid from the entry's time, if the holder is eligible.
     IssuePass {
@@ -447,6 +461,29 @@ fn ordered(
     // Version 0.1 left passes valid under an order.
     if rules == Rules::Current {
         st.passes.revoke_for_order(person, order, at);
+    }
+}
+
+/// Where the serials of passes and certificates come from, and whether a
+/// pass holder's eligibility is checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Issuing {
+    /// Pass serials: the next after the highest issued in this range.
+    pub passes: std::ops::Range<u64>,
+    /// Certificate serials, likewise.
+    pub certificates: std::ops::Range<u32>,
+    /// Whether a pass holder's eligibility is checked.
+    pub eligibility: Eligibility,
+}
+
+impl Issuing {
+    /// A book on one device: serials from 1, eligibility checked.
+    pub(crate) fn station() -> Issuing {
+        Issuing {
+            passes: 1..u64::MAX,
+            certificates: 1..u32::MAX,
+            eligibility: Eligibility::Checked,
+        }
     }
 }
 
@@ -654,7 +691,7 @@ impl Command {
     /// Validate against `station` and apply under today's rules; on error
     /// `station` is unchanged.
     pub(crate) fn apply(&self, station: &mut Station, at: Instant) -> Result<Outcome> {
-        self.apply_under(station, at, Rules::Current)
+        self.apply_under(station, at, Rules::Current, &Issuing::station())
     }
 
     /// Validate against `station` and apply under `rules`: a journal line
@@ -668,6 +705,7 @@ impl Command {
         station: &mut Station,
         at: Instant,
         rules: Rules,
+        issuing: &Issuing,
     ) -> Result<Outcome> {
         let policy = station.policy.clone();
         super::plausible::check_dates(self, at, &policy, rules)?;
@@ -902,7 +940,16 @@ impl Command {
                     resumption: &st.resumption,
                     policy: &policy,
                 };
-                let serial = st.passes.issue(application.clone(), ctx, at)?.serial;
+                let serial = st
+                    .passes
+                    .issue_from(
+                        application.clone(),
+                        ctx,
+                        at,
+                        &issuing.passes,
+                        issuing.eligibility,
+                    )?
+                    .serial;
                 return Ok(Outcome::PassIssued { serial });
             }
             Command::RevokePass { serial } => st.passes.revoke(*serial, at, &policy)?,
@@ -946,6 +993,13 @@ impl Command {
                 let verdict = st.checkpoints.log(crossing).clone();
                 return Ok(Outcome::Checked { verdict });
             }
+            Command::ResolveConflict { conflict, .. } => {
+                return Err(Error::invalid(
+                    "conflict",
+                    conflict,
+                    "a conflict of a book merged from several devices (DeviceBook); a book kept on one device has none",
+                ))
+            }
             Command::AddStationKey {
                 key,
                 valid_from,
@@ -957,7 +1011,10 @@ impl Command {
                 st.registrations.register(stay, at, *channel, &policy)?;
             }
             Command::IssueCertificate { stay } => {
-                let serial = st.registrations.issue_certificate(stay, at)?.serial;
+                let serial = st
+                    .registrations
+                    .issue_certificate_from(stay, at, &issuing.certificates)?
+                    .serial;
                 return Ok(Outcome::CertificateIssued { serial });
             }
             Command::SendPhoto { certificate } => st.registrations.send_photo(*certificate, at)?,

@@ -99,7 +99,7 @@ pub(crate) fn encode(line: &LineOut<'_>) -> Result<(String, String)> {
     Ok((text, hash))
 }
 
-fn hex(text: &str) -> String {
+pub(crate) fn hex(text: &str) -> String {
     format!("{:x}", Sha256::digest(text.as_bytes()))
 }
 
@@ -301,7 +301,7 @@ impl<R: BufRead> Reader<R> {
     }
 }
 
-fn split_hash(text: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_hash(text: &str) -> Option<(&str, &str)> {
     let cut = text.len().checked_sub(HASH_SUFFIX_LEN)?;
     let (body, tail) = (text.get(..cut)?, text.get(cut..)?);
     let hash = tail.strip_prefix(HASH_FIELD)?.strip_suffix("\"}")?;

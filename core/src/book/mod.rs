@@ -28,6 +28,7 @@
 //! ```
 
 mod command;
+mod devices;
 mod export;
 mod import;
 mod journal;
@@ -44,6 +45,9 @@ use serde::{Deserialize, Serialize};
 
 use command::Rules;
 pub use command::{Command, Outcome, Subject};
+pub use devices::{
+    Conflict, ConflictKind, DeviceBook, EventRef, Frontier, MergeReport, MAX_DEVICE_NUMBER,
+};
 pub use export::{AnalyticExport, ExportedPerson};
 pub use import::{Import, IMPORT_KINDS};
 use journal::{encode, LineOut, Position, Reader, Store};
@@ -733,7 +737,12 @@ fn replay<R: std::io::BufRead>(input: R, name: &str) -> Result<(Station, Positio
             continue; // the reader refuses event lines without them
         };
         let outcome = command
-            .apply_under(&mut station, at, Rules::of_format(line.v))
+            .apply_under(
+                &mut station,
+                at,
+                Rules::of_format(line.v),
+                &command::Issuing::station(),
+            )
             .map_err(|e| reader.damaged(line.seq, format!("replaying it fails: {e}")))?;
         let recorded = in_current_order(line.out);
         if outcome != recorded {

@@ -259,6 +259,7 @@ pub(crate) fn check_dates(
         | Command::IssuePass { .. }
         | Command::RevokePass { .. }
         | Command::CheckPass { .. }
+        | Command::ResolveConflict { .. }
         | Command::AddStationKey { .. }
         | Command::RetireStationKey { .. }
         | Command::RegisterStay { .. }

@@ -110,6 +110,32 @@ impl Residents {
         Ok(())
     }
 
+    /// Register a person whose document another person is registered
+    /// under already: two devices registered the same document offline.
+    /// The first keeps the document; both stay on record until a person
+    /// merges them ([`Residents::merge_persons`]).
+    ///
+    /// # Errors
+    /// [`Error::Duplicate`] for a known person id; [`Error::NotFound`] for
+    /// an unknown household.
+    pub(crate) fn register_person_sharing_document(&mut self, person: Person) -> Result<()> {
+        if self.persons.contains_key(&person.id) || self.merged.contains_key(&person.id) {
+            return Err(Error::Duplicate {
+                what: "person id",
+                key: person.id.to_string(),
+                existing: format!("person `{}`", self.resolve(&person.id)),
+            });
+        }
+        if let Some(h) = &person.household {
+            self.household(h)?;
+        }
+        self.by_document
+            .entry(person.document.key())
+            .or_insert_with(|| person.id.clone());
+        self.persons.insert(person.id.clone(), person);
+        Ok(())
+    }
+
     /// Check that [`Residents::register_person`] would succeed, without changing anything.
     ///
     /// # Errors
