@@ -34,7 +34,7 @@ fn base() -> String {
         },
     )
     .unwrap();
-    serde_json::to_string(&book.snapshot()).unwrap()
+    book.snapshot().to_text()
 }
 
 fn command(value: serde_json::Value) -> Command {

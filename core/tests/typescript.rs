@@ -11,18 +11,18 @@ use std::path::PathBuf;
 
 use precinct::{
     AnalyticExport, Answerable, AreaId, AuditEntry, Case, CaseId, Certificate, ChainLink,
-    ChainReport, ChainRow, Channel, CloseContact, Cluster, Command, Commitment, ContactRecord,
-    Coverage, CreditCode, Crossing, DailyReport, DailyStatus, DataProblem, DateOrTime, DayGraph,
-    DenyReason, Enterprise, EnterpriseId, Evidence, ExportedPerson, ExposureRule, ExposureWindow,
-    FollowUp, ForeignStay, Gap, GroupBy, HolderCheck, Household, HouseholdId, IdDocument, Interval,
-    InterviewContact, IsolationKind, IsolationOrder, KeyRecord, Level, ListedCase, Load,
-    MigrantWorker, MobileNumber, OrderChange, OrderId, OrderStatus, Outcome, Paper, Pass,
-    PassApplication, PassKind, PassesOnDay, Person, PersonId, PlaceId, Policy, PublicKey, Query,
-    RateRow, Receipt, Recovery, ResidentId, ResponsibilityTree, Returnee, RevocationList, RiskArea,
-    RiskLevel, ScreeningTeam, ScreeningVisit, SecondRingContact, SerialInterval, ServiceCount,
-    ServiceEntry, ServiceKind, Sex, StaffId, StationReport, StayId, TeamRole, Tenancy, TimeBounds,
-    TokenClaims, TornTail, TraceRow, TravelRecord, Verdict, Verification, Visit, Visits, Window,
-    Zone,
+    ChainReport, ChainRow, Channel, CloseContact, Cluster, Command, Commitment, Conflict,
+    ConflictKind, ContactRecord, Coverage, CreditCode, Crossing, DailyReport, DailyStatus,
+    DataProblem, DateOrTime, DayGraph, DenyReason, Enterprise, EnterpriseId, EventRef, Evidence,
+    ExportedPerson, ExposureRule, ExposureWindow, FollowUp, ForeignStay, Gap, GroupBy, HolderCheck,
+    Household, HouseholdId, IdDocument, Interval, InterviewContact, IsolationKind, IsolationOrder,
+    KeyRecord, Level, ListedCase, Load, MergeReport, MigrantWorker, MobileNumber, OrderChange,
+    OrderId, OrderStatus, Outcome, Paper, Pass, PassApplication, PassKind, PassesOnDay, Person,
+    PersonId, PlaceId, Policy, PublicKey, Query, RateRow, Receipt, Recovery, ResidentId,
+    ResponsibilityTree, Returnee, RevocationList, RiskArea, RiskLevel, ScreeningTeam,
+    ScreeningVisit, SecondRingContact, SerialInterval, ServiceCount, ServiceEntry, ServiceKind,
+    Sex, StaffId, StationReport, StayId, TeamRole, Tenancy, TimeBounds, TokenClaims, TornTail,
+    TraceRow, TravelRecord, Verdict, Verification, Visit, Visits, Window, Zone,
 };
 use ts_rs::{Config, TypeVisitor, TS};
 
@@ -73,6 +73,11 @@ fn declarations() -> Vec<Decl> {
         decl::<AuditEntry>(cfg),
         decl::<Recovery>(cfg),
         decl::<TornTail>(cfg),
+        // Many devices.
+        decl::<MergeReport>(cfg),
+        decl::<Conflict>(cfg),
+        decl::<ConflictKind>(cfg),
+        decl::<EventRef>(cfg),
         decl::<AnalyticExport>(cfg),
         decl::<ExportedPerson>(cfg),
         // Identifiers and times.

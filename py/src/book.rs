@@ -254,6 +254,11 @@ impl Book {
         answer(py, &self.inner.snapshot(), self.zone())
     }
 
+    /// The whole book as JSON text: a `DeviceBook`'s base.
+    fn snapshot_text(&self) -> String {
+        self.inner.snapshot().to_text()
+    }
+
     /// The visits on record, indexed, under the book's policy.
     fn visits(&self) -> Visits {
         Visits::new(

@@ -51,6 +51,7 @@ kinds! {
     ImplausibleRecord "implausible" "A report cannot be true.",
     DataImportError "csv" "A row of an imported CSV file, or a cell of a frame (code `frame`), is bad: `file`, `line` or `row` (from 0), `column`, `reason`.",
     JournalDamaged "journal_damaged" "A journal was altered or cut: `seq` is where its chain breaks.",
+    DeviceChainDamaged "device_chain_damaged" "A device's events sent to a merge were altered, cut or rewritten: `device` and `seq` say where its chain breaks.",
     JournalLocked "journal_locked" "Another writer holds the journal.",
     TooLarge "too_large" "A query's answer would need more memory than its budget: `needed`, `budget` in bytes.",
     StorageError "io" "Reading or writing a file failed.",

@@ -9,6 +9,7 @@
 
 mod book;
 mod convert;
+mod devices;
 mod documents;
 mod errors;
 mod files;
@@ -25,6 +26,7 @@ fn _precinct(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     m.add_class::<visits::Visits>()?;
     m.add_class::<book::Book>()?;
+    m.add_class::<devices::DeviceBook>()?;
     m.add_class::<passes::StationKey>()?;
     m.add_function(wrap_pyfunction!(documents::policy, m)?)?;
     m.add_function(wrap_pyfunction!(documents::preset_names, m)?)?;

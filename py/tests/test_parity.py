@@ -11,7 +11,13 @@ import pytest
 
 import precinct
 
-PLACES = {"Book": precinct.Book, "Visits": precinct.Visits, "StationKey": precinct.StationKey, "module": precinct}
+PLACES = {
+    "Book": precinct.Book,
+    "DeviceBook": precinct.DeviceBook,
+    "Visits": precinct.Visits,
+    "StationKey": precinct.StationKey,
+    "module": precinct,
+}
 
 
 @pytest.mark.parametrize("on,name", precinct.facade(), ids=lambda x: str(x))

@@ -279,6 +279,13 @@ impl Book {
         to_js(&self.inner.snapshot(), self.zone())
     }
 
+    /// The whole book as JSON text: the base a `DeviceBook` starts from,
+    /// and what a page keeps to reopen the book fast.
+    #[wasm_bindgen(js_name = snapshotText)]
+    pub fn snapshot_text(&self) -> String {
+        self.inner.snapshot().to_text()
+    }
+
     /// The visits on record, indexed, under the book's policy.
     pub fn visits(&self) -> Visits {
         let station = self.inner.station();

@@ -19,6 +19,7 @@ const NAMES: &[(&str, &str)] = &[
     ("csv", "DataImportError"),
     ("frame", "DataImportError"),
     ("journal_damaged", "JournalDamaged"),
+    ("device_chain_damaged", "DeviceChainDamaged"),
     ("journal_locked", "JournalLocked"),
     ("too_large", "TooLarge"),
     ("io", "StorageError"),

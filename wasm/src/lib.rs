@@ -16,6 +16,7 @@
 
 mod book;
 mod convert;
+mod devices;
 mod documents;
 mod errors;
 mod files;
@@ -23,6 +24,7 @@ mod passes;
 mod visits;
 
 pub use book::Book;
+pub use devices::DeviceBook;
 pub use passes::StationKey;
 pub use visits::Visits;
 
@@ -38,11 +40,11 @@ export type Day = string | Date;
 export interface PrecinctError extends Error {
   name: "InvalidIdentityDocument" | "InvalidValue" | "DuplicateRecord" | "RecordNotFound"
     | "InvalidTransition" | "NotEligible" | "ImplausibleRecord" | "DataImportError"
-    | "JournalDamaged" | "JournalLocked" | "StorageError" | "TooLarge" | "PrecinctError";
+    | "JournalDamaged" | "DeviceChainDamaged" | "JournalLocked" | "StorageError" | "TooLarge" | "PrecinctError";
   /** Stable, machine-readable kind, as in the Rust and Python layers. */
   code: "invalid_identity_document" | "invalid_value" | "duplicate" | "not_found"
     | "invalid_transition" | "not_eligible" | "implausible" | "csv" | "frame" | "journal_damaged"
-    | "journal_locked" | "too_large" | "io";
+    | "device_chain_damaged" | "journal_locked" | "too_large" | "io";
   /** The error's fields (Rust `Error::fields`): `field`, `value`, `expected` of an
    * invalid value; `file`, `line`, `column`, `reason` of a bad CSV row; `seq` of damage ... */
   [field: string]: unknown;

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import precinct from "../pkg/node/precinct_wasm.js";
 
-const { Book, StationKey, Visits, verifyToken } = precinct;
+const { Book, DeviceBook, StationKey, Visits, verifyToken } = precinct;
 
 const BAD = [
   undefined, null, NaN, Infinity, -Infinity, 1.9, -1, 2 ** 53, 2 ** 64, -(2 ** 63), 8.2e12,
@@ -30,6 +30,14 @@ const REPORTS = "enterprise,date,resumed,workers_on_site\n";
 const COMMAND = { type: "assign_leader", village: "East", staff: "s1" };
 const HOUSEHOLD = BOOK.households()[0].id;
 const CASES = BOOK.cases();
+// A device's book with a pass of its own, from the small demo town's base.
+const BASE = BOOK.snapshotText();
+const DEVICE = DeviceBook.create(BASE, "desk", 1);
+const HOLDER = DEVICE.newId("P");
+DEVICE.execute({ type: "register_person", person: { id: HOLDER, name: "Anna Weber", household: null, phone: null,
+  has_smartphone: false, document: { kind: "passport", nationality: "DEU", number: "C01X00T47" } } }, "officer-wang", AT);
+const DEVICE_PASS = DEVICE.execute({ type: "issue_pass", application: { holder: HOLDER, kind: "county",
+  enterprise: null, scope: "town" } }, "officer-wang", AT).outcome.serial;
 
 // The request of each query that has fields (the others take an empty one).
 const REQUESTS = {
@@ -93,6 +101,28 @@ const GOOD = {
       dayGraph: [{ day: "1970-01-01", min_overlap: 600, edges: true, budget: 1 << 20 }],
     },
   },
+  DeviceBook: {
+    receiver: DEVICE,
+    statics: {
+      create: [BASE, "team-1", 2],
+      open: [BASE, "desk", DEVICE.journalText],
+    },
+    methods: {
+      allConflicts: "getter",
+      conflicts: "getter",
+      device: "getter",
+      events: "getter",
+      frontier: "getter",
+      journalText: "getter",
+      number: "getter",
+      execute: [COMMAND, "officer-wang", AT],
+      linesSince: [{}],
+      merge: [DeviceBook.create(BASE, "team-2", 3).journalText],
+      newId: ["P"],
+      query: [{ query: "persons" }],
+      token: [DEVICE_PASS, KEY],
+    },
+  },
   Book: {
     receiver: BOOK,
     statics: {
@@ -113,6 +143,7 @@ const GOOD = {
       importRecords: ["cases", "case_id,person_id,onset,confirmed,infected_by\n", null, "officer-wang", AT],
       query: [{ query: "missing_reports", day: "2020-02-01" }],
       snapshot: [],
+      snapshotText: [],
       token: [PASS.serial, KEY],
       visits: [],
       ...QUERIES,

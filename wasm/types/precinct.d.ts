@@ -246,7 +246,16 @@ order?: OrderId | null,
 /**
  * Where observation is served; centralized when not given.
  */
-kind?: IsolationKind | null, } | { "type": "issue_pass", 
+kind?: IsolationKind | null, } | { "type": "resolve_conflict", 
+/**
+ * The conflict's id: the device and sequence number of the event
+ * that could not stand, `DEVICE/SEQ`.
+ */
+conflict: string, 
+/**
+ * What was decided and why.
+ */
+decision: string, } | { "type": "issue_pass", 
 /**
  * The application.
  */
@@ -601,6 +610,83 @@ text: string,
  * journal; `None` for a journal held in memory.
  */
 kept: string | null, };
+
+/**
+ * What [`DeviceBook::merge`] took.
+ */
+export type MergeReport = { 
+/**
+ * Events new to this book.
+ */
+added: number, 
+/**
+ * Lines already held (sent again), skipped.
+ */
+known: number, 
+/**
+ * The devices that sent new events, in name order.
+ */
+devices: Array<string>, 
+/**
+ * Conflicts the new events opened.
+ */
+conflicts: Array<Conflict>, 
+/**
+ * Whether the records were replayed from the base (new events fell
+ * before events already applied) rather than only extended.
+ */
+replayed: boolean, };
+
+/**
+ * An event that cannot stand as recorded once devices are merged.
+ */
+export type Conflict = { 
+/**
+ * Its id, the event's own `DEVICE/SEQ`: what
+ * [`Command::ResolveConflict`] names.
+ */
+id: string, 
+/**
+ * What kind of conflict.
+ */
+kind: ConflictKind, 
+/**
+ * The event that could not stand, later in the merged order.
+ */
+event: EventRef, 
+/**
+ * The earlier event it collides with, when one is known (`None`: the
+ * base records, or not known).
+ */
+earlier: EventRef | null, 
+/**
+ * Whether the event's effect is in the merged records (a pass issued,
+ * a crossing, a second registration) or left out.
+ */
+applied: boolean, 
+/**
+ * What happened, in words.
+ */
+reason: string, };
+
+/**
+ * What kind of event could not stand after a merge.
+ */
+export type ConflictKind = "pass_to_isolated_person" | "pass_not_eligible" | "document_registered_twice" | "checked_after_revocation" | "verdict_differs" | "refused";
+
+/**
+ * One event as it stands in the merged order: which device made it, and
+ * its sequence number in that device's chain.
+ */
+export type EventRef = { 
+/**
+ * The device.
+ */
+device: string, 
+/**
+ * The event's sequence number in the device's chain (from 1).
+ */
+seq: number, };
 
 /**
  * Person-level records for analysis, without identities. Every `PersonId`

@@ -39,7 +39,7 @@
 //! ```
 //! use precinct::{Book, Command, DeviceBook, Person, Policy, parse_instant};
 //!
-//! let base = serde_json::to_string(&Book::in_memory(Policy::default()).unwrap().snapshot()).unwrap();
+//! let base = Book::in_memory(Policy::default()).unwrap().snapshot().to_text();
 //! let mut desk = DeviceBook::create(&base, "desk", 1).unwrap();
 //! let mut team = DeviceBook::create(&base, "team-1", 2).unwrap();
 //! let at = parse_instant("2020-02-01 09:00", Policy::default().zone()).unwrap();
@@ -336,7 +336,9 @@ struct Replay {
 pub struct DeviceBook {
     device: String,
     base_text_hash: String,
-    base: Station,
+    /// The base as text: read again for a replay from the start (rare),
+    /// rather than a second copy of the records kept all along.
+    base: std::sync::Arc<str>,
     chains: BTreeMap<String, Chain>,
     station: Station,
     replay: Replay,
@@ -344,7 +346,7 @@ pub struct DeviceBook {
 
 impl DeviceBook {
     /// Start a device's book from `base`, the text of a [`Snapshot`] (as
-    /// `serde_json::to_string(&book.snapshot())` writes it) that every
+    /// [`Snapshot::to_text`] writes it) that every
     /// device of the station starts from, under the device's name and its
     /// `number` (1 to [`MAX_DEVICE_NUMBER`], distinct for each device: it
     /// sets the block its serials come from).
@@ -393,19 +395,13 @@ impl DeviceBook {
     }
 
     fn start(base: &str, device: &str) -> Result<DeviceBook> {
-        let snapshot: Snapshot = serde_json::from_str(base).map_err(|e| {
-            Error::invalid(
-                "base",
-                format!("{:.80}", base.trim()),
-                format!("the text of a snapshot of the station's book ({e})"),
-            )
-        })?;
+        let snapshot = Snapshot::from_text(base)?;
         snapshot.station.policy.validate()?;
         Ok(DeviceBook {
             device: device.to_string(),
             base_text_hash: hex(base),
-            station: snapshot.station.clone(),
-            base: snapshot.station,
+            station: snapshot.station,
+            base: base.into(),
             chains: BTreeMap::new(),
             replay: Replay::default(),
         })
@@ -609,8 +605,7 @@ impl DeviceBook {
             self.replay.last = Some(key);
         } else {
             // Earlier than events already applied: replay all in order.
-            self.station = self.base.clone();
-            self.replay = Replay::default();
+            self.restart();
             self.replay_pending();
         }
         Ok(Receipt { seq, outcome })
@@ -835,11 +830,19 @@ impl DeviceBook {
             _ => true,
         };
         if !extend {
-            self.station = self.base.clone();
-            self.replay = Replay::default();
+            self.restart();
         }
         self.replay_pending();
         !extend
+    }
+
+    /// Back to the base records, nothing replayed.
+    fn restart(&mut self) {
+        // The base read when the book was made; it reads the same again.
+        if let Ok(base) = Snapshot::from_text(&self.base) {
+            self.station = base.station;
+        }
+        self.replay = Replay::default();
     }
 
     /// Replay, in the merged order, every event not yet replayed.

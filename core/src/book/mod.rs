@@ -168,6 +168,29 @@ pub struct Snapshot {
     pub station: Station,
 }
 
+impl Snapshot {
+    /// The snapshot as JSON text: what a [`DeviceBook`] starts from, and
+    /// what a browser keeps to reopen a book fast.
+    pub fn to_text(&self) -> String {
+        // A station's maps have string keys: writing it cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Read a snapshot from its text.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming what does not read.
+    pub fn from_text(text: &str) -> Result<Snapshot> {
+        serde_json::from_str(text).map_err(|e| {
+            Error::invalid(
+                "snapshot",
+                format!("{:.80}", text.trim()),
+                format!("the text of a snapshot of the station's book ({e})"),
+            )
+        })
+    }
+}
+
 /// One event of the journal, for audit queries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -9,7 +9,7 @@
 /// One method or function of the facade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FacadeMethod {
-    /// Where it lives: `Book`, `Visits`, `StationKey` or `module`.
+    /// Where it lives: `Book`, `DeviceBook`, `Visits`, `StationKey` or `module`.
     pub on: &'static str,
     /// Its name in Python (in JavaScript: [`FacadeMethod::js_name`]).
     pub name: &'static str,
@@ -74,8 +74,24 @@ facade! {
     "Book" "journal_text" "Book::journal_text" "the journal's text, when kept in memory",
     "Book" "policy" "Book::policy" "the policy in force",
     "Book" "snapshot" "Book::snapshot" "the whole book as one document",
+    "Book" "snapshot_text" "Snapshot::to_text" "the whole book as JSON text: a device book's base",
     "Book" "visits" "Station::visits" "the visits on record, indexed",
     "Book" "token" "PassOffice::token" "the signed token of a pass, for its QR code",
+    "DeviceBook" "create" "DeviceBook::create" "a device's book, from the station's base",
+    "DeviceBook" "open" "DeviceBook::open" "reopen a device's book from the lines it kept",
+    "DeviceBook" "execute" "DeviceBook::execute" "validate, record and apply a command on this device",
+    "DeviceBook" "merge" "DeviceBook::merge" "take other devices' lines, checking each chain",
+    "DeviceBook" "lines_since" "DeviceBook::lines_since" "the lines another device lacks",
+    "DeviceBook" "frontier" "DeviceBook::frontier" "the last sequence number held of each device",
+    "DeviceBook" "journal_text" "DeviceBook::journal_text" "every device's lines, to keep",
+    "DeviceBook" "conflicts" "DeviceBook::conflicts" "what cannot stand after a merge, still open",
+    "DeviceBook" "all_conflicts" "DeviceBook::all_conflicts" "every conflict found, resolved or not",
+    "DeviceBook" "new_id" "DeviceBook::new_id" "an identifier no other device issues",
+    "DeviceBook" "query" "DeviceBook::query" "answer any query from the merged records",
+    "DeviceBook" "device" "DeviceBook::device" "this device's name",
+    "DeviceBook" "number" "DeviceBook::number" "this device's number (its serial block)",
+    "DeviceBook" "events" "DeviceBook::events" "events held, over all devices",
+    "DeviceBook" "token" "PassOffice::token" "the signed token of a pass, for its QR code",
     "Visits" "from_columns" "Visits::from_columns" "index visit columns",
     "Visits" "from_csv" "read_visits" "read visits from CSV text",
     "Visits" "to_csv" "write_visits" "the visits as CSV text",

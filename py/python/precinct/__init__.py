@@ -23,11 +23,13 @@ from typing import Any, Dict, Union
 
 from . import plot
 from ._book import Book
+from ._devices import DeviceBook
 from ._chains import ChainReport
 from ._io import chains, read_cases, read_interviews, read_residents, read_resumption
 from ._table import Report, Table
 from ._precinct import (
     DataImportError,
+    DeviceChainDamaged,
     DuplicateRecord,
     ImplausibleRecord,
     InvalidIdentityDocument,
@@ -62,6 +64,8 @@ __all__ = [
     "Book",
     "ChainReport",
     "DataImportError",
+    "DeviceBook",
+    "DeviceChainDamaged",
     "DuplicateRecord",
     "ImplausibleRecord",
     "InvalidIdentityDocument",

@@ -170,6 +170,10 @@ class Book(Queries):
         """The whole book as one document."""
         return self._book.snapshot()
 
+    def snapshot_text(self) -> str:
+        """The whole book as JSON text: the base a `DeviceBook` starts from."""
+        return self._book.snapshot_text()
+
     def visits(self) -> Visits:
         """The visits on record, indexed, under the book's policy."""
         return self._book.visits()

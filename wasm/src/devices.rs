@@ -1,0 +1,184 @@
+//! `DeviceBook`: the record book as kept on one of several devices (a
+//! checkpoint tablet, a team's phone, the desk), merged with the others'
+//! events without loss. Every rule is the core's
+//! ([`precinct::DeviceBook`]); this only converts.
+
+use precinct::{Command, Frontier, Zone};
+use serde_json::Value as Json;
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{answer, moment, read, text, to_js, to_json};
+use crate::errors::{invalid, ok};
+
+/// The record book kept on one device of several.
+#[wasm_bindgen]
+pub struct DeviceBook {
+    inner: precinct::DeviceBook,
+}
+
+impl DeviceBook {
+    fn zone(&self) -> Zone {
+        self.inner.station().policy().zone()
+    }
+}
+
+#[wasm_bindgen]
+impl DeviceBook {
+    /// A device's book from the station's base (`book.snapshotText()`,
+    /// the same text on every device), under the device's name (1 to 64
+    /// letters, digits, `-`, `_`, `.`) and its number (1 to 65535, distinct
+    /// for each device: its pass serials start at `number * 2**32`).
+    pub fn create(
+        #[wasm_bindgen(unchecked_param_type = "string")] base: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] device: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] number: JsValue,
+    ) -> Result<DeviceBook, JsValue> {
+        let number: u32 = read("number", &number, Zone::UTC)?;
+        let inner = ok(precinct::DeviceBook::create(
+            &text("base", &base)?,
+            &text("device", &device)?,
+            number,
+        ))?;
+        Ok(DeviceBook { inner })
+    }
+
+    /// Reopen a device's book from its base and the lines it kept
+    /// (`journalText`, or every line `linesSince` gave, in any order of
+    /// devices). A damaged chain throws `DeviceChainDamaged` with `device`
+    /// and `seq`.
+    pub fn open(
+        #[wasm_bindgen(unchecked_param_type = "string")] base: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] device: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] journal: JsValue,
+    ) -> Result<DeviceBook, JsValue> {
+        let inner = ok(precinct::DeviceBook::open(
+            &text("base", &base)?,
+            &text("device", &device)?,
+            &text("journal", &journal)?,
+        ))?;
+        Ok(DeviceBook { inner })
+    }
+
+    /// Validate a command against the merged records and record it on this
+    /// device; throws the error of its kind when refused (nothing changes).
+    /// Keep the new line: `linesSince(frontierBefore)`.
+    #[wasm_bindgen(unchecked_return_type = "Receipt")]
+    pub fn execute(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] by: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Moment")] at: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let zone = self.zone();
+        let by = text("by", &by)?;
+        let at = moment("at", &to_json("at", &at)?, zone)?;
+        let command = ok(Command::from_json_in(&to_json("command", &command)?, zone))?;
+        to_js(&ok(self.inner.execute(by, at, command))?, zone)
+    }
+
+    /// Take other devices' lines (as `linesSince` or `journalText` gave
+    /// them): every chain is checked first, and a damaged one throws
+    /// `DeviceChainDamaged` with `device` and `seq`, taking nothing.
+    #[wasm_bindgen(unchecked_return_type = "MergeReport")]
+    pub fn merge(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] lines: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let report = ok(self.inner.merge(&text("lines", &lines)?))?;
+        to_js(&report, self.zone())
+    }
+
+    /// The lines a device with `frontier` lacks (all of them for `{}`).
+    #[wasm_bindgen(js_name = linesSince)]
+    pub fn lines_since(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, number>")] frontier: JsValue,
+    ) -> Result<String, JsValue> {
+        let json = to_json("frontier", &frontier)?;
+        if !json.is_object() {
+            return Err(invalid(
+                "frontier",
+                json,
+                "an object of device names to sequence numbers, as `frontier` gives it",
+            ));
+        }
+        let frontier: Frontier = read("frontier", &frontier, Zone::UTC)?;
+        Ok(self.inner.lines_since(&frontier))
+    }
+
+    /// The last sequence number held of each device: `{desk: 12, "team-1": 4}`.
+    #[wasm_bindgen(getter, unchecked_return_type = "Record<string, number>")]
+    pub fn frontier(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.frontier(), self.zone())
+    }
+
+    /// Every device's lines, headers first: what to keep.
+    #[wasm_bindgen(getter, js_name = journalText)]
+    pub fn journal_text(&self) -> String {
+        self.inner.journal_text()
+    }
+
+    /// The conflicts still open, in the merged order of their events.
+    #[wasm_bindgen(getter, unchecked_return_type = "Conflict[]")]
+    pub fn conflicts(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.conflicts(), self.zone())
+    }
+
+    /// Every conflict found, resolved or not.
+    #[wasm_bindgen(getter, js_name = allConflicts, unchecked_return_type = "Conflict[]")]
+    pub fn all_conflicts(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.all_conflicts(), self.zone())
+    }
+
+    /// An identifier no other device issues: `PREFIX-DEVICE-N` (one per command).
+    #[wasm_bindgen(js_name = newId)]
+    pub fn new_id(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] prefix: JsValue,
+    ) -> Result<String, JsValue> {
+        Ok(self.inner.new_id(&text("prefix", &prefix)?))
+    }
+
+    /// Answer any query given by name from the merged records:
+    /// `{query: "persons"}` (`history` needs a `Book`).
+    #[wasm_bindgen(unchecked_return_type = "unknown")]
+    pub fn query(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "BookQuery")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let request: Json = to_json("query", &request)?;
+        answer(self.inner.query(&request), self.zone())
+    }
+
+    /// This device's name.
+    #[wasm_bindgen(getter)]
+    pub fn device(&self) -> String {
+        self.inner.device().to_string()
+    }
+
+    /// This device's number.
+    #[wasm_bindgen(getter)]
+    pub fn number(&self) -> u32 {
+        self.inner.number()
+    }
+
+    /// Events held, over all devices.
+    #[wasm_bindgen(getter)]
+    pub fn events(&self) -> f64 {
+        self.inner.events() as f64
+    }
+
+    /// The signed token of pass `serial` for its QR code.
+    pub fn token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] serial: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StationKey")] key: JsValue,
+    ) -> Result<String, JsValue> {
+        let serial: u64 = read("serial", &serial, self.zone())?;
+        ok(self
+            .inner
+            .station()
+            .passes()
+            .token(serial, &crate::passes::station_key(&key)?))
+    }
+}
