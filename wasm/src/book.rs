@@ -9,6 +9,7 @@ use serde_json::Value as Json;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{answer, moment, read, text, to_js, to_json};
+use crate::devices::DeviceBook;
 use crate::errors::{invalid, ok};
 use crate::passes::station_key;
 use crate::visits::Visits;
@@ -24,6 +25,24 @@ pub struct Book {
 pub(crate) fn policy_named(policy: Option<JsValue>) -> Result<Policy, JsValue> {
     let policy: Option<Json> = read("policy", &policy.unwrap_or_default(), Zone::UTC)?;
     ok(policy.map_or_else(|| Ok(Policy::default()), |p| Policy::from_json(&p)))
+}
+
+/// The request of query `name`: the fields of `request` (none when
+/// omitted) and the name, as `query` takes it.
+pub(crate) fn named(name: &str, request: Option<JsValue>) -> Result<Json, JsValue> {
+    let mut json = to_json("request", &request.unwrap_or_default())?;
+    if json.is_null() {
+        json = Json::Object(serde_json::Map::new());
+    }
+    let Json::Object(fields) = &mut json else {
+        return Err(invalid(
+            "request",
+            json,
+            "a plain object with the query's fields",
+        ));
+    };
+    fields.insert("query".into(), name.into());
+    Ok(json)
 }
 
 /// One entry of `executeBatch`, read as the core reads a command's fields.
@@ -46,19 +65,7 @@ impl Book {
 
     /// The query `name` with the fields of `request` (none when omitted).
     fn ask(&self, name: &str, request: Option<JsValue>) -> Result<JsValue, JsValue> {
-        let mut json = to_json("request", &request.unwrap_or_default())?;
-        if json.is_null() {
-            json = Json::Object(serde_json::Map::new());
-        }
-        let Json::Object(fields) = &mut json else {
-            return Err(invalid(
-                "request",
-                json,
-                "a plain object with the query's fields",
-            ));
-        };
-        fields.insert("query".into(), name.into());
-        answer(self.inner.query(&json), self.zone())
+        answer(self.inner.query(&named(name, request)?), self.zone())
     }
 }
 
@@ -307,7 +314,8 @@ impl Book {
     }
 }
 
-/// One method per query: `book.missingReports({day: "2020-02-01"})` is
+/// One method per query, on `Book` and on `DeviceBook`:
+/// `book.missingReports({day: "2020-02-01"})` is
 /// `book.query({query: "missing_reports", day: "2020-02-01"})`. Each line:
 /// the query's name, its JS name, the TypeScript type of its request (in
 /// parentheses; `?` when every field is optional; none for a query without
@@ -315,11 +323,12 @@ impl Book {
 macro_rules! queries {
     ($($name:ident $js:ident ($($request:tt)*) $answer:tt,)*) => {
         // One `impl` block each: wasm-bindgen does not expand macros in one.
-        $(queries!(@method $name $js ($($request)*) $answer);)*
+        $(queries!(@method Book $name $js ($($request)*) $answer);)*
+        $(queries!(@method DeviceBook $name $js ($($request)*) $answer);)*
     };
-    (@method $name:ident $js:ident () $answer:tt) => {
+    (@method $ty:ident $name:ident $js:ident () $answer:tt) => {
         #[wasm_bindgen]
-        impl Book {
+        impl $ty {
             /// A query of the book without fields (see `query`). An object
             /// given is still read, so that a field in it is refused.
             #[wasm_bindgen(js_name = $js, unchecked_return_type = $answer)]
@@ -332,9 +341,9 @@ macro_rules! queries {
             }
         }
     };
-    (@method $name:ident $js:ident ($request:tt) $answer:tt) => {
+    (@method $ty:ident $name:ident $js:ident ($request:tt) $answer:tt) => {
         #[wasm_bindgen]
-        impl Book {
+        impl $ty {
             /// A query of the book with its fields (see `query`).
             #[wasm_bindgen(js_name = $js, unchecked_return_type = $answer)]
             pub fn $name(
@@ -345,9 +354,9 @@ macro_rules! queries {
             }
         }
     };
-    (@method $name:ident $js:ident ($request:tt ?) $answer:tt) => {
+    (@method $ty:ident $name:ident $js:ident ($request:tt ?) $answer:tt) => {
         #[wasm_bindgen]
-        impl Book {
+        impl $ty {
             /// A query of the book whose fields are all optional (see `query`).
             #[wasm_bindgen(js_name = $js, unchecked_return_type = $answer)]
             pub fn $name(

@@ -10,7 +10,9 @@ use wasm_bindgen::prelude::*;
 use crate::convert::{answer, moment, read, text, to_js, to_json};
 use crate::errors::{invalid, ok};
 
-/// The record book kept on one device of several.
+/// The record book kept on one device of several. Every query of `Book`
+/// is a method here too, answered from the merged records (`history` needs
+/// a `Book`'s journal and throws).
 #[wasm_bindgen]
 pub struct DeviceBook {
     inner: precinct::DeviceBook,
@@ -19,6 +21,15 @@ pub struct DeviceBook {
 impl DeviceBook {
     fn zone(&self) -> Zone {
         self.inner.station().policy().zone()
+    }
+
+    /// The query `name` with the fields of `request` (none when omitted);
+    /// each query is a method of its own too (see `book.rs`).
+    pub(crate) fn ask(&self, name: &str, request: Option<JsValue>) -> Result<JsValue, JsValue> {
+        answer(
+            self.inner.query(&crate::book::named(name, request)?),
+            self.zone(),
+        )
     }
 }
 

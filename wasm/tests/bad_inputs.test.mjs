@@ -121,6 +121,7 @@ const GOOD = {
       newId: ["P"],
       query: [{ query: "persons" }],
       token: [DEVICE_PASS, KEY],
+      ...QUERIES,
     },
   },
   Book: {

@@ -33,4 +33,7 @@ test("every query is a camelCase method of Book.prototype", () => {
   assert.ok(names.length > 40);
   const missing = names.filter((q) => typeof Book.prototype[camel(q)] !== "function");
   assert.deepEqual(missing, []);
+  // A device's book answers the same queries from its merged records.
+  const onDevice = names.filter((q) => typeof DeviceBook.prototype[camel(q)] !== "function");
+  assert.deepEqual(onDevice, []);
 });
