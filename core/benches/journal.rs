@@ -1,6 +1,7 @@
 //! Record book throughput: commands into a synced file journal (one sync per
-//! command, and one per batch of 1,000), into a memory journal, and replay
-//! of a journal of 1 million events.
+//! command, and one per batch of 1,000), into a memory journal, replay of a
+//! journal of 1 million events, and the merge of 20 devices' books of
+//! 10,000 events each.
 //!
 //! `cargo bench -p precinct --bench journal`
 
@@ -14,8 +15,8 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use precinct::{
-    parse_instant, Book, Channel, Command, Household, IdDocument, Instant, Person, Policy,
-    ResidentId, ServiceKind,
+    parse_instant, Book, Channel, Command, DeviceBook, Household, IdDocument, Instant, PassKind,
+    Person, Policy, ResidentId, ServiceKind, StationKey,
 };
 
 fn at() -> Instant {
@@ -94,9 +95,11 @@ fn journal_of(events: u64) -> String {
             if n >= events {
                 break 'days;
             }
+            // Filed on the evening of its day: a report is never after its entry.
+            let evening = parse_instant(&format!("{day} 20:00"), Policy::default().zone()).unwrap();
             b.execute(
                 "landlord-app",
-                at(),
+                evening,
                 Command::FileDailyReport {
                     household: format!("H{h}").into(),
                     day,
@@ -161,5 +164,97 @@ fn replay(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, commands, replay);
+/// The lines of `devices` devices with `each` events apiece, made offline
+/// from one base: each registers persons, issues them county passes and
+/// checks the passes at its checkpoint, a cycle of three events; one person
+/// in 500 shows a passport another device registered too.
+fn devices_lines(devices: u32, each: u32) -> (String, String) {
+    let key = StationKey::from_seed([3; 32]);
+    let mut base = Book::in_memory(Policy::default()).unwrap();
+    base.execute(
+        "desk",
+        at(),
+        Command::AddStationKey {
+            key: key.public(),
+            valid_from: at(),
+            valid_until: None,
+        },
+    )
+    .unwrap();
+    let base = base.snapshot().to_text();
+    let mut all = String::new();
+    for d in 1..=devices {
+        let mut book = DeviceBook::create(&base, &format!("team-{d:02}"), d).unwrap();
+        let mut serial = 0;
+        for i in 0..each {
+            let when = at() + chrono::Duration::seconds(i64::from(i) * 60 + i64::from(d));
+            let command = match i % 3 {
+                0 => {
+                    let number = if i % 1500 == 0 {
+                        format!("S{i}")
+                    } else {
+                        format!("D{d}N{i}")
+                    };
+                    Command::RegisterPerson {
+                        person: Person {
+                            id: book.new_id("P").as_str().into(),
+                            name: "Anna Weber".into(),
+                            document: IdDocument::Passport {
+                                nationality: "DEU".into(),
+                                number,
+                            },
+                            household: None,
+                            phone: None,
+                            has_smartphone: Some(false),
+                        },
+                    }
+                }
+                1 => Command::IssuePass {
+                    application: precinct::PassApplication {
+                        holder: format!("P-team-{d:02}-{i}").as_str().into(),
+                        kind: PassKind::County,
+                        enterprise: None,
+                        scope: "Yaozhuang".into(),
+                    },
+                },
+                _ => Command::CheckPass {
+                    checkpoint: format!("exit {d}"),
+                    token: book.station().passes().token(serial, &key).unwrap(),
+                    document: None,
+                    public_key: None,
+                },
+            };
+            let receipt = book.execute("officer", when, command).unwrap();
+            if let precinct::Outcome::PassIssued { serial: s } = receipt.outcome {
+                serial = s;
+            }
+        }
+        all.push_str(&book.journal_text());
+    }
+    (base, all)
+}
+
+fn merge(c: &mut Criterion) {
+    let (devices, each) = (20, 10_000);
+    let (base, lines) = devices_lines(devices, each);
+    let station = DeviceBook::create(&base, "station", 999).unwrap();
+    let mut merged = station.clone();
+    let report = merged.merge(&lines).unwrap();
+    println!(
+        "merge: {devices} devices x {each} events, {:.1} MB of lines ({} bytes an event), {} conflicts",
+        lines.len() as f64 / 1e6,
+        lines.len() / (devices * each) as usize,
+        report.conflicts.len()
+    );
+    let mut g = c.benchmark_group("devices");
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(30))
+        .throughput(Throughput::Elements(u64::from(devices * each)));
+    g.bench_function("merge 20 devices x 10,000 events", |b| {
+        b.iter(|| black_box(station.clone().merge(&lines).unwrap()));
+    });
+    g.finish();
+}
+
+criterion_group!(benches, commands, replay, merge);
 criterion_main!(benches);

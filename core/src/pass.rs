@@ -999,9 +999,72 @@ where
 }
 
 /// The station's pass office: issued passes and revocations.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct PassOffice {
     passes: BTreeMap<u64, Pass>,
+    /// The serials of each holder's passes: issuing checks the holder's
+    /// passes, and a merge of 20 devices' books issues tens of thousands
+    /// (a scan of every pass made that quadratic). Derived from `passes`,
+    /// never written.
+    by_holder: BTreeMap<PersonId, Vec<u64>>,
+}
+
+impl PassOffice {
+    fn from_passes(passes: BTreeMap<u64, Pass>) -> PassOffice {
+        let mut by_holder: BTreeMap<PersonId, Vec<u64>> = BTreeMap::new();
+        for p in passes.values() {
+            by_holder
+                .entry(p.holder.clone())
+                .or_default()
+                .push(p.serial);
+        }
+        PassOffice { passes, by_holder }
+    }
+
+    /// The passes of `holder`, by serial.
+    fn of_holder<'a>(&'a self, holder: &PersonId) -> impl Iterator<Item = &'a Pass> + 'a {
+        self.by_holder
+            .get(holder)
+            .into_iter()
+            .flatten()
+            .filter_map(|s| self.passes.get(s))
+    }
+}
+
+impl PartialEq for PassOffice {
+    fn eq(&self, other: &Self) -> bool {
+        self.passes == other.passes
+    }
+}
+
+impl Eq for PassOffice {}
+
+/// The pass office as written: its passes only.
+#[derive(Serialize)]
+struct PassOfficeOut<'a> {
+    passes: &'a BTreeMap<u64, Pass>,
+}
+
+#[derive(Deserialize)]
+struct PassOfficeIn {
+    passes: BTreeMap<u64, Pass>,
+}
+
+impl Serialize for PassOffice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        PassOfficeOut {
+            passes: &self.passes,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for PassOffice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Ok(PassOffice::from_passes(
+            PassOfficeIn::deserialize(d)?.passes,
+        ))
+    }
 }
 
 /// The registries eligibility is checked against.
@@ -1076,7 +1139,7 @@ impl PassOffice {
                 render_instant(o.end, ctx.policy.zone())
             )));
         }
-        if let Some(p) = self.passes.values().find(|p| {
+        if let Some(p) = self.of_holder(&person.id).find(|p| {
             p.holder == person.id
                 && p.kind == app.kind
                 && p.revoked_at.is_none()
@@ -1197,6 +1260,11 @@ impl PassOffice {
             revoked_at: None,
             revoked_by_order: None,
         };
+        // In serial order, as a scan of the passes would find them.
+        let serials = self.by_holder.entry(pass.holder.clone()).or_default();
+        if let Err(i) = serials.binary_search(&serial) {
+            serials.insert(i, serial);
+        }
         self.passes.entry(serial).or_insert(pass)
     }
 
@@ -1232,23 +1300,30 @@ impl PassOffice {
         at: Instant,
     ) -> Vec<u64> {
         let mut revoked = Vec::new();
-        for p in self
-            .passes
-            .values_mut()
-            .filter(|p| &p.holder == holder && p.revoked_at.is_none() && p.valid_until > at)
-        {
-            p.revoked_at = Some(at);
-            p.revoked_by_order = Some(order.clone());
-            revoked.push(p.serial);
+        for serial in self.by_holder.get(holder).into_iter().flatten() {
+            let Some(p) = self.passes.get_mut(serial) else {
+                continue;
+            };
+            if &p.holder == holder && p.revoked_at.is_none() && p.valid_until > at {
+                p.revoked_at = Some(at);
+                p.revoked_by_order = Some(order.clone());
+                revoked.push(p.serial);
+            }
         }
         revoked
     }
 
     /// Move a merged person's passes to the person kept.
     pub(crate) fn merge_person(&mut self, keep: &PersonId, duplicate: &PersonId) {
-        for p in self.passes.values_mut().filter(|p| &p.holder == duplicate) {
-            p.holder = keep.clone();
+        let moved = self.by_holder.remove(duplicate).unwrap_or_default();
+        for serial in &moved {
+            if let Some(p) = self.passes.get_mut(serial) {
+                p.holder = keep.clone();
+            }
         }
+        let kept = self.by_holder.entry(keep.clone()).or_default();
+        kept.extend(moved);
+        kept.sort_unstable();
     }
 
     /// A pass by serial.
