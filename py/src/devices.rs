@@ -134,6 +134,12 @@ impl DeviceBook {
         self.inner.number()
     }
 
+    /// The policy in force (the base's), as a dict.
+    #[getter]
+    fn policy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        answer(py, self.inner.station().policy(), self.zone())
+    }
+
     /// Events held, over all devices.
     #[getter]
     fn events(&self) -> u64 {

@@ -173,6 +173,12 @@ impl DeviceBook {
         self.inner.number()
     }
 
+    /// The policy in force: the base's.
+    #[wasm_bindgen(getter, unchecked_return_type = "Policy")]
+    pub fn policy(&self) -> Result<JsValue, JsValue> {
+        to_js(self.inner.station().policy(), self.zone())
+    }
+
     /// Events held, over all devices.
     #[wasm_bindgen(getter)]
     pub fn events(&self) -> f64 {

@@ -115,6 +115,7 @@ const GOOD = {
       frontier: "getter",
       journalText: "getter",
       number: "getter",
+      policy: "getter",
       execute: [COMMAND, "officer-wang", AT],
       linesSince: [{}],
       merge: [DeviceBook.create(BASE, "team-2", 3).journalText],

@@ -91,6 +91,7 @@ facade! {
     "DeviceBook" "device" "DeviceBook::device" "this device's name",
     "DeviceBook" "number" "DeviceBook::number" "this device's number (its serial block)",
     "DeviceBook" "events" "DeviceBook::events" "events held, over all devices",
+    "DeviceBook" "policy" "Station::policy" "the policy in force (the base's)",
     "DeviceBook" "token" "PassOffice::token" "the signed token of a pass, for its QR code",
     "Visits" "from_columns" "Visits::from_columns" "index visit columns",
     "Visits" "from_csv" "read_visits" "read visits from CSV text",

@@ -114,6 +114,11 @@ class DeviceBook(Queries):
         return self._book.number
 
     @property
+    def policy(self) -> Dict[str, Any]:
+        """The policy in force (the base's), as a dict."""
+        return self._book.policy
+
+    @property
     def events(self) -> int:
         """Events held, over all devices."""
         return self._book.events
