@@ -54,6 +54,13 @@ def book():
     return precinct.Book.in_memory()
 
 
+BASE = precinct.Book.in_memory().snapshot_text()
+
+
+def device():
+    return precinct.DeviceBook.create(BASE, device="desk", number=1)
+
+
 # Good arguments of every export: (args, kwargs); methods take the object first.
 GOOD = {
     "chains": ((precinct.read_cases(CASES_CSV),), {}),
@@ -120,7 +127,22 @@ GOOD = {
     "Book.second_ring": ((book(), T0, T0), {"cases": ["C1"]}),
     "Book.registration_deadline": ((book(), "S1"), {}),
     "Visits.from_frame": None,
+    "Book.snapshot_text": ((book(),), {}),
+    "DeviceBook.create": ((BASE,), {"device": "desk", "number": 1}),
+    "DeviceBook.open": ((BASE,), {"device": "desk", "journal": device().journal_text}),
+    "DeviceBook.execute": ((device(), COMMAND), {"by": "officer", "at": T0}),
+    "DeviceBook.merge": ((device(), precinct.DeviceBook.create(BASE, device="team-1", number=2).journal_text), {}),
+    "DeviceBook.lines_since": ((device(), {"desk": 0}), {}),
+    "DeviceBook.new_id": ((device(), "P"), {}),
+    "DeviceBook.token": ((device(), 1, KEY), {}),
 }
+# A device's book answers every query a Book does, with the same arguments.
+GOOD.update({
+    f"DeviceBook.{name[len('Book.'):]}": ((device(),) + row[0][1:], row[1])
+    for name, row in list(GOOD.items())
+    if row is not None and name.startswith("Book.") and name[len("Book."):] in precinct.query_names() + ["query"]
+    and hasattr(precinct.DeviceBook, name[len("Book."):])
+})
 
 # Exports that take no argument a caller could get wrong (getters, listings).
 NO_ARGUMENTS = {
@@ -129,10 +151,12 @@ NO_ARGUMENTS = {
     "Book.recovery", "Book.seq", "Book.head", "Book.journal_text", "Visits.persons",
     "Visits.places", "Visits.index_bytes", "StationKey.public_key", "StationKey.holder_key",
     "facade", "query_names",
+    "DeviceBook.all_conflicts", "DeviceBook.conflicts", "DeviceBook.device", "DeviceBook.events",
+    "DeviceBook.frontier", "DeviceBook.journal_text", "DeviceBook.number", "DeviceBook.policy",
 }
 # Queries without arguments (each a Book method).
 NO_ARGUMENTS |= {
-    f"Book.{name}" for name in precinct.query_names()
+    f"{on}.{name}" for name in precinct.query_names() for on in ("Book", "DeviceBook")
     if list(inspect.signature(getattr(precinct.Book, name)).parameters) == ["self"]
 }
 

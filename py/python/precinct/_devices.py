@@ -12,6 +12,7 @@ from typing import Any, Dict, List
 from . import _precinct
 from ._precinct import StationKey
 from ._queries import Queries, _Moment
+from ._table import Report
 
 
 class DeviceBook(Queries):
@@ -122,6 +123,11 @@ class DeviceBook(Queries):
     def events(self) -> int:
         """Events held, over all devices."""
         return self._book.events
+
+    def report(self, as_of: _Moment) -> Report:
+        """The station's summary report of the merged records as of a
+        moment: figures, text, and a table in a notebook."""
+        return Report(self.query({"query": "report", "as_of": as_of}), self.report_text(as_of))
 
     def token(self, serial: int, key: StationKey) -> str:
         """The token of pass `serial`, signed with `key`, for its QR code."""
