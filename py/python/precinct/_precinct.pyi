@@ -26,7 +26,7 @@ __version__: str
 __all__ = [
     "PrecinctError", "InvalidIdentityDocument", "InvalidValue", "DuplicateRecord", "RecordNotFound",
     "InvalidTransition", "NotEligible", "ImplausibleRecord", "DataImportError", "JournalDamaged", "DeviceChainDamaged",
-    "JournalLocked", "StorageError", "TooLarge", "Visits", "Book", "StationKey", "policy", "preset_names",
+    "JournalLocked", "StorageError", "TooLarge", "Visits", "Book", "DeviceBook", "StationKey", "policy", "preset_names",
     "validate_document", "resident_id", "mask_id_number", "mask_phone", "mask_name", "pseudonym",
     "verify_token", "trace_columns", "read_cases", "read_interviews", "chains", "write_cases", "read_residents",
     "read_resumption", "facade", "query_names", "arrow_stream", "__version__",
@@ -164,6 +164,7 @@ class Book:
     def visits(self) -> Visits: ...
     def token(self, serial: int, key: StationKey) -> str: ...
 
+@final
 class DeviceBook:
     @staticmethod
     def create(base: str, *, device: str, number: int) -> DeviceBook: ...
