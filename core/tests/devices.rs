@@ -500,3 +500,90 @@ proptest! {
         prop_assert_eq!(fresh.conflicts(), first.conflicts());
     }
 }
+
+/// `line` with `from` replaced by `to` and its hash made good again: a
+/// forgery, which only the checks of an event's content can catch.
+fn resealed(line: &str, from: &str, to: &str) -> String {
+    assert!(line.contains(from), "{from} not in {line}");
+    let changed = line.trim_end().replacen(from, to, 1);
+    let body = &changed[..changed.len() - 75];
+    format!("{body},\"hash\":\"{}\"}}\n", sha256(body))
+}
+
+#[test]
+fn a_forged_event_that_no_device_writes_is_refused() {
+    let (desk, mut team) = devices();
+    team.execute("wang", at("2020-02-01 09:00"), register("P1", "E1"))
+        .unwrap();
+    let sent = team.journal_text();
+    let lines: Vec<&str> = sent.lines().collect();
+    let hlc = "\"hlc\":\"2020-02-01T01:00:00Z\"";
+    for (from, to, says) in [
+        (
+            hlc,
+            "\"hlc\":\"+262142-12-31T23:59:59.999999999Z\"",
+            "calendar",
+        ),
+        (hlc, "\"hlc\":\"+10000-01-01T00:00:00Z\"", "calendar"),
+        ("\"v\":2", "\"v\":1", "format version 1"),
+        ("\"by\":\"wang\"", "\"by\":\"  \"", "empty `by`"),
+    ] {
+        let forged = format!("{}\n{}", lines[0], resealed(lines[1], from, to));
+        let (device, seq, reason) = refused(&desk, forged);
+        assert_eq!((device.as_str(), seq), ("team-1", 1), "{reason}");
+        assert!(reason.contains(says), "{says}: {reason}");
+    }
+}
+
+#[test]
+fn a_pass_from_a_device_whose_clock_is_behind_is_revoked_by_the_order_it_preceded() {
+    let (mut desk, mut team) = devices();
+    desk.execute("li", at("2020-02-01 09:00"), register("P1", "E1"))
+        .unwrap();
+    desk.execute(
+        "li",
+        at("2020-02-01 12:00"),
+        isolate("O-desk-2", "P1", "2020-02-01T12:00:00+08:00"),
+    )
+    .unwrap();
+    team.merge(&desk.lines_since(&team.frontier())).unwrap();
+    // The team's clock says 09:10: by it, the order has not started.
+    team.execute("wang", at("2020-02-01 09:10"), issue_pass("P1"))
+        .unwrap();
+    desk.merge(&team.lines_since(&desk.frontier())).unwrap();
+    for book in [&desk, &team] {
+        let pass = book.station().passes().pass(2 << 32).unwrap();
+        assert_eq!(pass.revoked_at, Some(at("2020-02-01 12:00")), "{pass:?}");
+        assert_eq!(
+            pass.revoked_by_order
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("O-desk-2")
+        );
+    }
+    assert_eq!(desk.station(), team.station());
+    // As in one book where the pass came first.
+    let mut one = Book::in_memory(Policy::default()).unwrap();
+    one.execute("li", at("2020-02-01 09:00"), register("P1", "E1"))
+        .unwrap();
+    one.execute("wang", at("2020-02-01 09:10"), issue_pass("P1"))
+        .unwrap();
+    one.execute(
+        "li",
+        at("2020-02-01 12:00"),
+        isolate("O-desk-2", "P1", "2020-02-01T12:00:00+08:00"),
+    )
+    .unwrap();
+    let single = one.station().passes().pass(1).unwrap();
+    assert_eq!(single.revoked_at, Some(at("2020-02-01 12:00")));
+}
+
+#[test]
+fn a_merge_counts_only_lines_it_held_as_known() {
+    let (mut desk, team) = devices();
+    let report = desk.merge(&team.journal_text()).unwrap();
+    assert_eq!((report.added, report.known), (0, 0));
+    let report = desk.merge(&team.journal_text()).unwrap();
+    assert_eq!((report.added, report.known), (0, 1));
+}

@@ -14,7 +14,9 @@
 //!   `hash`, as in the [`Book`](crate::Book)'s journal. A merge checks each
 //!   chain and refuses a damaged one with [`Error::DeviceChainDamaged`]
 //!   naming the device and the sequence number; nothing of that merge is
-//!   taken.
+//!   taken. The chains catch damage, not forgery: lines are not signed, and
+//!   a chain re-sealed from some point on before anyone holds the originals
+//!   reads as good.
 //! - **The merged book is a function of the set of events.** Events are
 //!   replayed from the base in one order every device computes alike: by
 //!   each event's `hlc` (a hybrid logical clock: its time `at`, or just
@@ -31,9 +33,10 @@
 //!   [`DeviceBook::new_id`], which puts the device in them.
 //! - **What cannot stand after a merge is surfaced, never dropped.** An event
 //!   refused in the merged order is kept in its chain and reported as a
-//!   [`Conflict`] naming both events; facts the device recorded stand (a
-//!   pass it issued exists, a crossing it let through happened), the others
-//!   are left out of the records until a person decides. A
+//!   [`Conflict`] naming it and the earlier event where that is known; facts
+//!   the device recorded stand (a pass it issued exists, a crossing it let
+//!   through happened, a second registration of a document), the others are
+//!   left out of the records until a person decides. A
 //!   [`Command::ResolveConflict`], itself an event, closes a conflict.
 //!
 //! ```
@@ -82,6 +85,9 @@ use crate::time::Instant;
 /// The highest device number: certificate serials are 32 bits, and each
 /// device has a block of 2^16 of them.
 pub const MAX_DEVICE_NUMBER: u32 = 65_535;
+
+/// The journal format devices first wrote: no device line is older.
+const FIRST_DEVICE_FORMAT: u32 = 2;
 
 /// A device's chain of events, and where each device's chain stands.
 pub type Frontier = BTreeMap<String, u64>;
@@ -535,7 +541,16 @@ impl DeviceBook {
         let seq = chain.last_seq() + 1;
         // After everything this device has seen, even if its clock is behind.
         let hlc = match &self.replay.last {
-            Some((last, _, _)) if *last >= at => *last + chrono::Duration::nanoseconds(1),
+            Some((last, _, _)) if *last >= at => last
+                .checked_add_signed(chrono::Duration::nanoseconds(1))
+                .and_then(|t| crate::time::check_instant("hybrid logical clock", t).ok())
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "hlc",
+                        last,
+                        "a clock within the calendar precinct keeps, for the next event",
+                    )
+                })?,
             _ => at,
         };
         let me = EventRef {
@@ -563,7 +578,9 @@ impl DeviceBook {
             serials.passes.start = serials.passes.start.max(chain.next_pass);
             serials.certificates.start = serials.certificates.start.max(chain.next_certificate);
             // A refused command leaves the records as they were.
-            command.apply_under(&mut self.station, at, Rules::Current, &serials)?
+            let outcome = command.apply_under(&mut self.station, at, Rules::Current, &serials)?;
+            revoke_if_ordered_later(&mut self.station, &command, at, hlc);
+            outcome
         };
         let (line, hash) = encode(&LineOut {
             dev: &self.device,
@@ -698,18 +715,8 @@ impl DeviceBook {
         let mut chain = if let Some(held) = held {
             Chain::new(held.number, held.header.clone(), held.header_hash.clone())
         } else {
-            let Some(header) = sent.first().filter(|s| s.line.seq == 0) else {
-                let first = sent.first().map_or(0, |s| s.line.seq);
-                return Err(damaged(0, &format!("its header (sequence number 0) is missing; the first line sent has sequence number {first}")));
-            };
-            let number = self
-                .check_header(&header.line)
-                .map_err(|r| damaged(0, &r))?;
-            if let Some(other) = numbers.get(&number).filter(|o| *o != device) {
-                return Err(damaged(0, &format!("its number {number} is device `{other}`'s; every device needs its own number")));
-            }
-            numbers.insert(number, device.to_string());
-            Chain::new(number, header.text.clone(), header.hash.clone())
+            self.new_chain(device, sent.first(), numbers)
+                .map_err(|r| damaged(0, &r))?
         };
         let held_seq = held.map_or(0, Chain::last_seq);
         let mut prev = held.map_or(chain.header_hash.clone(), |c| c.last_hash().to_string());
@@ -723,7 +730,9 @@ impl DeviceBook {
                 if hash != chain.header_hash {
                     return Err(damaged(0, "its header differs from the one already merged (the device was set up again under the same name)"));
                 }
-                known += 1;
+                if held.is_some() {
+                    known += 1;
+                }
                 continue;
             }
             let next = chain.events.last().map_or(held_seq, |e| e.seq) + 1;
@@ -752,6 +761,10 @@ impl DeviceBook {
             if line.prev.as_deref() != Some(prev.as_str()) {
                 return Err(damaged(seq, "its link to the device's line before does not match (a line was removed, moved or changed)"));
             }
+            let blank_by = line
+                .by
+                .as_ref()
+                .is_some_and(|b| b.as_str().trim().is_empty());
             let (Some(hlc), Some(at), Some(_), Some(command)) =
                 (line.hlc, line.at, line.by, line.cmd)
             else {
@@ -762,6 +775,9 @@ impl DeviceBook {
             };
             if line.number.is_some() || line.base.is_some() {
                 return Err(damaged(seq, "a header's fields in an event line"));
+            }
+            if let Some(problem) = event_problem(line.v, blank_by, hlc, at, &command) {
+                return Err(damaged(seq, &problem));
             }
             if hlc < at || hlc < last_hlc {
                 return Err(damaged(
@@ -783,6 +799,27 @@ impl DeviceBook {
             });
         }
         Ok((chain, known))
+    }
+
+    /// The chain of a device this book has not heard of, from its header.
+    fn new_chain(
+        &self,
+        device: &str,
+        first: Option<&Sent>,
+        numbers: &mut BTreeMap<u32, String>,
+    ) -> std::result::Result<Chain, String> {
+        let Some(header) = first.filter(|s| s.line.seq == 0) else {
+            let first = first.map_or(0, |s| s.line.seq);
+            return Err(format!("its header (sequence number 0) is missing; the first line sent has sequence number {first}"));
+        };
+        let number = self.check_header(&header.line)?;
+        if let Some(other) = numbers.get(&number).filter(|o| *o != device) {
+            return Err(format!(
+                "its number {number} is device `{other}`'s; every device needs its own number"
+            ));
+        }
+        numbers.insert(number, device.to_string());
+        Ok(Chain::new(number, header.text.clone(), header.hash.clone()))
     }
 
     fn check_header(&self, header: &LineIn) -> std::result::Result<u32, String> {
@@ -945,6 +982,7 @@ fn judge(st: &mut Station, replay: &mut Replay, device: &str, number: u32, event
     let serials = recorded_serials(number, &event.outcome);
     let found = match event.command.apply_under(st, event.at, rules, &serials) {
         Ok(outcome) => {
+            revoke_if_ordered_later(st, &event.command, event.at, event.hlc);
             let found = stands_as_recorded(st, replay, event, &outcome);
             note(st, replay, &me, &event.command);
             found
@@ -1047,6 +1085,7 @@ fn refused(
             if let Err(e) = event.command.apply_under(st, event.at, rules, &waived) {
                 return Some((ConflictKind::Refused, None, false, e.to_string()));
             }
+            revoke_if_ordered_later(st, &event.command, event.at, event.hlc);
             let holder = st.residents.resolve(&application.holder);
             if st.quarantine.isolation_of(&holder, event.at).is_some() {
                 let earlier = replay.ordered.get(&holder).cloned();
@@ -1095,6 +1134,56 @@ fn refused(
             None
         }
         _ => Some((ConflictKind::Refused, None, false, refusal.to_string())),
+    }
+}
+
+/// What makes a sent event one no device writes: an older format, an
+/// empty `by`, a command `execute` refuses outright, a time off the calendar.
+fn event_problem(
+    v: u32,
+    blank_by: bool,
+    hlc: Instant,
+    at: Instant,
+    command: &Command,
+) -> Option<String> {
+    if v < FIRST_DEVICE_FORMAT {
+        return Some(format!(
+            "written in format version {v}, older than any device writes ({FIRST_DEVICE_FORMAT})"
+        ));
+    }
+    if blank_by {
+        return Some("an empty `by`: an event names the officer or system that made it".into());
+    }
+    if let Err(e) = command.check_new() {
+        return Some(format!("a command a device cannot record: {e}"));
+    }
+    if crate::time::check_instant("hlc", hlc).is_err()
+        || crate::time::check_instant("at", at).is_err()
+    {
+        return Some("its `hlc` or `at` is outside the calendar precinct keeps".into());
+    }
+    None
+}
+
+/// A pass issued at `at` by a device whose clock was behind (its `hlc` is
+/// later) can come, in the merged order, after an isolation order that by
+/// the order's own time starts after the pass: the order revokes it, as in
+/// one book where the pass came first.
+fn revoke_if_ordered_later(st: &mut Station, command: &Command, at: Instant, hlc: Instant) {
+    let Command::IssuePass { application } = command else {
+        return;
+    };
+    if hlc <= at {
+        return;
+    }
+    let holder = st.residents.resolve(&application.holder);
+    let later = st
+        .quarantine
+        .isolation_of(&holder, hlc)
+        .filter(|o| o.start > at)
+        .map(|o| (o.id.clone(), o.start));
+    if let Some((order, start)) = later {
+        st.passes.revoke_for_order(&holder, &order, start);
     }
 }
 
