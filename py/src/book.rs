@@ -53,6 +53,27 @@ impl Book {
     }
 }
 
+/// The answer to `request` as Python data, or with `tables` its lists of
+/// records as `Table`s: what `Book.query` and `DeviceBook.query` give.
+pub(crate) fn query_answer<'py>(
+    py: Python<'py>,
+    request: &serde_json::Value,
+    answer: &precinct::Value,
+    zone: Zone,
+    tables: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    if !tables {
+        return to_py(py, answer, zone);
+    }
+    // A chain report's tables have their columns even when empty.
+    let templates = if request.get("query").and_then(|q| q.as_str()) == Some("chains") {
+        precinct::ChainReport::TABLE_COLUMNS
+    } else {
+        &[]
+    };
+    crate::convert::tables(py, answer, zone, templates)
+}
+
 /// A command given as Python data, read by the core (naive times in `zone`):
 /// the one way `execute` and `execute_batch` read commands.
 fn command(obj: &Bound<'_, PyAny>, zone: Zone) -> PyResult<Command> {
@@ -206,17 +227,7 @@ impl Book {
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = to_json("query", request)?;
         let answer = ok(self.inner.query(&request))?;
-        if tables {
-            // A chain report's tables have their columns even when empty.
-            let templates = if request.get("query").and_then(|q| q.as_str()) == Some("chains") {
-                precinct::ChainReport::TABLE_COLUMNS
-            } else {
-                &[]
-            };
-            crate::convert::tables(py, &answer, self.zone(), templates)
-        } else {
-            to_py(py, &answer, self.zone())
-        }
+        query_answer(py, &request, &answer, self.zone(), tables)
     }
 
     /// Sequence number of the last event.

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 
 use precinct::{Command, Zone};
 
-use crate::convert::{answer, instant, to_json, to_py};
+use crate::convert::{answer, instant, to_json};
 use crate::errors::ok;
 use crate::passes::StationKey;
 
@@ -110,16 +110,7 @@ impl DeviceBook {
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = to_json("query", request)?;
         let answer = ok(self.inner.query(&request))?;
-        if tables {
-            let templates = if request.get("query").and_then(|q| q.as_str()) == Some("chains") {
-                precinct::ChainReport::TABLE_COLUMNS
-            } else {
-                &[]
-            };
-            crate::convert::tables(py, &answer, self.zone(), templates)
-        } else {
-            to_py(py, &answer, self.zone())
-        }
+        crate::book::query_answer(py, &request, &answer, self.zone(), tables)
     }
 
     /// This device's name.

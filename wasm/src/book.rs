@@ -11,7 +11,6 @@ use wasm_bindgen::prelude::*;
 use crate::convert::{answer, moment, read, text, to_js, to_json};
 use crate::devices::DeviceBook;
 use crate::errors::{invalid, ok};
-use crate::passes::station_key;
 use crate::visits::Visits;
 
 /// The station's record book.
@@ -305,12 +304,7 @@ impl Book {
         #[wasm_bindgen(unchecked_param_type = "number")] serial: JsValue,
         #[wasm_bindgen(unchecked_param_type = "StationKey")] key: JsValue,
     ) -> Result<String, JsValue> {
-        let serial: u64 = read("serial", &serial, self.zone())?;
-        ok(self
-            .inner
-            .station()
-            .passes()
-            .token(serial, &station_key(&key)?))
+        crate::passes::token(self.inner.station(), &serial, &key)
     }
 }
 

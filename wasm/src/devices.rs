@@ -191,11 +191,6 @@ impl DeviceBook {
         #[wasm_bindgen(unchecked_param_type = "number")] serial: JsValue,
         #[wasm_bindgen(unchecked_param_type = "StationKey")] key: JsValue,
     ) -> Result<String, JsValue> {
-        let serial: u64 = read("serial", &serial, self.zone())?;
-        ok(self
-            .inner
-            .station()
-            .passes()
-            .token(serial, &crate::passes::station_key(&key)?))
+        crate::passes::token(self.inner.station(), &serial, &key)
     }
 }

@@ -38,6 +38,17 @@ impl Drop for StationKey {
 }
 
 /// The live station key a JS value is, or `InvalidValue`.
+/// The signed token of pass `serial` of `station`, with the `StationKey`
+/// `key`: what `Book.token` and `DeviceBook.token` give.
+pub(crate) fn token(
+    station: &precinct::Station,
+    serial: &JsValue,
+    key: &JsValue,
+) -> Result<String, JsValue> {
+    let serial: u64 = crate::convert::read("serial", serial, station.policy().zone())?;
+    crate::errors::ok(station.passes().token(serial, &station_key(key)?))
+}
+
 pub(crate) fn station_key(value: &JsValue) -> Result<precinct::StationKey, JsValue> {
     let not_a_key = || {
         invalid(

@@ -659,6 +659,19 @@ impl Command {
         crate::time::read_in_zone(zone, || Command::from_json(json))
     }
 
+    /// Refuse an entry no book records: an empty `by`, or a command only
+    /// old journals may say ([`Command::check_new`]).
+    pub(crate) fn check_entry(&self, by: &StaffId) -> Result<()> {
+        if by.as_str().trim().is_empty() {
+            return Err(Error::invalid(
+                "by",
+                "",
+                "the id of the officer or system making the change",
+            ));
+        }
+        self.check_new()
+    }
+
     /// Refuse what only old journals may say: a `check_pass` with the
     /// caller's key replays, but is no longer recorded.
     pub(crate) fn check_new(&self) -> Result<()> {

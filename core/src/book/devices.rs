@@ -526,14 +526,7 @@ impl DeviceBook {
         command: Command,
     ) -> Result<Receipt> {
         let by = by.into();
-        if by.as_str().trim().is_empty() {
-            return Err(Error::invalid(
-                "by",
-                "",
-                "the id of the officer or system making the change",
-            ));
-        }
-        command.check_new()?;
+        command.check_entry(&by)?;
         let chain = self
             .chains
             .get(&self.device)

@@ -518,14 +518,7 @@ impl Book {
 
     fn record(&mut self, by: &StaffId, at: Instant, command: &Command) -> Result<Receipt> {
         self.usable()?;
-        if by.as_str().trim().is_empty() {
-            return Err(Error::invalid(
-                "by",
-                "",
-                "the id of the officer or system making the change",
-            ));
-        }
-        command.check_new()?;
+        command.check_entry(by)?;
         // The largest number is never written, so a reader can always name
         // the next one.
         let seq = self
