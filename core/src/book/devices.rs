@@ -73,7 +73,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::command::{Issuing, Rules};
-use super::journal::{hex, split_hash};
+use super::journal::{hex, seal as encode, split_hash};
 use super::{Command, Outcome, Receipt, Snapshot, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::facade::Value;
@@ -225,20 +225,6 @@ struct LineIn {
     out: Outcome,
     #[serde(rename = "hash")]
     _hash: serde::de::IgnoredAny,
-}
-
-fn encode(line: &LineOut<'_>) -> Result<(String, String)> {
-    let mut text = serde_json::to_string(line).map_err(|e| Error::InvalidValue {
-        field: "device event".into(),
-        value: e.to_string(),
-        expected: "an event that can be written as JSON".into(),
-    })?;
-    text.pop(); // the closing brace; the hash goes before it
-    let hash = hex(&text);
-    text.push_str(",\"hash\":\"");
-    text.push_str(&hash);
-    text.push_str("\"}\n");
-    Ok((text, hash))
 }
 
 /// A line sent to a merge: read, with its hash and its text.
@@ -925,12 +911,7 @@ impl DeviceBook {
     /// # Errors
     /// As [`Station::answer`](crate::Station::answer).
     pub fn query(&self, request: &serde_json::Value) -> Result<Value> {
-        let what = match request.get("query").and_then(serde_json::Value::as_str) {
-            Some(name) => format!("query `{name}`"),
-            None => "query".to_string(),
-        };
-        let query: crate::Query =
-            crate::facade::read_input(&what, request, self.station.policy.zone())?;
+        let query = crate::Query::from_request(request, self.station.policy.zone())?;
         self.station.answer(&query)
     }
 }

@@ -86,6 +86,12 @@ pub(crate) struct LineIn {
 
 /// Encode a line: its text with the trailing newline, and its hash.
 pub(crate) fn encode(line: &LineOut<'_>) -> Result<(String, String)> {
+    seal(line)
+}
+
+/// Any line as JSON ending with its own `hash` (journal lines and device
+/// lines alike): its text with the newline, and the hash.
+pub(crate) fn seal(line: &impl Serialize) -> Result<(String, String)> {
     let mut text = serde_json::to_string(line).map_err(|e| Error::InvalidValue {
         field: "journal entry".into(),
         value: e.to_string(),

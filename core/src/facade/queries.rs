@@ -542,6 +542,22 @@ impl Station {
     }
 }
 
+impl Query {
+    /// A query given as JSON (`{"query": "missing_reports", "day":
+    /// "2020-02-01"}`), naive times in `zone`: what `Book::query` and
+    /// `DeviceBook::query` read.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming the query and the field that does not read.
+    pub fn from_request(request: &serde_json::Value, zone: crate::Zone) -> Result<Query> {
+        let what = match request.get("query").and_then(serde_json::Value::as_str) {
+            Some(name) => format!("query `{name}`"),
+            None => "query".to_string(),
+        };
+        super::read_input(&what, request, zone)
+    }
+}
+
 impl crate::book::Book {
     /// Answer a query given as JSON (`{"query": "missing_reports", "day":
     /// "2020-02-01"}`), naive times in the policy's zone: the one entry the
@@ -551,12 +567,7 @@ impl crate::book::Book {
     /// [`Error::InvalidValue`] naming the field of a request that does not
     /// read; as [`Station::answer`] and [`Book::history`](crate::Book::history).
     pub fn query(&self, request: &serde_json::Value) -> Result<Value> {
-        let what = match request.get("query").and_then(serde_json::Value::as_str) {
-            Some(name) => format!("query `{name}`"),
-            None => "query".to_string(),
-        };
-        let query: Query = super::read_input(&what, request, self.policy().zone())?;
-        self.answer(&query)
+        self.answer(&Query::from_request(request, self.policy().zone())?)
     }
 
     /// The answer to a typed query.
