@@ -33,8 +33,9 @@ mod tracing;
 
 // Identity documents: validated types, masking, keyed pseudonyms.
 pub use id::{
-    mask_id_number, mask_name, mask_phone, mrz_check_digit, pseudonym, validate_document,
-    CreditCode, IdDocument, MobileNumber, PassportMrz, ResidentId, Sex,
+    mask_id_number, mask_name, mask_phone, mrz_check_digit, nationality_code, passport_number,
+    pseudonym, validate_document, CreditCode, IdDocument, MobileNumber, PassportMrz, ResidentId,
+    Sex,
 };
 // Identifiers of the records.
 pub use ids::{
@@ -49,8 +50,8 @@ pub use time::{
 };
 // The facade the Python and JavaScript layers call: typed queries and answers.
 pub use facade::{
-    read_input, to_value, DayGraphRequest, FacadeMethod, Query, Records, TraceRequest, Value,
-    FACADE, NEEDS_FILES,
+    read_input, to_value, validate_field, DayGraphRequest, FacadeMethod, Query, Records,
+    TraceRequest, Value, FACADE, FIELD_KINDS, NEEDS_FILES,
 };
 // The rules in force, from presets that cite their sources.
 pub use policy::{
@@ -100,7 +101,9 @@ pub use crate::csv::{
     FrameColumn, InterchangeFile, LineList, LineListColumns, INTERCHANGE_FILES,
 };
 // The station: every registry together, and its summary report.
-pub use station::{channel_name, service_name, PassesOnDay, ServiceCount, Station, StationReport};
+pub use station::{
+    channel_name, service_name, PassesOnDay, ServiceCount, Station, StationReport, REFERENCE_KINDS,
+};
 // The record book: commands, the hash-chained journal, snapshots, the export.
 pub use crate::book::{
     AnalyticExport, AuditEntry, Batch, Book, Command, ExportedPerson, Import, Outcome, Receipt,
@@ -108,7 +111,8 @@ pub use crate::book::{
 };
 // Many devices, one record book: device chains, the merge, its conflicts.
 pub use crate::book::{
-    Conflict, ConflictKind, DeviceBook, EventRef, Frontier, MergeReport, MAX_DEVICE_NUMBER,
+    CheckpointChain, Conflict, ConflictKind, DeviceBook, EventRef, Frontier, MergeReport,
+    MAX_DEVICE_NUMBER,
 };
 // Errors.
 pub use error::{Error, IdError, Result};

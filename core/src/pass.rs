@@ -643,6 +643,22 @@ fn parse_token(token: &str) -> Option<Parsed> {
     })
 }
 
+/// A pass's scope: where it is good for, on one line, short enough for its
+/// token.
+pub(crate) fn check_scope(scope: &str) -> Result<()> {
+    if scope.trim().is_empty() {
+        return Err(Error::invalid(
+            "scope",
+            scope,
+            "where the pass is good for, e.g. a town or a route",
+        ));
+    }
+    if scope.len() > MAX_TOKEN_TEXT_BYTES {
+        return Err(too_long("scope", scope, MAX_TOKEN_TEXT_BYTES));
+    }
+    Ok(())
+}
+
 fn too_long(what: &str, text: &str, max: usize) -> Error {
     Error::invalid(
         what,
@@ -867,6 +883,7 @@ pub(crate) fn verify_in_book(
     holder_documents: impl FnOnce(&Pass) -> Vec<IdDocument>,
     shown: Option<&IdDocument>,
     at: Instant,
+    whole_seconds: bool,
 ) -> Verdict {
     let Some(t) = parse_token(token) else {
         return Verdict::deny(DenyReason::Malformed, None);
@@ -893,11 +910,21 @@ pub(crate) fn verify_in_book(
     if !signer.in_force(pass.valid_from) {
         return Verdict::deny(DenyReason::KeyNotInForce, Some(claims));
     }
+    // A token carries whole seconds: a pass issued at 09:10:00.713 is
+    // signed as from 09:10:00, and compared so (journals of format 2
+    // compared to the nanosecond and replay so).
+    let same_time = |a: Instant, b: Instant| {
+        if whole_seconds {
+            a.timestamp() == b.timestamp()
+        } else {
+            a == b
+        }
+    };
     let as_issued = pass.kind == body.kind
         && pass.holder_masked == body.holder_masked
         && pass.scope == body.scope
-        && pass.valid_from == body.valid_from
-        && pass.valid_until == body.valid_until
+        && same_time(pass.valid_from, body.valid_from)
+        && same_time(pass.valid_until, body.valid_until)
         && (body.version != TOKEN_VERSION_BOUND
             || body.digest.is_some() == pass.holder_document.is_some());
     if !as_issued {
@@ -1107,16 +1134,7 @@ impl PassOffice {
         eligibility: Eligibility,
     ) -> Result<()> {
         let person = ctx.residents.person(&app.holder)?;
-        if app.scope.trim().is_empty() {
-            return Err(Error::invalid(
-                "scope",
-                &app.scope,
-                "where the pass is good for, e.g. a town or a route",
-            ));
-        }
-        if app.scope.len() > MAX_TOKEN_TEXT_BYTES {
-            return Err(too_long("scope", &app.scope, MAX_TOKEN_TEXT_BYTES));
-        }
+        check_scope(&app.scope)?;
         let masked = crate::id::mask_name(&person.name);
         if masked.len() > MAX_TOKEN_TEXT_BYTES {
             return Err(too_long("holder name", &masked, MAX_TOKEN_TEXT_BYTES));

@@ -62,6 +62,16 @@ pub struct Station {
 
 /// Read access to each registry; every change goes through a command of
 /// the [`Book`](crate::Book), which journals it.
+/// The kinds of record [`Station::check_reference`] looks up.
+pub const REFERENCE_KINDS: &[&str] = &[
+    "person",
+    "household",
+    "stay",
+    "enterprise",
+    "pass",
+    "certificate",
+];
+
 impl Station {
     /// A station under `policy` with empty registries.
     pub fn new(policy: Policy) -> Station {
@@ -125,6 +135,44 @@ impl Station {
     /// Enterprises and their return to work, migrant workers.
     pub fn resumption(&self) -> &Resumption {
         &self.resumption
+    }
+
+    /// Check that the record a form's field names is on record, with the
+    /// error a command naming it would give: `kind` is one of
+    /// [`REFERENCE_KINDS`], `id` a person, household, stay or enterprise
+    /// id, or a pass's or certificate's serial number. Merged persons are
+    /// found under every id they had.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when there is no such record;
+    /// [`Error::InvalidValue`] for a serial that is not a number or an
+    /// unknown kind.
+    pub fn check_reference(&self, kind: &str, id: &str) -> Result<()> {
+        let id = id.trim();
+        let serial = |what: &str| {
+            id.parse::<u64>()
+                .map_err(|_| Error::invalid(what, id, "a serial number (digits)"))
+        };
+        match kind {
+            "person" => self
+                .residents
+                .person(&self.residents.resolve(&id.into()))
+                .map(drop),
+            "household" => self.residents.household(&id.into()).map(drop),
+            "stay" => self.registrations.stay(&id.into()).map(drop),
+            "enterprise" => self.resumption.enterprise(&id.into()).map(drop),
+            "pass" => self.passes.pass(serial("pass serial")?).map(drop),
+            "certificate" => {
+                let serial = u32::try_from(serial("certificate serial")?)
+                    .map_err(|_| Error::not_found("certificate", id))?;
+                self.registrations.certificate(serial).map(drop)
+            }
+            other => Err(Error::invalid(
+                "record kind",
+                other,
+                format!("one of {}", REFERENCE_KINDS.join(", ")),
+            )),
+        }
     }
 }
 

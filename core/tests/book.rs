@@ -2056,7 +2056,7 @@ fn lines_of_format_1_replay_under_the_rules_they_were_written_under() {
         .last()
         .unwrap()
         .to_string();
-    assert!(last.contains(r#""v":2"#), "{last}");
+    assert!(last.contains(r#""v":3"#), "{last}");
     let reopened = Book::open_text(today.journal_text().unwrap()).unwrap();
     assert_eq!(reopened.station(), today.station());
     let revoked = reopened.station().passes().pass(2).unwrap();
@@ -2136,4 +2136,186 @@ fn tracing_a_case_again_does_not_count_its_contacts_twice() {
     assert_eq!(ann.len(), 1);
     assert_eq!(ann[0].contact.overlap_seconds, 3600);
     assert_eq!(ann[0].contact.evidence.len(), 1);
+}
+
+// ---------------------------------------------------------------------------
+// A form's fields, checked as typed with the words a submit gives (issue 15).
+
+#[test]
+fn a_forms_fields_are_checked_as_typed_with_the_words_a_submit_gives() {
+    let mut book = Book::in_memory(Policy::default()).unwrap();
+    let bad_person = |name: &str, nationality: &str, number: &str| Command::RegisterPerson {
+        person: Person {
+            name: name.into(),
+            document: IdDocument::Passport {
+                nationality: nationality.into(),
+                number: number.into(),
+            },
+            household: None,
+            ..person("P1", "11010519491231002X", None, false)
+        },
+    };
+    // Each bad field: the field's check as typed, and the command refused with the same words.
+    for (kind, value, command) in [
+        ("person_name", "  ", bad_person("  ", "DEU", "C01X00T47")),
+        (
+            "person_name",
+            "Wang\nFang",
+            bad_person("Wang\nFang", "DEU", "C01X00T47"),
+        ),
+        (
+            "nationality",
+            "Germany",
+            bad_person("Anna", "Germany", "C01X00T47"),
+        ),
+        ("nationality", "", bad_person("Anna", "", "C01X00T47")),
+        ("passport_number", "", bad_person("Anna", "DEU", "")),
+        (
+            "passport_number",
+            "C01-X00",
+            bad_person("Anna", "DEU", "C01-X00"),
+        ),
+    ] {
+        let typed = precinct::validate_field(kind, value).unwrap_err();
+        let submitted = book
+            .execute("li", at("2020-02-01 09:00"), command)
+            .unwrap_err();
+        assert_eq!(typed.to_string(), submitted.to_string(), "{kind} {value:?}");
+    }
+    assert_eq!(
+        book.station().residents().persons().count(),
+        0,
+        "nothing recorded"
+    );
+    // Good values read as the book keeps them; "D" is Germany's ICAO code.
+    assert_eq!(precinct::validate_field("nationality", "d<<").unwrap(), "D");
+    assert_eq!(
+        precinct::validate_field("passport_number", " c01x00t47 ").unwrap(),
+        "C01X00T47"
+    );
+    assert_eq!(
+        precinct::validate_field("scope", " Yaozhuang ").unwrap(),
+        "Yaozhuang"
+    );
+    assert!(precinct::validate_field("scope", " ").is_err());
+    assert!(precinct::validate_field("address", &"路".repeat(2001)).is_err());
+    assert!(precinct::validate_field("mobile", "1391234567").is_err());
+    let unknown = precinct::validate_field("shoe_size", "42").unwrap_err();
+    assert!(unknown.to_string().contains("person_name"), "{unknown}");
+    for kind in precinct::FIELD_KINDS {
+        assert!(
+            precinct::validate_field(kind, "").is_err(),
+            "{kind} takes an empty field"
+        );
+    }
+}
+
+#[test]
+fn a_forms_reference_to_a_record_is_checked_against_the_book() {
+    let mut book = Book::in_memory(Policy::default()).unwrap();
+    book.execute(
+        "li",
+        at("2020-02-01 09:00"),
+        Command::RegisterPerson {
+            person: loner("P1", "11010519491231002X", false),
+        },
+    )
+    .unwrap();
+    let st = book.station();
+    st.check_reference("person", "P1").unwrap();
+    st.check_reference("person", " P1 ").unwrap();
+    for (kind, id, code) in [
+        ("person", "P2", "not_found"),
+        ("household", "H1", "not_found"),
+        ("stay", "S1", "not_found"),
+        ("enterprise", "E1", "not_found"),
+        ("pass", "4294967296", "not_found"),
+        ("pass", "four", "invalid_value"),
+        ("certificate", "99999999999", "not_found"),
+        ("bicycle", "B1", "invalid_value"),
+    ] {
+        let err = st.check_reference(kind, id).unwrap_err();
+        assert_eq!(err.code(), code, "{kind} {id}: {err}");
+    }
+    // The words are the command's: a pass for an unknown holder.
+    let typed = st.check_reference("person", "P2").unwrap_err().to_string();
+    let submitted = book
+        .execute("li", at("2020-02-01 10:00"), county("P2", "town"))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(typed, submitted);
+}
+
+#[test]
+fn a_pass_issued_at_a_fraction_of_a_second_is_as_issued_when_checked() {
+    // A browser's clock has milliseconds, Python's microseconds; the token
+    // carries whole seconds (found when a console's pass was checked after a merge).
+    for issued in [
+        "2020-02-05 10:00:00.713",
+        "2020-02-05 10:00:00.000001",
+        "2020-02-05 10:00:59.999999999",
+    ] {
+        let mut book = Book::in_memory(Policy::default()).unwrap();
+        ok(
+            &mut book,
+            "2020-02-05 09:00",
+            Command::RegisterPerson {
+                person: loner("P1", "110105198001010040", false),
+            },
+        );
+        let serial = serial_of(&ok(&mut book, issued, county("P1", "town")));
+        let from = book.station().passes().pass(serial).unwrap().valid_from;
+        assert_ne!(from.timestamp_subsec_nanos(), 0, "issued at {issued}");
+        let verdict = check(&mut book, "2020-02-06 10:00", serial);
+        assert!(verdict.allowed, "issued at {issued}: {:?}", verdict.reason);
+        // Replayed from the journal, the same.
+        let mut again = Book::open_text(book.journal_text().unwrap()).unwrap();
+        let verdict = check(&mut again, "2020-02-06 11:00", serial);
+        assert!(
+            verdict.allowed,
+            "replayed, issued at {issued}: {:?}",
+            verdict.reason
+        );
+    }
+}
+
+#[test]
+fn a_format_2_journal_replays_a_check_denied_then_as_not_as_issued_as_it_was() {
+    // Format 2 compared a token's times with the pass's to the nanosecond:
+    // its journal recorded the denial, and still opens with it.
+    let mut book = Book::in_memory(Policy::default()).unwrap();
+    ok(
+        &mut book,
+        "2020-02-05 09:00",
+        Command::RegisterPerson {
+            person: loner("P1", "110105198001010040", false),
+        },
+    );
+    let serial = serial_of(&ok(
+        &mut book,
+        "2020-02-05 10:00:00.713",
+        county("P1", "town"),
+    ));
+    let allowed = check(&mut book, "2020-02-06 10:00", serial);
+    assert!(allowed.allowed);
+    let text = book.journal_text().unwrap().to_string();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let last = lines.pop().unwrap();
+    // The last line written as format 2 did: version 2, the check denied.
+    let mut event: serde_json::Value = serde_json::from_str(&last).unwrap();
+    event["v"] = 2.into();
+    event["out"]["verdict"] = serde_json::json!({
+        "allowed": false, "reason": "not_as_issued", "claims": event["out"]["verdict"]["claims"].clone()});
+    let body = event.as_object_mut().unwrap();
+    body.remove("hash");
+    let unsealed = serde_json::to_string(&event).unwrap();
+    let body = &unsealed[..unsealed.len() - 1]; // the hash goes before the closing brace
+    let hash = format!("{:x}", Sha256::digest(body.as_bytes()));
+    lines.push(format!("{body},\"hash\":\"{hash}\"}}"));
+    let again = Book::open_text(&(lines.join("\n") + "\n")).unwrap();
+    let crossings = again.station().checkpoints().crossings();
+    assert_eq!(
+        crossings.last().unwrap().verdict.reason,
+        Some(DenyReason::NotAsIssued)
+    );
 }

@@ -9,7 +9,10 @@
     reason = "tests fail loudly; the property test's indices are short on purpose"
 )]
 
-use precinct::{parse_instant, Book, Command, ConflictKind, DeviceBook, Error, Policy, StationKey};
+use precinct::{
+    parse_instant, Book, CheckpointChain, Command, ConflictKind, DeviceBook, Error, Policy,
+    StationKey,
+};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -525,7 +528,7 @@ fn a_forged_event_that_no_device_writes_is_refused() {
             "calendar",
         ),
         (hlc, "\"hlc\":\"+10000-01-01T00:00:00Z\"", "calendar"),
-        ("\"v\":2", "\"v\":1", "format version 1"),
+        ("\"v\":3", "\"v\":1", "format version 1"),
         ("\"by\":\"wang\"", "\"by\":\"  \"", "empty `by`"),
     ] {
         let forged = format!("{}\n{}", lines[0], resealed(lines[1], from, to));
@@ -586,4 +589,181 @@ fn a_merge_counts_only_lines_it_held_as_known() {
     assert_eq!((report.added, report.known), (0, 0));
     let report = desk.merge(&team.journal_text()).unwrap();
     assert_eq!((report.added, report.known), (0, 1));
+}
+
+/// A checkpoint kit's verdict on `token`: the station's key and the
+/// revocation list as the kit holds them.
+fn kit_verdict(token: &str, revoked: &[u64], when: &str) -> precinct::Verdict {
+    let list = precinct::RevocationList {
+        serials: revoked.iter().copied().collect(),
+    };
+    precinct::verify_token(token, &key().public(), &list, at(when), None)
+}
+
+#[test]
+fn a_checkpoint_chain_merges_its_crossings_as_the_kit_decided_them() {
+    let (mut desk, mut team) = devices();
+    desk.execute("li", at("2020-02-01 09:00"), register("P1", "E1"))
+        .unwrap();
+    desk.execute("li", at("2020-02-01 09:10"), issue_pass("P1"))
+        .unwrap();
+    let serial = 1u64 << 32;
+    let token = desk.station().passes().token(serial, &key()).unwrap();
+    let mut tablet = CheckpointChain::start("exit-3", 7, desk.base_hash()).unwrap();
+    // The kit was made before the desk revoked the pass: the tablet lets it through.
+    desk.execute(
+        "li",
+        at("2020-02-02 09:00"),
+        command(json!({"type": "revoke_pass", "serial": serial})),
+    )
+    .unwrap();
+    let allowed = kit_verdict(&token, &[], "2020-02-02 10:00");
+    assert!(allowed.allowed);
+    tablet
+        .record_crossing(
+            "zhao",
+            at("2020-02-02 10:00"),
+            "highway exit 3",
+            &token,
+            None,
+            allowed,
+        )
+        .unwrap();
+    // A refreshed kit denies it.
+    let denied = kit_verdict(&token, &[serial], "2020-02-02 11:00");
+    assert!(!denied.allowed);
+    tablet
+        .record_crossing(
+            "zhao",
+            at("2020-02-02 11:00"),
+            "highway exit 3",
+            &token,
+            None,
+            denied,
+        )
+        .unwrap();
+    // The tablet syncs with the team first, the team with the desk: the
+    // same book as the desk taking the tablet's lines directly.
+    team.merge(&tablet.lines_since(&team.frontier())).unwrap();
+    sync(&mut desk, &mut team);
+    let mut direct = DeviceBook::create(&base(), "desk-2", 3).unwrap();
+    direct.merge(&desk.journal_text()).unwrap();
+    assert_eq!(desk.station(), team.station());
+    assert_eq!(desk.station(), direct.station());
+    let conflicts = desk.conflicts();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].kind, ConflictKind::CheckedAfterRevocation);
+    assert_eq!(conflicts[0].event.device, "exit-3");
+    assert_eq!(conflicts[0].earlier.as_ref().unwrap().device, "desk");
+    let crossings = desk.station().checkpoints().crossings();
+    let verdicts: Vec<bool> = crossings.iter().map(|c| c.verdict.allowed).collect();
+    assert_eq!(
+        verdicts,
+        [true, false],
+        "each crossing as the kit decided it"
+    );
+    // Reopened from its lines, the chain goes on where it stood.
+    let mut again = CheckpointChain::open(&tablet.journal_text()).unwrap();
+    assert_eq!(
+        (again.device(), again.number(), again.events()),
+        ("exit-3", 7, 2)
+    );
+    assert_eq!(again.base_hash(), desk.base_hash());
+    let late = kit_verdict(&token, &[serial], "2020-02-02 12:00");
+    again
+        .record_crossing(
+            "zhao",
+            at("2020-02-02 12:00"),
+            "highway exit 3",
+            &token,
+            None,
+            late,
+        )
+        .unwrap();
+    let report = desk.merge(&again.lines_since(&desk.frontier())).unwrap();
+    assert_eq!((report.added, report.conflicts.len()), (1, 0));
+}
+
+#[test]
+fn a_checkpoint_chain_refuses_what_no_checkpoint_records() {
+    let base_hash = DeviceBook::create(&base(), "desk", 1)
+        .unwrap()
+        .base_hash()
+        .to_string();
+    for (device, number, hash) in [
+        ("", 7, base_hash.as_str()),
+        ("exit 3", 7, &base_hash),
+        ("exit-3", 0, &base_hash),
+        ("exit-3", 70_000, &base_hash),
+        ("exit-3", 7, "abc"),
+        (
+            "exit-3",
+            7,
+            &base_hash.replace(|c: char| c.is_ascii_digit(), "g"),
+        ),
+    ] {
+        let err = CheckpointChain::start(device, number, hash).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidValue { .. }),
+            "{device} {number} {hash}: {err}"
+        );
+    }
+    let mut tablet = CheckpointChain::start("exit-3", 7, &base_hash).unwrap();
+    let denied = kit_verdict("PC1.x", &[], "2020-02-02 10:00");
+    let mut allowed_with_reason = denied.clone();
+    allowed_with_reason.allowed = true;
+    let mut denied_without_reason = denied.clone();
+    denied_without_reason.reason = None;
+    let when = at("2020-02-02 10:00");
+    for (by, checkpoint, verdict) in [
+        ("", "exit", denied.clone()),
+        ("zhao", " ", denied.clone()),
+        ("zhao", "exit", allowed_with_reason),
+        ("zhao", "exit", denied_without_reason),
+    ] {
+        let err = tablet
+            .record_crossing(by, when, checkpoint, "PC1.x", None, verdict)
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidValue { .. }), "{err}");
+    }
+    assert_eq!(tablet.events(), 0, "nothing recorded");
+    // A clock that went back still writes after the last event.
+    tablet
+        .record_crossing("zhao", when, "exit", "PC1.x", None, denied.clone())
+        .unwrap();
+    tablet
+        .record_crossing(
+            "zhao",
+            at("2020-02-01 10:00"),
+            "exit",
+            "PC1.x",
+            None,
+            denied,
+        )
+        .unwrap();
+    let text = tablet.journal_text();
+    let mut desk = DeviceBook::create(&base(), "desk", 1).unwrap();
+    assert_eq!(desk.merge(&text).unwrap().added, 2);
+    // Damage, another device's lines, nothing at all.
+    let changed = text.replace("\"exit\"", "\"exut\"");
+    assert!(matches!(
+        CheckpointChain::open(&changed),
+        Err(Error::DeviceChainDamaged { ref device, seq: 1, .. }) if device == "exit-3"
+    ));
+    let other = DeviceBook::create(&base(), "desk", 1)
+        .unwrap()
+        .journal_text();
+    assert!(matches!(
+        CheckpointChain::open(&format!("{text}{other}")),
+        Err(Error::DeviceChainDamaged { .. })
+    ));
+    assert!(matches!(
+        CheckpointChain::open("\n"),
+        Err(Error::NotFound { .. })
+    ));
+    let without_header = text.split_inclusive('\n').skip(1).collect::<String>();
+    assert!(matches!(
+        CheckpointChain::open(&without_header),
+        Err(Error::DeviceChainDamaged { seq: 0, .. })
+    ));
 }

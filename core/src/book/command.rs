@@ -459,7 +459,7 @@ fn ordered(
         st.quarantine.withdraw_provisional(p);
     }
     // Version 0.1 left passes valid under an order.
-    if rules == Rules::Current {
+    if rules.since_version2() {
         st.passes.revoke_for_order(person, order, at);
     }
 }
@@ -496,18 +496,28 @@ pub(crate) enum Rules {
     /// its entry, orders left passes valid, isolating a contact made no
     /// order, a merge moved the residents' records only.
     Version1,
-    /// Today's rules (format version 2 on).
+    /// Format version 2: today's rules, but a checked token's validity was
+    /// compared with its pass's to the nanosecond, so a pass issued at a
+    /// fraction of a second was denied as not as issued.
+    Version2,
+    /// Today's rules (format version 3 on).
     Current,
 }
 
 impl Rules {
     /// The rules of a journal line of format version `v`.
     pub(crate) fn of_format(v: u32) -> Rules {
-        if v < 2 {
-            Rules::Version1
-        } else {
-            Rules::Current
+        match v {
+            0 | 1 => Rules::Version1,
+            2 => Rules::Version2,
+            _ => Rules::Current,
         }
+    }
+
+    /// Whether a command's dates are checked against its entry and an
+    /// order revokes passes (every format after 0.1's).
+    pub(crate) fn since_version2(self) -> bool {
+        self != Rules::Version1
     }
 }
 
@@ -673,18 +683,44 @@ impl Command {
     }
 
     /// Refuse what only old journals may say: a `check_pass` with the
-    /// caller's key replays, but is no longer recorded.
+    /// caller's key replays, but is no longer recorded; names, addresses and
+    /// passports are checked as a form checks them as typed
+    /// ([`validate_field`](crate::validate_field)), which journals written
+    /// before did not.
     pub(crate) fn check_new(&self) -> Result<()> {
-        if let Command::CheckPass {
-            public_key: Some(key),
-            ..
-        } = self
-        {
-            return Err(Error::invalid(
-                "public_key",
-                key,
-                "no key: the book checks tokens against the station keys it keeps (add_station_key)",
-            ));
+        use crate::facade::fields::{address, person_name};
+        match self {
+            Command::CheckPass {
+                public_key: Some(key),
+                ..
+            } => {
+                return Err(Error::invalid(
+                    "public_key",
+                    key,
+                    "no key: the book checks tokens against the station keys it keeps (add_station_key)",
+                ))
+            }
+            Command::RegisterPerson { person } => {
+                person_name(&person.name)?;
+                if let IdDocument::Passport {
+                    nationality,
+                    number,
+                } = &person.document
+                {
+                    crate::nationality_code(nationality)?;
+                    crate::passport_number(number)?;
+                }
+            }
+            Command::AddStay { stay } => {
+                person_name(&stay.name)?;
+                crate::nationality_code(&stay.nationality)?;
+                crate::passport_number(&stay.passport_number)?;
+                address(&stay.address)?;
+            }
+            Command::AddHousehold { household } => {
+                address(&household.address)?;
+            }
+            _ => {}
         }
         Ok(())
     }
@@ -723,7 +759,7 @@ impl Command {
         let policy = station.policy.clone();
         super::plausible::check_dates(self, at, &policy, rules)?;
         let st = station;
-        let current = rules == Rules::Current;
+        let current = rules.since_version2();
         // Facts about a person recorded after a merge follow the person kept
         // (version 0.1 kept them under the id given).
         let who = |st: &Station, p: &PersonId| {
@@ -995,7 +1031,16 @@ impl Command {
                             .map(|x| vec![x.document.clone()])
                             .unwrap_or_default()
                     };
-                    verify_in_book(token, &st.keys, &st.passes, holder, document.as_ref(), at)
+                    let whole_seconds = rules == Rules::Current;
+                    verify_in_book(
+                        token,
+                        &st.keys,
+                        &st.passes,
+                        holder,
+                        document.as_ref(),
+                        at,
+                        whole_seconds,
+                    )
                 };
                 let crossing = Crossing {
                     checkpoint: checkpoint.clone(),

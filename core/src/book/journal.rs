@@ -20,8 +20,10 @@
 //! [`FORMAT_VERSION`] and converts older lines where they are read. So does
 //! a change of the rules a command is judged by: version 2 checks a
 //! command's dates against its entry, lets orders revoke passes, makes
-//! isolating a contact an order and merges a person whole; lines of version
-//! 1 replay under version 1's rules, so old journals keep opening.
+//! isolating a contact an order and merges a person whole; version 3
+//! compares a checked token's validity with its pass's in whole seconds (as
+//! the token carries it). Lines of each version replay under that
+//! version's rules, so old journals keep opening.
 
 use std::fs::File;
 use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
@@ -38,7 +40,7 @@ use crate::time::Instant;
 
 /// The journal format this version writes, and the newest it reads
 /// (version 1: precinct 0.1).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 // `,"hash":"` + 64 hex digits + `"}`.
 const HASH_FIELD: &str = ",\"hash\":\"";

@@ -46,7 +46,8 @@ use serde::{Deserialize, Serialize};
 use command::Rules;
 pub use command::{Command, Outcome, Subject};
 pub use devices::{
-    Conflict, ConflictKind, DeviceBook, EventRef, Frontier, MergeReport, MAX_DEVICE_NUMBER,
+    CheckpointChain, Conflict, ConflictKind, DeviceBook, EventRef, Frontier, MergeReport,
+    MAX_DEVICE_NUMBER,
 };
 pub use export::{AnalyticExport, ExportedPerson};
 pub use import::{Import, IMPORT_KINDS};

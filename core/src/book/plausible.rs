@@ -58,7 +58,7 @@ pub(crate) fn check_dates(
 ) -> Result<()> {
     // Version 0.1 did not compare a command's dates with its entry: its
     // journals replay as they were accepted (the calendar range still holds).
-    let bounded = rules == Rules::Current;
+    let bounded = rules.since_version2();
     // Every time and day first within the years the library keeps, so that
     // nothing below or in the registries can step off the calendar.
     check_instant("time of the entry", at)?;

@@ -9,7 +9,8 @@
 /// One method or function of the facade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FacadeMethod {
-    /// Where it lives: `Book`, `DeviceBook`, `Visits`, `StationKey` or `module`.
+    /// Where it lives: `Book`, `DeviceBook`, `CheckpointChain`, `Visits`,
+    /// `StationKey` or `module`.
     pub on: &'static str,
     /// Its name in Python (in JavaScript: [`FacadeMethod::js_name`]).
     pub name: &'static str,
@@ -77,6 +78,7 @@ facade! {
     "Book" "snapshot_text" "Snapshot::to_text" "the whole book as JSON text: a device book's base",
     "Book" "visits" "Station::visits" "the visits on record, indexed",
     "Book" "token" "PassOffice::token" "the signed token of a pass, for its QR code",
+    "Book" "check_reference" "Station::check_reference" "check a form's field names a record on record",
     "DeviceBook" "create" "DeviceBook::create" "a device's book, from the station's base",
     "DeviceBook" "open" "DeviceBook::open" "reopen a device's book from the lines it kept",
     "DeviceBook" "execute" "DeviceBook::execute" "validate, record and apply a command on this device",
@@ -93,6 +95,17 @@ facade! {
     "DeviceBook" "events" "DeviceBook::events" "events held, over all devices",
     "DeviceBook" "policy" "Station::policy" "the policy in force (the base's)",
     "DeviceBook" "token" "PassOffice::token" "the signed token of a pass, for its QR code",
+    "DeviceBook" "check_reference" "Station::check_reference" "check a form's field names a record on record",
+    "DeviceBook" "base_hash" "DeviceBook::base_hash" "the SHA-256 of the base, for a checkpoint kit",
+    "CheckpointChain" "start" "CheckpointChain::start" "a checkpoint device's chain of crossings",
+    "CheckpointChain" "open" "CheckpointChain::open" "reopen a checkpoint's chain from its lines",
+    "CheckpointChain" "record_crossing" "CheckpointChain::record_crossing" "record a crossing the kit judged offline",
+    "CheckpointChain" "lines_since" "CheckpointChain::lines_since" "the lines a device book lacks",
+    "CheckpointChain" "journal_text" "CheckpointChain::journal_text" "every line of the chain, to keep",
+    "CheckpointChain" "device" "CheckpointChain::device" "this checkpoint device's name",
+    "CheckpointChain" "number" "CheckpointChain::number" "this checkpoint device's number",
+    "CheckpointChain" "base_hash" "CheckpointChain::base_hash" "the base the chain is under",
+    "CheckpointChain" "events" "CheckpointChain::events" "crossings recorded",
     "Visits" "from_columns" "Visits::from_columns" "index visit columns",
     "Visits" "from_csv" "read_visits" "read visits from CSV text",
     "Visits" "to_csv" "write_visits" "the visits as CSV text",
@@ -104,6 +117,7 @@ facade! {
     "module" "policy" "Policy::preset" "a policy preset",
     "module" "preset_names" "PRESET_NAMES" "the names of the policy presets",
     "module" "validate_document" "validate_document" "check an identity document",
+    "module" "validate_field" "validate_field" "check one field of a form as it is typed",
     "module" "resident_id" "ResidentId::parse" "what a resident id number says",
     "module" "mask_id_number" "mask_id_number" "an identity number masked for display",
     "module" "mask_phone" "mask_phone" "a mobile number masked for display",

@@ -9,6 +9,7 @@
 //! [`Value`] back, and maps an [`Error`] by its [`code`](Error::code).
 
 mod catalogue;
+pub(crate) mod fields;
 mod queries;
 mod value;
 mod visits;
@@ -19,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::time::{read_in_zone, Zone};
 
 pub use catalogue::{FacadeMethod, FACADE, NEEDS_FILES};
+pub use fields::{validate_field, FIELD_KINDS};
 pub use queries::{Query, Records};
 pub use value::{to_value, Value};
 pub use visits::{DayGraphRequest, TraceRequest};

@@ -58,24 +58,10 @@ impl IdDocument {
             None => Ok(IdDocument::Resident {
                 number: ResidentId::parse(number)?,
             }),
-            Some(nat) => {
-                let n = number.trim().to_ascii_uppercase();
-                if n.is_empty()
-                    || n.len() > 20
-                    || !n.chars().all(char::is_alphanumeric)
-                    || !n.is_ascii()
-                {
-                    return Err(IdError::Format {
-                        document: "passport number",
-                        input: number.to_string(),
-                        reason: "expected 1 to 20 letters and digits".into(),
-                    });
-                }
-                Ok(IdDocument::Passport {
-                    nationality: nat.to_ascii_uppercase(),
-                    number: n,
-                })
-            }
+            Some(nat) => Ok(IdDocument::Passport {
+                nationality: nat.to_ascii_uppercase(),
+                number: passport_number(number)?,
+            }),
         }
     }
 
@@ -214,6 +200,53 @@ pub fn pseudonym(key: &[u8], value: &str) -> String {
         let _ = write!(out, "{b:02x}");
     }
     out
+}
+
+/// A passport number as printed: 1 to 20 letters and digits, read in
+/// capitals.
+///
+/// ```
+/// assert_eq!(precinct::passport_number(" e1234567 ").unwrap(), "E1234567");
+/// assert!(precinct::passport_number("E-1").is_err());
+/// ```
+///
+/// # Errors
+/// [`IdError::Format`] naming the passport number.
+pub fn passport_number(text: &str) -> Result<String, IdError> {
+    let n = text.trim().to_ascii_uppercase();
+    if n.is_empty() || n.len() > 20 || !n.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(IdError::Format {
+            document: "passport number",
+            input: text.to_string(),
+            reason: "expected 1 to 20 letters and digits".into(),
+        });
+    }
+    Ok(n)
+}
+
+/// A passport's issuing state as its ICAO 9303 code: 1 to 3 letters (`DEU`,
+/// `KOR`, `D` for Germany), read in capitals, fillers (`<`) dropped.
+///
+/// ```
+/// assert_eq!(precinct::nationality_code("kor").unwrap(), "KOR");
+/// assert_eq!(precinct::nationality_code("D<<").unwrap(), "D");
+/// assert!(precinct::nationality_code("Korea").is_err());
+/// ```
+///
+/// # Errors
+/// [`IdError::Format`] naming the nationality.
+pub fn nationality_code(text: &str) -> Result<String, IdError> {
+    let code = text.trim().trim_end_matches('<').to_ascii_uppercase();
+    if code.is_empty() || code.len() > 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(IdError::Format {
+            document: "nationality",
+            input: text.to_string(),
+            reason:
+                "expected the issuing state's ICAO code: 1 to 3 letters (DEU, KOR, D for Germany)"
+                    .into(),
+        });
+    }
+    Ok(code)
 }
 
 /// Parse a resident id, passport lines, credit code or phone from text, for

@@ -66,6 +66,10 @@
 //! assert_eq!(desk.conflicts().len(), 1); // the passport registered twice
 //! ```
 
+mod checkpoint;
+
+pub use checkpoint::CheckpointChain;
+
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::fmt;
@@ -643,7 +647,9 @@ impl DeviceBook {
             .map(|(d, c)| (c.number, d.clone()))
             .collect();
         for (device, sent) in incoming {
-            let (chain, known) = self.check_chain(&device, sent, &mut numbers)?;
+            let held = self.chains.get(&device);
+            let (chain, known) =
+                check_chain(&device, sent, held, &self.base_text_hash, &mut numbers)?;
             report.known += known;
             if !chain.events.is_empty() || !self.chains.contains_key(&device) {
                 staged.insert(device, chain);
@@ -673,154 +679,6 @@ impl DeviceBook {
             .filter(|c| !before.contains(&c.id))
             .collect();
         Ok(report)
-    }
-
-    /// Check the lines one device sent against its chain as held: returns
-    /// the new events (under the held header, or the new one sent) and how
-    /// many lines were held already.
-    fn check_chain(
-        &self,
-        device: &str,
-        mut sent: Vec<Sent>,
-        numbers: &mut BTreeMap<u32, String>,
-    ) -> Result<(Chain, u64)> {
-        sent.sort_by_key(|s| s.line.seq);
-        let damaged = |seq: u64, reason: &str| Error::DeviceChainDamaged {
-            device: device.to_string(),
-            seq,
-            reason: reason.to_string(),
-        };
-        let held = self.chains.get(device);
-        let mut chain = if let Some(held) = held {
-            Chain::new(held.number, held.header.clone(), held.header_hash.clone())
-        } else {
-            self.new_chain(device, sent.first(), numbers)
-                .map_err(|r| damaged(0, &r))?
-        };
-        let held_seq = held.map_or(0, Chain::last_seq);
-        let mut prev = held.map_or(chain.header_hash.clone(), |c| c.last_hash().to_string());
-        let mut last_hlc = held
-            .and_then(|c| c.events.last())
-            .map_or(Instant::MIN_UTC, |e| e.hlc);
-        let mut known = 0;
-        for Sent { line, hash, text } in sent {
-            let seq = line.seq;
-            if seq == 0 {
-                if hash != chain.header_hash {
-                    return Err(damaged(0, "its header differs from the one already merged (the device was set up again under the same name)"));
-                }
-                if held.is_some() {
-                    known += 1;
-                }
-                continue;
-            }
-            let next = chain.events.last().map_or(held_seq, |e| e.seq) + 1;
-            if seq < next {
-                let same = if seq <= held_seq {
-                    held.and_then(|c| c.events.get(usize::try_from(seq - 1).ok()?))
-                        .is_some_and(|e| e.hash == hash)
-                } else {
-                    chain
-                        .events
-                        .last()
-                        .is_some_and(|e| e.seq == seq && e.hash == hash)
-                };
-                if !same {
-                    return Err(damaged(seq, "the event differs from the one already merged (the device's chain was rewritten)"));
-                }
-                known += 1;
-                continue;
-            }
-            if seq != next {
-                return Err(damaged(
-                    next,
-                    &format!("the event is missing (the next line sent has sequence number {seq})"),
-                ));
-            }
-            if line.prev.as_deref() != Some(prev.as_str()) {
-                return Err(damaged(seq, "its link to the device's line before does not match (a line was removed, moved or changed)"));
-            }
-            let blank_by = line
-                .by
-                .as_ref()
-                .is_some_and(|b| b.as_str().trim().is_empty());
-            let (Some(hlc), Some(at), Some(_), Some(command)) =
-                (line.hlc, line.at, line.by, line.cmd)
-            else {
-                return Err(damaged(
-                    seq,
-                    "an event line needs `hlc`, `at`, `by` and `cmd`",
-                ));
-            };
-            if line.number.is_some() || line.base.is_some() {
-                return Err(damaged(seq, "a header's fields in an event line"));
-            }
-            if let Some(problem) = event_problem(line.v, blank_by, hlc, at, &command) {
-                return Err(damaged(seq, &problem));
-            }
-            if hlc < at || hlc < last_hlc {
-                return Err(damaged(
-                    seq,
-                    "its `hlc` is before its own time or before the device's event before",
-                ));
-            }
-            last_hlc = hlc;
-            prev.clone_from(&hash);
-            chain.push(Event {
-                seq,
-                v: line.v,
-                hlc,
-                at,
-                command,
-                outcome: line.out,
-                hash,
-                line: text,
-            });
-        }
-        Ok((chain, known))
-    }
-
-    /// The chain of a device this book has not heard of, from its header.
-    fn new_chain(
-        &self,
-        device: &str,
-        first: Option<&Sent>,
-        numbers: &mut BTreeMap<u32, String>,
-    ) -> std::result::Result<Chain, String> {
-        let Some(header) = first.filter(|s| s.line.seq == 0) else {
-            let first = first.map_or(0, |s| s.line.seq);
-            return Err(format!("its header (sequence number 0) is missing; the first line sent has sequence number {first}"));
-        };
-        let number = self.check_header(&header.line)?;
-        if let Some(other) = numbers.get(&number).filter(|o| *o != device) {
-            return Err(format!(
-                "its number {number} is device `{other}`'s; every device needs its own number"
-            ));
-        }
-        numbers.insert(number, device.to_string());
-        Ok(Chain::new(number, header.text.clone(), header.hash.clone()))
-    }
-
-    fn check_header(&self, header: &LineIn) -> std::result::Result<u32, String> {
-        let (Some(number), Some(base)) = (header.number, header.base.as_deref()) else {
-            return Err("the first line is not a device header (`number`, `base`)".into());
-        };
-        check_device_name(&header.dev).map_err(|e| e.to_string())?;
-        check_number(number).map_err(|e| e.to_string())?;
-        if base != self.base_text_hash {
-            return Err(format!(
-                "the device started from another base (its base {base:.12}…, this book's {:.12}…)",
-                self.base_text_hash
-            ));
-        }
-        if header.prev.is_some()
-            || header.cmd.is_some()
-            || header.at.is_some()
-            || header.hlc.is_some()
-        {
-            return Err("a header with an event's fields".into());
-        }
-        Ok(number)
     }
 
     /// Apply the events just added: only them when they all fall after what
@@ -1109,6 +967,148 @@ fn refused(
         }
         _ => Some((ConflictKind::Refused, None, false, refusal.to_string())),
     }
+}
+
+/// Check the lines one device sent against its chain as held: returns
+/// the new events (under the held header, or the new one sent) and how
+/// many lines were held already.
+fn check_chain(
+    device: &str,
+    mut sent: Vec<Sent>,
+    held: Option<&Chain>,
+    base_hash: &str,
+    numbers: &mut BTreeMap<u32, String>,
+) -> Result<(Chain, u64)> {
+    sent.sort_by_key(|s| s.line.seq);
+    let damaged = |seq: u64, reason: &str| Error::DeviceChainDamaged {
+        device: device.to_string(),
+        seq,
+        reason: reason.to_string(),
+    };
+    let mut chain = if let Some(held) = held {
+        Chain::new(held.number, held.header.clone(), held.header_hash.clone())
+    } else {
+        new_chain(device, sent.first(), base_hash, numbers).map_err(|r| damaged(0, &r))?
+    };
+    let held_seq = held.map_or(0, Chain::last_seq);
+    let mut prev = held.map_or(chain.header_hash.clone(), |c| c.last_hash().to_string());
+    let mut last_hlc = held
+        .and_then(|c| c.events.last())
+        .map_or(Instant::MIN_UTC, |e| e.hlc);
+    let mut known = 0;
+    for Sent { line, hash, text } in sent {
+        let seq = line.seq;
+        if seq == 0 {
+            if hash != chain.header_hash {
+                return Err(damaged(0, "its header differs from the one already merged (the device was set up again under the same name)"));
+            }
+            if held.is_some() {
+                known += 1;
+            }
+            continue;
+        }
+        let next = chain.events.last().map_or(held_seq, |e| e.seq) + 1;
+        if seq < next {
+            let same = if seq <= held_seq {
+                held.and_then(|c| c.events.get(usize::try_from(seq - 1).ok()?))
+                    .is_some_and(|e| e.hash == hash)
+            } else {
+                chain
+                    .events
+                    .last()
+                    .is_some_and(|e| e.seq == seq && e.hash == hash)
+            };
+            if !same {
+                return Err(damaged(seq, "the event differs from the one already merged (the device's chain was rewritten)"));
+            }
+            known += 1;
+            continue;
+        }
+        if seq != next {
+            return Err(damaged(
+                next,
+                &format!("the event is missing (the next line sent has sequence number {seq})"),
+            ));
+        }
+        if line.prev.as_deref() != Some(prev.as_str()) {
+            return Err(damaged(seq, "its link to the device's line before does not match (a line was removed, moved or changed)"));
+        }
+        let blank_by = line
+            .by
+            .as_ref()
+            .is_some_and(|b| b.as_str().trim().is_empty());
+        let (Some(hlc), Some(at), Some(_), Some(command)) = (line.hlc, line.at, line.by, line.cmd)
+        else {
+            return Err(damaged(
+                seq,
+                "an event line needs `hlc`, `at`, `by` and `cmd`",
+            ));
+        };
+        if line.number.is_some() || line.base.is_some() {
+            return Err(damaged(seq, "a header's fields in an event line"));
+        }
+        if let Some(problem) = event_problem(line.v, blank_by, hlc, at, &command) {
+            return Err(damaged(seq, &problem));
+        }
+        if hlc < at || hlc < last_hlc {
+            return Err(damaged(
+                seq,
+                "its `hlc` is before its own time or before the device's event before",
+            ));
+        }
+        last_hlc = hlc;
+        prev.clone_from(&hash);
+        chain.push(Event {
+            seq,
+            v: line.v,
+            hlc,
+            at,
+            command,
+            outcome: line.out,
+            hash,
+            line: text,
+        });
+    }
+    Ok((chain, known))
+}
+
+/// The chain of a device this book has not heard of, from its header.
+fn new_chain(
+    device: &str,
+    first: Option<&Sent>,
+    base_hash: &str,
+    numbers: &mut BTreeMap<u32, String>,
+) -> std::result::Result<Chain, String> {
+    let Some(header) = first.filter(|s| s.line.seq == 0) else {
+        let first = first.map_or(0, |s| s.line.seq);
+        return Err(format!("its header (sequence number 0) is missing; the first line sent has sequence number {first}"));
+    };
+    let number = check_header(&header.line, base_hash)?;
+    if let Some(other) = numbers.get(&number).filter(|o| *o != device) {
+        return Err(format!(
+            "its number {number} is device `{other}`'s; every device needs its own number"
+        ));
+    }
+    numbers.insert(number, device.to_string());
+    Ok(Chain::new(number, header.text.clone(), header.hash.clone()))
+}
+
+fn check_header(header: &LineIn, base_hash: &str) -> std::result::Result<u32, String> {
+    let (Some(number), Some(base)) = (header.number, header.base.as_deref()) else {
+        return Err("the first line is not a device header (`number`, `base`)".into());
+    };
+    check_device_name(&header.dev).map_err(|e| e.to_string())?;
+    check_number(number).map_err(|e| e.to_string())?;
+    if base != base_hash {
+        return Err(format!(
+            "the device started from another base (its base {base:.12}…, this book's {base_hash:.12}…)"
+        ));
+    }
+    if header.prev.is_some() || header.cmd.is_some() || header.at.is_some() || header.hlc.is_some()
+    {
+        return Err("a header with an event's fields".into());
+    }
+    Ok(number)
 }
 
 /// What makes a sent event one no device writes: an older format, an
