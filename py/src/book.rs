@@ -279,6 +279,11 @@ impl Book {
         )
     }
 
+    /// Check that a form's field names a record on record.
+    fn check_reference(&self, kind: &str, id: &str) -> PyResult<()> {
+        ok(self.inner.station().check_reference(kind, id))
+    }
+
     /// The token of pass `serial`, signed with `key`, for its QR code.
     fn token(&self, serial: u64, key: &StationKey) -> PyResult<String> {
         ok(self.inner.station().passes().token(serial, &key.inner))

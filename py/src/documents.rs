@@ -26,6 +26,15 @@ pub fn validate_document(kind: &str, text: &str) -> PyResult<String> {
     ok(precinct::validate_document(kind, text))
 }
 
+/// Check one field of a form as it is typed (`kind`: `person_name`,
+/// `nationality`, `passport_number`, `address`, `scope`, or a document kind
+/// of `validate_document`), with the words the command gives on submit;
+/// returns the value as the book keeps it.
+#[pyfunction]
+pub fn validate_field(kind: &str, text: &str) -> PyResult<String> {
+    ok(precinct::validate_field(kind, text))
+}
+
 /// What a resident id number says: birth date, sex, region code.
 #[pyfunction]
 pub fn resident_id<'py>(py: Python<'py>, number: &str) -> PyResult<Bound<'py, PyDict>> {

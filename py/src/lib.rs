@@ -27,10 +27,12 @@ fn _precinct(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<visits::Visits>()?;
     m.add_class::<book::Book>()?;
     m.add_class::<devices::DeviceBook>()?;
+    m.add_class::<devices::CheckpointChain>()?;
     m.add_class::<passes::StationKey>()?;
     m.add_function(wrap_pyfunction!(documents::policy, m)?)?;
     m.add_function(wrap_pyfunction!(documents::preset_names, m)?)?;
     m.add_function(wrap_pyfunction!(documents::validate_document, m)?)?;
+    m.add_function(wrap_pyfunction!(documents::validate_field, m)?)?;
     m.add_function(wrap_pyfunction!(documents::resident_id, m)?)?;
     m.add_function(wrap_pyfunction!(documents::mask_id_number, m)?)?;
     m.add_function(wrap_pyfunction!(documents::mask_phone, m)?)?;

@@ -61,6 +61,13 @@ def device():
     return precinct.DeviceBook.create(BASE, device="desk", number=1)
 
 
+def tablet():
+    return precinct.CheckpointChain.start(device="exit-3", number=7, base_hash=device().base_hash)
+
+
+DENIED = precinct.verify_token("PC1.x", KEY.public_key, at=T0)
+
+
 # Good arguments of every export: (args, kwargs); methods take the object first.
 GOOD = {
     "chains": ((precinct.read_cases(CASES_CSV),), {}),
@@ -135,6 +142,13 @@ GOOD = {
     "DeviceBook.lines_since": ((device(), {"desk": 0}), {}),
     "DeviceBook.new_id": ((device(), "P"), {}),
     "DeviceBook.token": ((device(), 1, KEY), {}),
+    "Book.check_reference": ((book(), "person", "P1"), {}),
+    "DeviceBook.check_reference": ((device(), "person", "P1"), {}),
+    "validate_field": (("person_name", "Wang Fang"), {}),
+    "CheckpointChain.start": ((), {"device": "exit-3", "number": 7, "base_hash": device().base_hash}),
+    "CheckpointChain.open": ((tablet().journal_text,), {}),
+    "CheckpointChain.record_crossing": ((tablet(), "exit", "PC1.x", DENIED), {"by": "zhao", "at": T0}),
+    "CheckpointChain.lines_since": ((tablet(), {"desk": 0}), {}),
 }
 # A device's book answers every query a Book does, with the same arguments.
 GOOD.update({
@@ -153,6 +167,8 @@ NO_ARGUMENTS = {
     "facade", "query_names",
     "DeviceBook.all_conflicts", "DeviceBook.conflicts", "DeviceBook.device", "DeviceBook.events",
     "DeviceBook.frontier", "DeviceBook.journal_text", "DeviceBook.number", "DeviceBook.policy",
+    "DeviceBook.base_hash", "CheckpointChain.journal_text", "CheckpointChain.device",
+    "CheckpointChain.number", "CheckpointChain.base_hash", "CheckpointChain.events",
 }
 # Queries without arguments (each a Book method).
 NO_ARGUMENTS |= {

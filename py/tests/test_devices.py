@@ -98,3 +98,78 @@ def test_a_base_that_is_not_a_snapshot_and_bad_arguments_raise_typed_errors():
         desk.lines_since({"desk": "one"})
     with pytest.raises(precinct.RecordNotFound):
         desk.execute({"type": "resolve_conflict", "conflict": "team-1/9", "decision": "x"}, by="li", at=AT)
+
+
+def base_with_key():
+    """A station with a signing key, as a checkpoint kit needs it."""
+    book = precinct.Book.in_memory()
+    key = precinct.StationKey(bytes(32))
+    book.execute({"type": "add_station_key", "key": key.public_key, "valid_from": "2020-01-20 08:00"},
+                 by="desk", at="2020-01-20 08:00")
+    return book.snapshot_text(), key
+
+
+def test_a_checkpoint_chain_merges_its_crossings_and_surfaces_a_revoked_pass_let_through():
+    base, key = base_with_key()
+    desk = precinct.DeviceBook.create(base, device="desk", number=1)
+    holder = register(desk, "C01X00T47")
+    serial = desk.execute({"type": "issue_pass", "application": {
+        "holder": holder, "kind": "county", "enterprise": None, "scope": "town"}},
+        by="li", at="2020-02-01 09:10")["outcome"]["serial"]
+    token = desk.token(serial, key)
+    tablet = precinct.CheckpointChain.start(device="exit-3", number=7, base_hash=desk.base_hash)
+    desk.execute({"type": "revoke_pass", "serial": serial}, by="li", at="2020-02-02 09:00")
+    # The tablet's kit was made before the revocation.
+    verdict = precinct.verify_token(token, key.public_key, at="2020-02-02 10:00")
+    assert verdict["allowed"]
+    receipt = tablet.record_crossing("highway exit 3", token, verdict, by="zhao", at="2020-02-02 10:00")
+    assert receipt["seq"] == 1 and receipt["outcome"]["verdict"]["allowed"]
+    report = desk.merge(tablet.lines_since(desk.frontier))
+    assert report["devices"] == ["exit-3"]
+    assert [c["kind"] for c in report["conflicts"]] == ["checked_after_revocation"]
+    assert [c["verdict_allowed"] for c in desk.crossings()] == [True]
+    # Reopened from its lines, the chain goes on.
+    again = precinct.CheckpointChain.open(tablet.journal_text)
+    assert (again.device, again.number, again.events, again.base_hash) == ("exit-3", 7, 1, desk.base_hash)
+    assert "exit-3" in repr(again)
+
+
+def test_a_checkpoint_chain_refuses_bad_arguments_with_typed_errors():
+    base, key = base_with_key()
+    desk = precinct.DeviceBook.create(base, device="desk", number=1)
+    for device, number, base_hash in [("exit 3", 7, desk.base_hash), ("exit-3", 0, desk.base_hash), ("exit-3", 7, "abc")]:
+        with pytest.raises(precinct.InvalidValue):
+            precinct.CheckpointChain.start(device=device, number=number, base_hash=base_hash)
+    tablet = precinct.CheckpointChain.start(device="exit-3", number=7, base_hash=desk.base_hash)
+    denied = precinct.verify_token("PC1.x", key.public_key, at=AT)
+    with pytest.raises(precinct.InvalidValue):
+        tablet.record_crossing(" ", "PC1.x", denied, by="zhao", at=AT)
+    with pytest.raises(precinct.InvalidValue):
+        tablet.record_crossing("exit", "PC1.x", {**denied, "allowed": True}, by="zhao", at=AT)
+    with pytest.raises(precinct.InvalidValue):
+        tablet.record_crossing("exit", "PC1.x", {"allowed": "maybe"}, by="zhao", at=AT)
+    with pytest.raises(precinct.InvalidIdentityDocument):
+        tablet.record_crossing("exit", "PC1.x", denied, by="zhao", at=AT, document="123")
+    assert tablet.events == 0
+    with pytest.raises(precinct.DeviceChainDamaged):
+        precinct.CheckpointChain.open(desk.journal_text.replace('"desk"', '"dusk"'))
+    with pytest.raises(precinct.RecordNotFound):
+        precinct.CheckpointChain.open("")
+
+
+def test_a_forms_fields_and_references_are_checked_as_typed():
+    assert precinct.validate_field("nationality", "kor") == "KOR"
+    with pytest.raises(precinct.InvalidValue, match="full name"):
+        precinct.validate_field("person_name", "  ")
+    with pytest.raises(precinct.InvalidIdentityDocument):
+        precinct.validate_field("passport_number", "C01-X00")
+    desk, _, _ = devices()
+    holder = register(desk, "C01X00T47")
+    desk.check_reference("person", holder)
+    with pytest.raises(precinct.RecordNotFound, match="P9"):
+        desk.check_reference("person", "P9")
+    with pytest.raises(precinct.InvalidValue):
+        desk.check_reference("pass", "four")
+    book = precinct.Book.in_memory()
+    with pytest.raises(precinct.RecordNotFound):
+        book.check_reference("household", "H1")

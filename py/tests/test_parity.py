@@ -14,6 +14,7 @@ import precinct
 PLACES = {
     "Book": precinct.Book,
     "DeviceBook": precinct.DeviceBook,
+    "CheckpointChain": precinct.CheckpointChain,
     "Visits": precinct.Visits,
     "StationKey": precinct.StationKey,
     "module": precinct,

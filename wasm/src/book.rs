@@ -298,6 +298,22 @@ impl Book {
         Visits::new(station.visits().clone(), station.policy().clone())
     }
 
+    /// Check that the record a form's field names is on record, as it is
+    /// typed: `kind` is `person`, `household`, `stay`, `enterprise`, `pass`
+    /// or `certificate`, `id` the record's id or serial. Throws
+    /// `RecordNotFound` with the words a command naming it would give.
+    #[wasm_bindgen(js_name = checkReference)]
+    pub fn check_reference(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] kind: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<(), JsValue> {
+        ok(self
+            .inner
+            .station()
+            .check_reference(&text("record kind", &kind)?, &text("id", &id)?))
+    }
+
     /// The signed token of pass `serial` for its QR code.
     pub fn token(
         &self,

@@ -105,16 +105,7 @@ impl DeviceBook {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Record<string, number>")] frontier: JsValue,
     ) -> Result<String, JsValue> {
-        let json = to_json("frontier", &frontier)?;
-        if !json.is_object() {
-            return Err(invalid(
-                "frontier",
-                json,
-                "an object of device names to sequence numbers, as `frontier` gives it",
-            ));
-        }
-        let frontier: Frontier = read("frontier", &frontier, Zone::UTC)?;
-        Ok(self.inner.lines_since(&frontier))
+        Ok(self.inner.lines_since(&frontier_of(&frontier)?))
     }
 
     /// The last sequence number held of each device: `{desk: 12, "team-1": 4}`.
@@ -173,6 +164,13 @@ impl DeviceBook {
         self.inner.number()
     }
 
+    /// The SHA-256 of the base text (64 hex digits): a checkpoint kit
+    /// carries it, so a `CheckpointChain` merges with this station's books.
+    #[wasm_bindgen(getter, js_name = baseHash)]
+    pub fn base_hash(&self) -> String {
+        self.inner.base_hash().to_string()
+    }
+
     /// The policy in force: the base's.
     #[wasm_bindgen(getter, unchecked_return_type = "Policy")]
     pub fn policy(&self) -> Result<JsValue, JsValue> {
@@ -185,6 +183,22 @@ impl DeviceBook {
         self.inner.events() as f64
     }
 
+    /// Check that the record a form's field names is on record, as it is
+    /// typed: `kind` is `person`, `household`, `stay`, `enterprise`, `pass`
+    /// or `certificate`, `id` the record's id or serial. Throws
+    /// `RecordNotFound` with the words a command naming it would give.
+    #[wasm_bindgen(js_name = checkReference)]
+    pub fn check_reference(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] kind: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<(), JsValue> {
+        ok(self
+            .inner
+            .station()
+            .check_reference(&text("record kind", &kind)?, &text("id", &id)?))
+    }
+
     /// The signed token of pass `serial` for its QR code.
     pub fn token(
         &self,
@@ -193,4 +207,147 @@ impl DeviceBook {
     ) -> Result<String, JsValue> {
         crate::passes::token(self.inner.station(), &serial, &key)
     }
+}
+
+/// The chain of a checkpoint device that keeps no records, only the
+/// station's kit: the crossings it judged offline (with `verifyToken`), as
+/// device lines any `DeviceBook.merge` takes. Merged, each crossing stands
+/// as the checkpoint decided it; where the merged records decide otherwise
+/// (a pass revoked on another device), the merge reports a conflict
+/// (`checked_after_revocation` or `verdict_differs`).
+#[wasm_bindgen]
+pub struct CheckpointChain {
+    inner: precinct::CheckpointChain,
+}
+
+#[wasm_bindgen]
+impl CheckpointChain {
+    /// Start checkpoint device `device`'s chain with its `number` (1 to
+    /// 65535, distinct from every device of the station) under the base
+    /// whose SHA-256 is `baseHash` (`DeviceBook.baseHash`, carried by the
+    /// checkpoint kit). Throws `InvalidValue` for a bad name, number or hash.
+    pub fn start(
+        #[wasm_bindgen(unchecked_param_type = "string")] device: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] number: JsValue,
+        #[wasm_bindgen(js_name = baseHash, unchecked_param_type = "string")] base_hash: JsValue,
+    ) -> Result<CheckpointChain, JsValue> {
+        let number: u32 = read("number", &number, Zone::UTC)?;
+        let inner = ok(precinct::CheckpointChain::start(
+            &text("device", &device)?,
+            number,
+            &text("base hash", &base_hash)?,
+        ))?;
+        Ok(CheckpointChain { inner })
+    }
+
+    /// Reopen the chain from the lines it kept (`journalText`). Throws
+    /// `DeviceChainDamaged` (with `device` and `seq`) for a damaged chain or
+    /// another device's lines, `RecordNotFound` for no lines.
+    pub fn open(
+        #[wasm_bindgen(unchecked_param_type = "string")] lines: JsValue,
+    ) -> Result<CheckpointChain, JsValue> {
+        let inner = ok(precinct::CheckpointChain::open(&text("lines", &lines)?))?;
+        Ok(CheckpointChain { inner })
+    }
+
+    /// Record a crossing at checkpoint `checkpoint` on `token`, decided as
+    /// `verdict` (what `verifyToken` gave with the kit), done `by` an
+    /// officer `at` a moment (naive times in the default policy's zone).
+    /// `document` (and `nationality` for a passport) is the identity
+    /// document the holder showed, when one was read. Returns the receipt;
+    /// keep the new line (`linesSince({})` or `journalText`). Throws
+    /// `InvalidValue` for an empty `by` or checkpoint, a verdict allowed
+    /// with a reason or denied without one.
+    #[wasm_bindgen(js_name = recordCrossing, unchecked_return_type = "Receipt")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "positional arguments of one JavaScript method, as verifyToken"
+    )]
+    pub fn record_crossing(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] checkpoint: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Verdict")] verdict: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] by: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Moment")] at: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] document: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] nationality: Option<
+            JsValue,
+        >,
+    ) -> Result<JsValue, JsValue> {
+        let zone = precinct::Policy::default().zone();
+        let optional =
+            |what, v: Option<JsValue>| read::<Option<String>>(what, &v.unwrap_or_default(), zone);
+        let at = moment("at", &to_json("at", &at)?, zone)?;
+        let verdict: precinct::Verdict = read("verdict", &verdict, zone)?;
+        let nationality = optional("nationality", nationality)?;
+        let document = ok(optional("document", document)?
+            .map(|d| {
+                precinct::IdDocument::parse(&d, nationality.as_deref())
+                    .map_err(precinct::Error::from)
+            })
+            .transpose())?;
+        let receipt = ok(self.inner.record_crossing(
+            text("by", &by)?,
+            at,
+            &text("checkpoint", &checkpoint)?,
+            &text("token", &token)?,
+            document,
+            verdict,
+        ))?;
+        to_js(&receipt, zone)
+    }
+
+    /// The lines a device book with `frontier` lacks (`DeviceBook.frontier`;
+    /// all of them for `{}`).
+    #[wasm_bindgen(js_name = linesSince)]
+    pub fn lines_since(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, number>")] frontier: JsValue,
+    ) -> Result<String, JsValue> {
+        Ok(self.inner.lines_since(&frontier_of(&frontier)?))
+    }
+
+    /// Every line of the chain, the header first: what to keep.
+    #[wasm_bindgen(getter, js_name = journalText)]
+    pub fn journal_text(&self) -> String {
+        self.inner.journal_text()
+    }
+
+    /// This checkpoint device's name.
+    #[wasm_bindgen(getter)]
+    pub fn device(&self) -> String {
+        self.inner.device().to_string()
+    }
+
+    /// This checkpoint device's number.
+    #[wasm_bindgen(getter)]
+    pub fn number(&self) -> u32 {
+        self.inner.number()
+    }
+
+    /// The SHA-256 of the station's base the chain is under.
+    #[wasm_bindgen(getter, js_name = baseHash)]
+    pub fn base_hash(&self) -> String {
+        self.inner.base_hash().to_string()
+    }
+
+    /// Crossings recorded.
+    #[wasm_bindgen(getter)]
+    pub fn events(&self) -> f64 {
+        self.inner.events() as f64
+    }
+}
+
+/// A frontier argument: an object of device names to sequence numbers.
+fn frontier_of(frontier: &JsValue) -> Result<Frontier, JsValue> {
+    let json = to_json("frontier", frontier)?;
+    if !json.is_object() {
+        return Err(invalid(
+            "frontier",
+            json,
+            "an object of device names to sequence numbers, as `frontier` gives it",
+        ));
+    }
+    read("frontier", frontier, Zone::UTC)
 }

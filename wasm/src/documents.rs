@@ -21,6 +21,22 @@ pub fn validate_document(
     ))
 }
 
+/// Check one field of a form as it is typed (`kind`: `person_name`,
+/// `nationality`, `passport_number`, `address`, `scope`, or a document kind
+/// of `validateDocument`), with the words the command gives on submit;
+/// returns the value as the book keeps it, throws `InvalidValue` or
+/// `InvalidIdentityDocument`.
+#[wasm_bindgen(js_name = validateField)]
+pub fn validate_field(
+    #[wasm_bindgen(unchecked_param_type = "string")] kind: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
+) -> Result<String, JsValue> {
+    ok(precinct::validate_field(
+        &text("field kind", &kind)?,
+        &text("field", &value)?,
+    ))
+}
+
 /// What a resident id number says.
 #[derive(Serialize)]
 struct ResidentIdInfo {

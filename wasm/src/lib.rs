@@ -24,7 +24,7 @@ mod passes;
 mod visits;
 
 pub use book::Book;
-pub use devices::DeviceBook;
+pub use devices::{CheckpointChain, DeviceBook};
 pub use passes::StationKey;
 pub use visits::Visits;
 

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import precinct from "../pkg/node/precinct_wasm.js";
 
-const { Book, DeviceBook, StationKey, Visits, verifyToken } = precinct;
+const { Book, CheckpointChain, DeviceBook, StationKey, Visits, verifyToken } = precinct;
 
 const BAD = [
   undefined, null, NaN, Infinity, -Infinity, 1.9, -1, 2 ** 53, 2 ** 64, -(2 ** 63), 8.2e12,
@@ -38,6 +38,9 @@ DEVICE.execute({ type: "register_person", person: { id: HOLDER, name: "Anna Webe
   has_smartphone: false, document: { kind: "passport", nationality: "DEU", number: "C01X00T47" } } }, "officer-wang", AT);
 const DEVICE_PASS = DEVICE.execute({ type: "issue_pass", application: { holder: HOLDER, kind: "county",
   enterprise: null, scope: "town" } }, "officer-wang", AT).outcome.serial;
+// A checkpoint tablet's chain under the same base, and a verdict of its kit.
+const TABLET = CheckpointChain.start("exit-3", 7, DEVICE.baseHash);
+const KIT_VERDICT = verifyToken(DEVICE.token(DEVICE_PASS, KEY), KEY.publicKey, AT, []);
 
 // The request of each query that has fields (the others take an empty one).
 const REQUESTS = {
@@ -80,6 +83,7 @@ const GOOD = {
   readResumption: [ENTERPRISES, REPORTS],
   residentId: ["11010519491231002X"],
   validateDocument: ["resident_id", "11010519491231002X"],
+  validateField: ["person_name", "Wang Fang"],
   verifyToken: [TOKEN, KEY.publicKey, AT, BOOK.revocationList(), "11010519491231002X", null, KEY.holderKey],
   writeCases: [CASES, "nhc-2020"],
   StationKey: {
@@ -122,7 +126,25 @@ const GOOD = {
       newId: ["P"],
       query: [{ query: "persons" }],
       token: [DEVICE_PASS, KEY],
+      baseHash: "getter",
+      checkReference: ["person", HOLDER],
       ...QUERIES,
+    },
+  },
+  CheckpointChain: {
+    receiver: TABLET,
+    statics: {
+      start: ["exit-4", 8, DEVICE.baseHash],
+      open: [TABLET.journalText],
+    },
+    methods: {
+      baseHash: "getter",
+      device: "getter",
+      events: "getter",
+      journalText: "getter",
+      number: "getter",
+      linesSince: [{}],
+      recordCrossing: ["highway exit 3", DEVICE.token(DEVICE_PASS, KEY), KIT_VERDICT, "officer-zhao", AT, "11010519491231002X", null],
     },
   },
   Book: {
@@ -147,6 +169,7 @@ const GOOD = {
       snapshot: [],
       snapshotText: [],
       token: [PASS.serial, KEY],
+      checkReference: ["household", HOUSEHOLD],
       visits: [],
       ...QUERIES,
     },

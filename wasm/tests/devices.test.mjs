@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import precinct from "../pkg/node/precinct_wasm.js";
 
-const { Book, DeviceBook } = precinct;
+const { Book, CheckpointChain, DeviceBook, StationKey, validateField, verifyToken } = precinct;
 const AT = "2020-02-01 09:00";
 const person = (id, passport) => ({
   type: "register_person",
@@ -73,4 +73,56 @@ test("a damaged chain throws DeviceChainDamaged with its device and sequence num
   assert.throws(() => desk.linesSince([]), (e) => e.name === "InvalidValue");
   assert.throws(() => DeviceBook.create("{}", "d", 1), (e) => e.name === "InvalidValue");
   assert.throws(() => DeviceBook.create(Book.inMemory().snapshotText(), "d", 0), (e) => e.name === "InvalidValue");
+});
+
+test("a checkpoint's chain merges its crossings as the kit decided them, surfacing a revoked pass let through", () => {
+  const key = new StationKey(new Uint8Array(32).fill(7));
+  const station = Book.inMemory();
+  station.execute({ type: "add_station_key", key: key.publicKey, valid_from: "2020-01-20 08:00" }, "desk", "2020-01-20 08:00");
+  const desk = DeviceBook.create(station.snapshotText(), "desk", 1);
+  const holder = desk.newId("P");
+  desk.execute(person(holder, "C01X00T47"), "li", AT);
+  const serial = desk.execute({ type: "issue_pass", application: { holder, kind: "county", enterprise: null, scope: "town" } },
+    "li", "2020-02-01 09:10").outcome.serial;
+  const token = desk.token(serial, key);
+  const tablet = CheckpointChain.start("exit-3", 7, desk.baseHash);
+  desk.execute({ type: "revoke_pass", serial }, "li", "2020-02-02 09:00");
+  // The tablet's kit predates the revocation: it lets the pass through.
+  const verdict = verifyToken(token, key.publicKey, "2020-02-02 10:00", []);
+  assert.equal(verdict.allowed, true);
+  const receipt = tablet.recordCrossing("highway exit 3", token, verdict, "zhao", "2020-02-02 10:00");
+  assert.equal(receipt.seq, 1);
+  const report = desk.merge(tablet.linesSince(desk.frontier));
+  assert.deepEqual(report.devices, ["exit-3"]);
+  assert.deepEqual(report.conflicts.map((c) => c.kind), ["checked_after_revocation"]);
+  assert.deepEqual(desk.crossings().map((c) => c.verdict.allowed), [true]);
+  const again = CheckpointChain.open(tablet.journalText);
+  assert.deepEqual([again.device, again.number, again.events, again.baseHash], ["exit-3", 7, 1, desk.baseHash]);
+  // Bad arguments throw typed errors and record nothing.
+  assert.throws(() => CheckpointChain.start("exit 3", 7, desk.baseHash), { name: "InvalidValue" });
+  assert.throws(() => CheckpointChain.start("exit-3", 7, "abc"), { name: "InvalidValue" });
+  assert.throws(() => tablet.recordCrossing("exit", token, { ...verdict, reason: "revoked" }, "zhao", AT), { name: "InvalidValue" });
+  assert.throws(() => tablet.recordCrossing("exit", token, verdict, "", AT), { name: "InvalidValue" });
+  assert.throws(() => CheckpointChain.open(desk.journalText.replace('"desk"', '"dusk"')), { name: "DeviceChainDamaged" });
+  assert.equal(tablet.events, 1);
+});
+
+test("a form's fields and references are checked as typed, with the words a submit gives", () => {
+  assert.equal(validateField("nationality", "kor"), "KOR");
+  assert.throws(() => validateField("person_name", " "), { name: "InvalidValue", message: /full name/ });
+  assert.throws(() => validateField("passport_number", "C01-X00"), { name: "InvalidIdentityDocument" });
+  const [desk] = devices();
+  const typed = (() => { try { desk.checkReference("person", "P9"); } catch (e) { return e; } })();
+  assert.equal(typed.name, "RecordNotFound");
+  const submitted = (() => {
+    try {
+      desk.execute({ type: "issue_pass", application: { holder: "P9", kind: "county", enterprise: null, scope: "town" } }, "li", AT);
+    } catch (e) { return e; }
+  })();
+  assert.equal(typed.message, submitted.message);
+  const name = (() => { try { validateField("person_name", ""); } catch (e) { return e; } })();
+  const nameless = person("P1", "C01X00T47");
+  nameless.person.name = "";
+  const refused = (() => { try { desk.execute(nameless, "li", AT); } catch (e) { return e; } })();
+  assert.equal(name.message, refused.message);
 });

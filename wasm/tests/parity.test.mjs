@@ -5,13 +5,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import precinct from "../pkg/node/precinct_wasm.js";
 
-const { Book, DeviceBook, Visits, StationKey } = precinct;
+const { Book, DeviceBook, CheckpointChain, Visits, StationKey } = precinct;
 const camel = (name) => name.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 
 /** Where an entry's `on` lives: statics and prototype members alike. */
 const PLACES = {
   Book: [Book, Book.prototype],
   DeviceBook: [DeviceBook, DeviceBook.prototype],
+  CheckpointChain: [CheckpointChain, CheckpointChain.prototype],
   Visits: [Visits, Visits.prototype],
   StationKey: [StationKey, StationKey.prototype],
   module: [precinct],

@@ -28,6 +28,7 @@ from ._chains import ChainReport
 from ._io import chains, read_cases, read_interviews, read_residents, read_resumption
 from ._table import Report, Table
 from ._precinct import (
+    CheckpointChain,
     DataImportError,
     DeviceChainDamaged,
     DuplicateRecord,
@@ -56,6 +57,7 @@ from ._precinct import (
     resident_id,
     trace_columns,
     validate_document,
+    validate_field,
     verify_token,
     write_cases,
 )
@@ -63,6 +65,7 @@ from ._precinct import (
 __all__ = [
     "Book",
     "ChainReport",
+    "CheckpointChain",
     "DataImportError",
     "DeviceBook",
     "DeviceChainDamaged",
@@ -100,6 +103,7 @@ __all__ = [
     "resident_id",
     "trace_columns",
     "validate_document",
+    "validate_field",
     "verify_token",
     "visits_from_frame",
     "write_cases",

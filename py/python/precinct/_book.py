@@ -178,6 +178,14 @@ class Book(Queries):
         """The visits on record, indexed, under the book's policy."""
         return self._book.visits()
 
+    def check_reference(self, kind: str, id: str) -> None:
+        """Check that the record a form's field names is on record, as it is
+        typed: `kind` is `person`, `household`, `stay`, `enterprise`,
+        `pass` or `certificate`; `id` the record's id or serial. Raises
+        `RecordNotFound` with the words a command naming it would give,
+        `InvalidValue` for a serial that is not a number or another kind."""
+        self._book.check_reference(kind, id)
+
     def token(self, serial: int, key: StationKey) -> str:
         """The token of pass `serial`, signed with `key`, for its QR code."""
         return self._book.token(serial, key)

@@ -124,10 +124,25 @@ class DeviceBook(Queries):
         """Events held, over all devices."""
         return self._book.events
 
+    @property
+    def base_hash(self) -> str:
+        """The SHA-256 of the base text (64 hex digits): a checkpoint kit
+        carries it, so that a `CheckpointChain` merges with this station's
+        books."""
+        return self._book.base_hash
+
     def report(self, as_of: _Moment) -> Report:
         """The station's summary report of the merged records as of a
         moment: figures, text, and a table in a notebook."""
         return Report(self.query({"query": "report", "as_of": as_of}), self.report_text(as_of))
+
+    def check_reference(self, kind: str, id: str) -> None:
+        """Check that the record a form's field names is on record, as it is
+        typed: `kind` is `person`, `household`, `stay`, `enterprise`,
+        `pass` or `certificate`; `id` the record's id or serial. Raises
+        `RecordNotFound` with the words a command naming it would give,
+        `InvalidValue` for a serial that is not a number or another kind."""
+        self._book.check_reference(kind, id)
 
     def token(self, serial: int, key: StationKey) -> str:
         """The token of pass `serial`, signed with `key`, for its QR code."""
