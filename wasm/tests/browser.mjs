@@ -7,8 +7,10 @@
 //               off (service worker + IndexedDB); a pass and its QR code
 //   checkpoint  the kit and the pass read from QR code images, the verdict
 //               with holder, kind, scope and validity in the policy's zone;
-//               denials with their reasons; crossings kept and exported;
-//               offline again
+//               started as a device of the station; denials with their
+//               reasons; crossings recorded in its chain and exported as its
+//               lines; offline again; the console takes those lines, and a
+//               pass let through after its revocation is a conflict
 //   dashboard   the console's book from IndexedDB, then a journal file with
 //               charts (axis titles, local dates, legends, readable names),
 //               in English and Chinese
@@ -49,7 +51,8 @@ writeFileSync(journalPath, town.journalText);
 const demo = {
   journalPath,
   kit: { kit: "precinct-checkpoint", v: 1, public_keys: [demoKey.publicKey], holder_key: demoKey.holderKey,
-         revoked: town.revocationList(), issued_at: "2020-03-01T09:00:00+08:00", zone: town.policy.zone },
+         revoked: town.revocationList(), issued_at: "2020-03-01T09:00:00+08:00", zone: town.policy.zone,
+         base: precinct.DeviceBook.create(town.snapshotText(), "desk", 1).baseHash },
   expiredToken: town.token(town.passes().find((p) => p.revoked_at === null).serial, demoKey),
   contactsOfC1: town.closeContacts({ cases: ["C1"] }).length,
   counts: { persons: town.persons().length, households: town.households().length, passes: town.passes().length },
@@ -106,9 +109,11 @@ try {
     }],
     ["forms", "console: stay over video, certificate, paper copy; household, team, screening, zero report", ["pass"], () => consolePage.everydayForms(env)],
     ["read", "checkpoint: kit and pass read from QR images, allowed with holder/kind/scope/validity (b)", ["pass"], () => checkpointPage.readPass(env)],
-    ["denials", "checkpoint: tampered token, the holder's card and another card", ["read"], () => checkpointPage.denials(env)],
     ["other-kit", "checkpoint: another station's kit, an expired pass, an unknown key", ["read"], () => checkpointPage.otherKit(env)],
-    ["crossings", "checkpoint: crossings kept, exported, and offline", ["denials", "other-kit"], () => checkpointPage.crossings(env)],
+    ["device", "checkpoint: started as a device of the station (its own chain); a bad name and a missing officer refused", ["other-kit"], () => checkpointPage.startDevice(env)],
+    ["denials", "checkpoint: tampered token, the holder's card and another card", ["device"], () => checkpointPage.denials(env)],
+    ["crossings", "checkpoint: crossings recorded in its chain, exported as its lines, another station's kit refused, offline", ["denials"], () => checkpointPage.crossings(env)],
+    ["checkpoint-sync", "console: takes the checkpoint's lines; a pass let through after its revocation is a conflict", ["crossings"], () => checkpointPage.syncToStation(env)],
     ["device-book", "dashboard: this device's book from IndexedDB", ["forms"], () => dashboardPage.deviceBook(env)],
     ["journal", "dashboard: a journal file, charts with axis labels and legends (d)", [], () => dashboardPage.journalFile(env)],
     ["chinese", "dashboard: in Chinese, the language kept across a reload", ["journal"], () => dashboardPage.chinese(env)],

@@ -210,6 +210,12 @@ export class StationBook {
   /** An id no other device issues for the next record of this device: `P-desk-7`. */
   newId(prefix) { return this.book.newId(prefix); }
 
+  /** Throws the library's error when no record `kind` has `id` (a form's field, as typed). */
+  checkReference(kind, id) { this.book.checkReference(kind, id); }
+
+  /** The SHA-256 of the station's base: a checkpoint kit carries it. */
+  get baseHash() { return this.book.baseHash; }
+
   /** Any query of the library by name: `{query: "persons"}`. */
   query(request) { return this.book.query(request); }
 

@@ -9,13 +9,15 @@
 //                           // identity card shown; secret to checkpoints)
 //    "revoked": [serials],  // the revocation list
 //    "issued_at": "...",    // when the kit was made (UTC)
-//    "zone": "Asia/Shanghai"}  // the policy's zone, to write times in
+//    "zone": "Asia/Shanghai",  // the policy's zone, to write times in
+//    "base": "..."}         // the SHA-256 of the station's base: the
+//                           // checkpoint's CheckpointChain is under it, so
+//                           // its crossings merge into the station's books
 //
-// The library has no kit of its own yet (see the report: a kit type made by
-// the book and read by the verifier would replace this module). Until then
-// the kit only carries what the library already gives and takes:
-// `station_keys` and `revocation_list` queries, `StationKey.holderKey`, and
-// `verifyToken`, which takes one public key at a time.
+// The kit carries only what the library gives and takes: the
+// `station_keys` and `revocation_list` queries, `StationKey.holderKey`,
+// `DeviceBook.baseHash`, and `verifyToken`, which takes one public key at a
+// time.
 
 export function makeKit(station, at = new Date()) {
   const own = station.stationKey();
@@ -28,6 +30,7 @@ export function makeKit(station, at = new Date()) {
     revoked: station.query({ query: "revocation_list" }),
     issued_at: new Date(at).toISOString(),
     zone: station.zone,
+    base: station.baseHash,
   };
 }
 
@@ -42,7 +45,7 @@ export function readKit(lib, text) {
   } catch {
     throw Object.assign(new Error("the file is not JSON"), { name: "KitError" });
   }
-  if (kit?.kit !== "precinct-checkpoint" || !Array.isArray(kit.public_keys) || !kit.public_keys.length) {
+  if (kit?.kit !== "precinct-checkpoint" || !Array.isArray(kit.public_keys) || !kit.public_keys.length || typeof kit.base !== "string") {
     throw Object.assign(new Error("the file is not a checkpoint kit of this station"), { name: "KitError" });
   }
   for (const key of kit.public_keys) lib.verifyToken("", key, kit.issued_at ?? new Date(), kit.revoked ?? []);

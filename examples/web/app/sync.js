@@ -7,14 +7,9 @@
 //   lines sent twice do not matter;
 // - the device setup: `{base, key_seed}` for a new device of the station
 //   (book.js `readSetup` reads it), secret as the station key is;
-// - a checkpoint's crossings, as JSON Lines of what it recorded.
-//
-// What the library still needs for a checkpoint to sync as a device (see the report):
-// - a checkpoint device's own journal (`DeviceBook.create(baseText, device, number)`
-//   with a base a checkpoint can hold: the kit, not the whole station book),
-// - a command that records a crossing judged offline with the kit's keys
-//   (today's `check_pass` judges again against the book's keys and pass
-//   records, which a checkpoint does not hold).
+// - a checkpoint's lines: its `CheckpointChain.journalText`, the crossings
+//   it judged offline with the kit, as device lines the station's devices
+//   take like any other (`StationBook.merge`).
 
 const stamp = () => new Date().toISOString().replace(/[:.]/g, "-");
 
@@ -28,26 +23,7 @@ export function setupFile(station) {
   return { filename: `device-setup-${stamp()}.json`, type: "application/json", text: station.setupText() };
 }
 
-/** A crossing as the checkpoint records it (one line of its store). */
-export function crossingRecord({ at, checkpoint, token, verdict, cardChecked }) {
-  return {
-    at: new Date(at).toISOString(),
-    checkpoint,
-    serial: verdict.claims?.serial ?? null,
-    allowed: verdict.allowed,
-    reason: verdict.reason,
-    kind: verdict.claims?.kind ?? null,
-    holder: verdict.claims?.holder_masked ?? null,
-    holder_check: cardChecked ? verdict.holder ?? null : null,
-    token,
-  };
-}
-
-/** The file of crossings for the station: `{filename, type, text}`. */
-export function crossingsFile(records, device) {
-  return {
-    filename: `crossings-${device || "checkpoint"}-${stamp()}.jsonl`,
-    type: "application/jsonl",
-    text: records.map((r) => JSON.stringify(r)).join("\n") + (records.length ? "\n" : ""),
-  };
+/** The file of a checkpoint's lines (its chain): `{filename, type, text}`. */
+export function checkpointFile(chain) {
+  return { filename: `lines-${chain.device}-${stamp()}.jsonl`, type: "application/jsonl", text: chain.journalText };
 }

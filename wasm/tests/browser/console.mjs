@@ -5,6 +5,7 @@
 // serial from device 1's block), the checkpoint kit. Two devices syncing
 // are in sync.mjs.
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { nearTime, ready, waitText } from "./helpers.mjs";
 
@@ -63,6 +64,25 @@ export async function validation({ page, shots }) {
   await waitText(page, "#pass-form .result", /^Invalid value: scope `` is invalid, expected where the pass is good for/);
   assert.ok(await page.$eval("#pass-scope", (n) => n.classList.contains("bad-field")), "the scope field is marked");
   await page.fill("#person-number", "");
+  // Every other field as typed: names, passports, a holder not on record; the words a submit gives.
+  await page.fill("#person-name", "  ");
+  await waitText(page, "#person-name-hint", /^Invalid value: name `` is invalid, expected a person's full name/);
+  await page.fill("#person-name", "");
+  await page.selectOption("#person-doc", "passport");
+  await page.fill("#person-nationality", "D1");
+  await waitText(page, "#person-nationality-hint", /^Invalid identity document: nationality `D1`: expected the issuing state's ICAO code/);
+  await page.fill("#person-passport", "C01-X00");
+  await waitText(page, "#person-passport-hint", /^Invalid identity document: passport number `C01-X00`: expected 1 to 20 letters and digits$/);
+  await page.fill("#person-nationality", "");
+  await page.fill("#person-passport", "");
+  await page.selectOption("#person-doc", "resident");
+  await page.fill("#pass-holder", "P-0404");
+  await waitText(page, "#pass-holder-hint", /^Not on record: unknown person `P-0404`$/);
+  await page.fill("#pass-holder", HOLDER.id);
+  await waitText(page, "#pass-holder-hint", /^$/);
+  await page.fill("#revoke-serial", "seven");
+  await waitText(page, "#revoke-serial-hint", /^Invalid value: pass serial `seven` is invalid, expected a serial number/);
+  await page.fill("#revoke-serial", "");
 }
 
 /** (a) Reload with the network off: the service worker serves the pages, IndexedDB the records; a new record still goes in. */
@@ -135,7 +155,10 @@ export async function issuePass({ page, base, shots, dir }) {
   const kit = await save("#kit-download", "checkpoint-kit.json");
   await page.waitForFunction(() => document.querySelector("#kit-qr-save").href.startsWith("data:image/png"));
   const kitQr = await save("#kit-qr-save", "checkpoint-kit.png");
-  return { qr, kit, kitQr, token, issuedAt, serial };
+  // The kit carries the station's base hash: a checkpoint's chain is under it.
+  const baseHash = JSON.parse(await readFile(kit, "utf8")).base;
+  assert.match(baseHash, /^[0-9a-f]{64}$/);
+  return { qr, kit, kitQr, token, issuedAt, serial, base: baseHash };
 }
 
 /** The everyday forms: a stay registered over video, its certificate and paper copy; a rental household, a team, a screening visit, a zero report. */
