@@ -767,3 +767,35 @@ fn a_checkpoint_chain_refuses_what_no_checkpoint_records() {
         Err(Error::DeviceChainDamaged { seq: 0, .. })
     ));
 }
+
+#[test]
+fn a_book_reopens_with_a_base_hash_the_caller_computed() {
+    let (mut desk, _) = devices();
+    desk.execute("li", at("2020-02-01 09:00"), register("P1", "E1"))
+        .unwrap();
+    let (base, journal) = (base(), desk.journal_text());
+    let again =
+        DeviceBook::open_with_base_hash(&base, &sha256(&base).to_uppercase(), "desk", &journal)
+            .unwrap();
+    assert_eq!(again.station(), desk.station());
+    assert_eq!(again.base_hash(), desk.base_hash());
+    // The hash of another text is not the base of the device's header.
+    let other = sha256("another base");
+    match DeviceBook::open_with_base_hash(&base, &other, "desk", &journal) {
+        Err(Error::DeviceChainDamaged {
+            device,
+            seq: 0,
+            reason,
+        }) => {
+            assert_eq!(device, "desk");
+            assert!(reason.contains("another base"), "{reason}");
+        }
+        other => panic!("expected damage, got {other:?}"),
+    }
+    for bad in ["", "abc", &"g".repeat(64)] {
+        assert!(matches!(
+            DeviceBook::open_with_base_hash(&base, bad, "desk", &journal),
+            Err(Error::InvalidValue { .. })
+        ));
+    }
+}

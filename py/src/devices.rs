@@ -36,13 +36,21 @@ impl DeviceBook {
         })
     }
 
-    /// Reopen a device's book from its base and the lines it kept.
+    /// Reopen a device's book from its base and the lines it kept; with
+    /// `base_hash`, the base's SHA-256 as the caller computed it.
     #[staticmethod]
-    #[pyo3(signature = (base, *, device, journal))]
-    fn open(base: &str, device: &str, journal: &str) -> PyResult<DeviceBook> {
-        Ok(DeviceBook {
-            inner: ok(precinct::DeviceBook::open(base, device, journal))?,
-        })
+    #[pyo3(signature = (base, *, device, journal, base_hash = None))]
+    fn open(
+        base: &str,
+        device: &str,
+        journal: &str,
+        base_hash: Option<&str>,
+    ) -> PyResult<DeviceBook> {
+        let inner = match base_hash {
+            Some(hash) => precinct::DeviceBook::open_with_base_hash(base, hash, device, journal),
+            None => precinct::DeviceBook::open(base, device, journal),
+        };
+        Ok(DeviceBook { inner: ok(inner)? })
     }
 
     /// Validate a command against the merged records and record it on this device.

@@ -136,7 +136,7 @@ GOOD = {
     "Visits.from_frame": None,
     "Book.snapshot_text": ((book(),), {}),
     "DeviceBook.create": ((BASE,), {"device": "desk", "number": 1}),
-    "DeviceBook.open": ((BASE,), {"device": "desk", "journal": device().journal_text}),
+    "DeviceBook.open": ((BASE,), {"device": "desk", "journal": device().journal_text, "base_hash": device().base_hash}),
     "DeviceBook.execute": ((device(), COMMAND), {"by": "officer", "at": T0}),
     "DeviceBook.merge": ((device(), precinct.DeviceBook.create(BASE, device="team-1", number=2).journal_text), {}),
     "DeviceBook.lines_since": ((device(), {"desk": 0}), {}),

@@ -173,3 +173,18 @@ def test_a_forms_fields_and_references_are_checked_as_typed():
     book = precinct.Book.in_memory()
     with pytest.raises(precinct.RecordNotFound):
         book.check_reference("household", "H1")
+
+
+def test_a_book_reopens_with_a_base_hash_the_caller_computed():
+    import hashlib
+    desk, _, base = devices()
+    register(desk, "C01X00T47")
+    digest = hashlib.sha256(base.encode()).hexdigest()
+    assert digest == desk.base_hash
+    again = precinct.DeviceBook.open(base, device="desk", journal=desk.journal_text, base_hash=digest)
+    assert again.frontier == desk.frontier
+    with pytest.raises(precinct.DeviceChainDamaged):
+        precinct.DeviceBook.open(base, device="desk", journal=desk.journal_text,
+                                 base_hash=hashlib.sha256(b"another base").hexdigest())
+    with pytest.raises(precinct.InvalidValue):
+        precinct.DeviceBook.open(base, device="desk", journal=desk.journal_text, base_hash="abc")

@@ -127,7 +127,27 @@ pub(crate) fn moment(what: &str, json: &Json, zone: Zone) -> Result<Instant, JsV
     ok(precinct::parse_instant(&text, zone).and_then(|t| precinct::check_instant(what, t)))
 }
 
-/// A JS argument as text (a CSV file, a journal, a path).
+/// A JS argument as text (a CSV file, a journal, a path): a string is
+/// copied once (a 30 MB base is read in one copy, not through JSON).
 pub(crate) fn text(what: &str, value: &JsValue) -> Result<String, JsValue> {
-    read(what, value, Zone::UTC)
+    match value.as_string() {
+        Some(text) => Ok(text),
+        None => read(what, value, Zone::UTC),
+    }
+}
+
+/// A JS argument as text, given as a string or as its UTF-8 bytes (a
+/// `Uint8Array`, as IndexedDB or `File.arrayBuffer` hand it over: no
+/// conversion from JavaScript's UTF-16).
+pub(crate) fn text_or_utf8(what: &str, value: &JsValue) -> Result<String, JsValue> {
+    match value.dyn_ref::<js_sys::Uint8Array>() {
+        Some(bytes) => String::from_utf8(bytes.to_vec()).map_err(|e| {
+            invalid(
+                what,
+                format!("{} bytes", bytes.length()),
+                &format!("UTF-8 text ({e})"),
+            )
+        }),
+        None => text(what, value),
+    }
 }

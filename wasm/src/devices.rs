@@ -7,7 +7,7 @@ use precinct::{Command, Frontier, Zone};
 use serde_json::Value as Json;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{answer, moment, read, text, to_js, to_json};
+use crate::convert::{answer, moment, read, text, text_or_utf8, to_js, to_json};
 use crate::errors::{invalid, ok};
 
 /// The record book kept on one device of several. Every query of `Book`
@@ -36,37 +36,48 @@ impl DeviceBook {
 #[wasm_bindgen]
 impl DeviceBook {
     /// A device's book from the station's base (`book.snapshotText()`,
-    /// the same text on every device), under the device's name (1 to 64
-    /// letters, digits, `-`, `_`, `.`) and its number (1 to 65535, distinct
-    /// for each device: its pass serials start at `number * 2**32`).
+    /// the same text on every device, or its UTF-8 bytes), under the
+    /// device's name (1 to 64 letters, digits, `-`, `_`, `.`) and its number
+    /// (1 to 65535, distinct for each device: its pass serials start at
+    /// `number * 2**32`).
     pub fn create(
-        #[wasm_bindgen(unchecked_param_type = "string")] base: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] base: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] device: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] number: JsValue,
     ) -> Result<DeviceBook, JsValue> {
         let number: u32 = read("number", &number, Zone::UTC)?;
         let inner = ok(precinct::DeviceBook::create(
-            &text("base", &base)?,
+            &text_or_utf8("base", &base)?,
             &text("device", &device)?,
             number,
         ))?;
         Ok(DeviceBook { inner })
     }
 
-    /// Reopen a device's book from its base and the lines it kept
-    /// (`journalText`, or every line `linesSince` gave, in any order of
-    /// devices). A damaged chain throws `DeviceChainDamaged` with `device`
-    /// and `seq`.
+    /// Reopen a device's book from its base (text or its UTF-8 bytes) and
+    /// the lines it kept (`journalText`, or every line `linesSince` gave, in
+    /// any order of devices). `baseHash`, when given, is the base's SHA-256
+    /// in hex as the caller computed it (WebCrypto's `digest` does it
+    /// natively, several times faster than the library in WebAssembly): it
+    /// must be the base of the device's header. A damaged chain throws
+    /// `DeviceChainDamaged` with `device` and `seq`.
     pub fn open(
-        #[wasm_bindgen(unchecked_param_type = "string")] base: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] base: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] device: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] journal: JsValue,
+        #[wasm_bindgen(js_name = baseHash, unchecked_optional_param_type = "string | null")]
+        base_hash: Option<JsValue>,
     ) -> Result<DeviceBook, JsValue> {
-        let inner = ok(precinct::DeviceBook::open(
-            &text("base", &base)?,
-            &text("device", &device)?,
-            &text("journal", &journal)?,
-        ))?;
+        let base = text_or_utf8("base", &base)?;
+        let (device, journal) = (text("device", &device)?, text("journal", &journal)?);
+        let base_hash: Option<String> =
+            read("base hash", &base_hash.unwrap_or_default(), Zone::UTC)?;
+        let inner = ok(match base_hash {
+            Some(hash) => {
+                precinct::DeviceBook::open_with_base_hash(&base, &hash, &device, &journal)
+            }
+            None => precinct::DeviceBook::open(&base, &device, &journal),
+        })?;
         Ok(DeviceBook { inner })
     }
 

@@ -109,7 +109,7 @@ const GOOD = {
     receiver: DEVICE,
     statics: {
       create: [BASE, "team-1", 2],
-      open: [BASE, "desk", DEVICE.journalText],
+      open: [BASE, "desk", DEVICE.journalText, DEVICE.baseHash],
     },
     methods: {
       allConflicts: "getter",

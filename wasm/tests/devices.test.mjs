@@ -1,6 +1,7 @@
 // Many devices, one record book, from JavaScript: two devices offline,
 // merged in both orders, with device-scoped serials, a surfaced conflict
 // resolved by a recorded command, and a damaged chain refused.
+import { createHash } from "node:crypto";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import precinct from "../pkg/node/precinct_wasm.js";
@@ -125,4 +126,19 @@ test("a form's fields and references are checked as typed, with the words a subm
   nameless.person.name = "";
   const refused = (() => { try { desk.execute(nameless, "li", AT); } catch (e) { return e; } })();
   assert.equal(name.message, refused.message);
+});
+
+test("a book reopens from its base's UTF-8 bytes and a hash the caller computed", () => {
+  const [desk, , base] = devices();
+  desk.execute(person(desk.newId("P"), "C01X00T47"), "li", AT);
+  const bytes = new TextEncoder().encode(base);
+  const hash = createHash("sha256").update(bytes).digest("hex");
+  assert.equal(hash, desk.baseHash);
+  const again = DeviceBook.open(bytes, "desk", desk.journalText, hash);
+  assert.deepEqual(again.persons(), desk.persons());
+  assert.deepEqual(DeviceBook.open(base, "desk", desk.journalText, null).frontier, desk.frontier);
+  const other = createHash("sha256").update("another base").digest("hex");
+  assert.throws(() => DeviceBook.open(bytes, "desk", desk.journalText, other), { name: "DeviceChainDamaged" });
+  assert.throws(() => DeviceBook.open(bytes, "desk", desk.journalText, "abc"), { name: "InvalidValue" });
+  assert.throws(() => DeviceBook.open(new Uint8Array([0xff, 0xfe]), "desk", desk.journalText), { name: "InvalidValue" });
 });

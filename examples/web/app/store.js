@@ -57,11 +57,11 @@ export class Store {
     await done(tx);
   }
 
-  /** The base text, or undefined when the store is new. */
+  /** The base (text, or its UTF-8 bytes as a Uint8Array), or undefined when the store is new. */
   getBase() { return this.#get("base"); }
 
-  /** Set the base text. Lines already kept stay (call `clear` first for a new book). */
-  putBase(text) { return this.#put("base", text); }
+  /** Set the base (text or UTF-8 bytes). Lines already kept stay (call `clear` first for a new book). */
+  putBase(base) { return this.#put("base", base); }
 
   /** Append lines (strings) in one transaction, in order; resolves once written. */
   async appendLines(lines) {

@@ -7,7 +7,7 @@ merge is a conflict a person resolves with a `resolve_conflict` command."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from . import _precinct
 from ._precinct import StationKey
@@ -45,12 +45,16 @@ class DeviceBook(Queries):
         return DeviceBook(_precinct.DeviceBook.create(base, device=device, number=number))
 
     @staticmethod
-    def open(base: str, *, device: str, journal: str) -> "DeviceBook":
+    def open(base: str, *, device: str, journal: str, base_hash: Optional[str] = None) -> "DeviceBook":
         """Reopen a device's book from its base and the lines it kept
-        (`journal_text`). Raises `DeviceChainDamaged` (with `device` and
-        `seq`) for a damaged chain, `RecordNotFound` when the lines hold no
-        header of `device`."""
-        return DeviceBook(_precinct.DeviceBook.open(base, device=device, journal=journal))
+        (`journal_text`). `base_hash`, when given, is the base's SHA-256 in
+        hex as the caller computed it (`hashlib.sha256(base.encode())`),
+        which then is not computed again; it must be the base of the
+        device's header. Raises `DeviceChainDamaged` (with `device` and
+        `seq`) for a damaged chain or a hash of another base,
+        `RecordNotFound` when the lines hold no header of `device`,
+        `InvalidValue` for a hash that is not 64 hex digits."""
+        return DeviceBook(_precinct.DeviceBook.open(base, device=device, journal=journal, base_hash=base_hash))
 
     def execute(self, command: Dict[str, Any], *, by: str, at: _Moment) -> Dict[str, Any]:
         """Validate a command (a dict with a `type`) against the merged

@@ -1,8 +1,8 @@
 //! A checkpoint's own device chain: the crossings it judged offline.
 
 use super::{
-    check_chain, check_device_name, check_number, encode, read_line, Frontier, LineOut, Sent,
-    FORMAT_VERSION,
+    check_chain, check_device_name, check_number, checked_base_hash, encode, read_line, Frontier,
+    LineOut, Sent, FORMAT_VERSION,
 };
 use crate::book::{Command, Outcome, Receipt};
 use crate::error::{Error, Result};
@@ -83,14 +83,7 @@ impl CheckpointChain {
     pub fn start(device: &str, number: u32, base_hash: &str) -> Result<CheckpointChain> {
         check_device_name(device)?;
         check_number(number)?;
-        let hash = base_hash.trim().to_ascii_lowercase();
-        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(Error::invalid(
-                "base hash",
-                base_hash,
-                "the SHA-256 of the station's base: 64 hex digits, from the checkpoint kit",
-            ));
-        }
+        let hash = checked_base_hash(base_hash)?;
         let (header, header_hash) = encode(&LineOut {
             dev: device,
             seq: 0,
