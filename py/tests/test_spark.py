@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import numpy as np
@@ -271,3 +272,15 @@ def test_bad_arguments_and_rows_raise_as_on_one_machine(spark):
         ps.day_graph(naive, 0)
     with pytest.raises(precinct.InvalidValue, match="without a column"):
         ps.trace(df, 1, (0, 10), person_id="who")
+
+
+def test_the_readme_spark_examples_run(spark):
+    # The README's ```python spark blocks need Spark, so they run here, not
+    # with the other README blocks (test_readme.py).
+    import re
+
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python spark\n(.*?)```", text, flags=re.S)
+    assert blocks, "the README has no Spark example"
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
