@@ -308,10 +308,7 @@ impl Book {
         #[wasm_bindgen(unchecked_param_type = "string")] kind: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     ) -> Result<(), JsValue> {
-        ok(self
-            .inner
-            .station()
-            .check_reference(&text("record kind", &kind)?, &text("id", &id)?))
+        check_reference(self.inner.station(), &kind, &id)
     }
 
     /// The signed token of pass `serial` for its QR code.
@@ -431,4 +428,13 @@ queries! {
     resumption_series resumptionSeries ("QueryRequests['resumption_series']") "RateRow[]",
     migrant_workers migrantWorkers () "MigrantWorker[]",
     days_to_start daysToStart () "Array<[PersonId, number]>",
+}
+
+/// `checkReference` of both books: the station's answer for the JS arguments.
+pub(crate) fn check_reference(
+    station: &precinct::Station,
+    kind: &JsValue,
+    id: &JsValue,
+) -> Result<(), JsValue> {
+    ok(station.check_reference(&text("record kind", kind)?, &text("id", id)?))
 }

@@ -204,10 +204,7 @@ impl DeviceBook {
         #[wasm_bindgen(unchecked_param_type = "string")] kind: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     ) -> Result<(), JsValue> {
-        ok(self
-            .inner
-            .station()
-            .check_reference(&text("record kind", &kind)?, &text("id", &id)?))
+        crate::book::check_reference(self.inner.station(), &kind, &id)
     }
 
     /// The signed token of pass `serial` for its QR code.

@@ -1,8 +1,8 @@
 //! A checkpoint's own device chain: the crossings it judged offline.
 
 use super::{
-    check_chain, check_device_name, check_number, checked_base_hash, encode, read_line, Frontier,
-    LineOut, Sent, FORMAT_VERSION,
+    check_chain, check_device_name, check_number, checked_base_hash, encode, header_line,
+    hlc_after, read_line, Frontier, LineOut, Sent, FORMAT_VERSION,
 };
 use crate::book::{Command, Outcome, Receipt};
 use crate::error::{Error, Result};
@@ -84,19 +84,7 @@ impl CheckpointChain {
         check_device_name(device)?;
         check_number(number)?;
         let hash = checked_base_hash(base_hash)?;
-        let (header, header_hash) = encode(&LineOut {
-            dev: device,
-            seq: 0,
-            v: FORMAT_VERSION,
-            number: Some(number),
-            base: Some(&hash),
-            prev: None,
-            hlc: None,
-            at: None,
-            by: None,
-            cmd: None,
-            out: None,
-        })?;
+        let (header, header_hash) = header_line(device, number, &hash)?;
         Ok(CheckpointChain {
             device: device.to_string(),
             number,
@@ -207,19 +195,7 @@ impl CheckpointChain {
         command.check_entry(&by)?;
         crate::time::check_instant("at", at)?;
         // After its own last event, even if its clock went back.
-        let hlc = match self.last_hlc {
-            Some(last) if last >= at => last
-                .checked_add_signed(chrono::Duration::nanoseconds(1))
-                .and_then(|t| crate::time::check_instant("hybrid logical clock", t).ok())
-                .ok_or_else(|| {
-                    Error::invalid(
-                        "hlc",
-                        last,
-                        "a clock within the calendar precinct keeps, for the next event",
-                    )
-                })?,
-            _ => at,
-        };
+        let hlc = hlc_after(self.last_hlc, at)?;
         let seq = self.events.len() as u64 + 1;
         let outcome = Outcome::Checked { verdict };
         let (line, hash) = encode(&LineOut {

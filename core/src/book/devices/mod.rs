@@ -355,19 +355,7 @@ impl DeviceBook {
         check_device_name(device)?;
         check_number(number)?;
         let mut book = DeviceBook::start(base, hex(base), device)?;
-        let (header, header_hash) = encode(&LineOut {
-            dev: device,
-            seq: 0,
-            v: FORMAT_VERSION,
-            number: Some(number),
-            base: Some(&book.base_text_hash),
-            prev: None,
-            hlc: None,
-            at: None,
-            by: None,
-            cmd: None,
-            out: None,
-        })?;
+        let (header, header_hash) = header_line(device, number, &book.base_text_hash)?;
         book.chains
             .insert(device.to_string(), Chain::new(number, header, header_hash));
         Ok(book)
@@ -547,19 +535,7 @@ impl DeviceBook {
             .ok_or_else(|| Error::not_found("device", &self.device))?;
         let seq = chain.last_seq() + 1;
         // After everything this device has seen, even if its clock is behind.
-        let hlc = match &self.replay.last {
-            Some((last, _, _)) if *last >= at => last
-                .checked_add_signed(chrono::Duration::nanoseconds(1))
-                .and_then(|t| crate::time::check_instant("hybrid logical clock", t).ok())
-                .ok_or_else(|| {
-                    Error::invalid(
-                        "hlc",
-                        last,
-                        "a clock within the calendar precinct keeps, for the next event",
-                    )
-                })?,
-            _ => at,
-        };
+        let hlc = hlc_after(self.replay.last.as_ref().map(|(last, _, _)| *last), at)?;
         let me = EventRef {
             device: self.device.clone(),
             seq,
@@ -1293,6 +1269,43 @@ fn check_device_name(device: &str) -> Result<()> {
             device,
             "a device name of 1 to 64 letters, digits, `-`, `_` or `.` (e.g. `team-03`)",
         ))
+    }
+}
+
+/// A device's header line (sequence number 0: its name, number and the
+/// base's hash), with its hash.
+fn header_line(device: &str, number: u32, base_hash: &str) -> Result<(String, String)> {
+    encode(&LineOut {
+        dev: device,
+        seq: 0,
+        v: FORMAT_VERSION,
+        number: Some(number),
+        base: Some(base_hash),
+        prev: None,
+        hlc: None,
+        at: None,
+        by: None,
+        cmd: None,
+        out: None,
+    })
+}
+
+/// The hybrid logical clock of a device's next event done at `at`: `at`,
+/// or just after `last` (the latest event the device has seen) when its
+/// clock is behind.
+fn hlc_after(last: Option<Instant>, at: Instant) -> Result<Instant> {
+    match last {
+        Some(last) if last >= at => last
+            .checked_add_signed(chrono::Duration::nanoseconds(1))
+            .and_then(|t| crate::time::check_instant("hybrid logical clock", t).ok())
+            .ok_or_else(|| {
+                Error::invalid(
+                    "hlc",
+                    last,
+                    "a clock within the calendar precinct keeps, for the next event",
+                )
+            }),
+        _ => Ok(at),
     }
 }
 
