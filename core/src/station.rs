@@ -140,15 +140,16 @@ impl Station {
     /// Check that the record a form's field names is on record, with the
     /// error a command naming it would give: `kind` is one of
     /// [`REFERENCE_KINDS`], `id` a person, household, stay or enterprise
-    /// id, or a pass's or certificate's serial number. Merged persons are
-    /// found under every id they had.
+    /// id as a command would name it (not trimmed), or a pass's or
+    /// certificate's serial number in digits. Merged persons are found under
+    /// every id they had.
     ///
     /// # Errors
     /// [`Error::NotFound`] when there is no such record;
     /// [`Error::InvalidValue`] for a serial that is not a number or an
     /// unknown kind.
     pub fn check_reference(&self, kind: &str, id: &str) -> Result<()> {
-        let id = id.trim();
+        // Not trimmed: a command naming ` P1 ` does not find `P1` either.
         let serial = |what: &str| {
             id.parse::<u64>()
                 .map_err(|_| Error::invalid(what, id, "a serial number (digits)"))

@@ -2223,7 +2223,11 @@ fn a_forms_reference_to_a_record_is_checked_against_the_book() {
     .unwrap();
     let st = book.station();
     st.check_reference("person", "P1").unwrap();
-    st.check_reference("person", " P1 ").unwrap();
+    // As a command names it: ` P1 ` is not `P1`.
+    assert_eq!(
+        st.check_reference("person", " P1 ").unwrap_err().code(),
+        "not_found"
+    );
     for (kind, id, code) in [
         ("person", "P2", "not_found"),
         ("household", "H1", "not_found"),
@@ -2318,4 +2322,64 @@ fn a_format_2_journal_replays_a_check_denied_then_as_not_as_issued_as_it_was() {
         crossings.last().unwrap().verdict.reason,
         Some(DenyReason::NotAsIssued)
     );
+}
+
+#[test]
+fn a_passport_is_one_document_however_it_was_typed_and_new_ids_are_checked() {
+    let mut book = Book::in_memory(Policy::default()).unwrap();
+    let passport = |id: &str, nationality: &str, number: &str| Command::RegisterPerson {
+        person: Person {
+            name: "Anna Weber".into(),
+            document: IdDocument::Passport {
+                nationality: nationality.into(),
+                number: number.into(),
+            },
+            household: None,
+            ..person(id, "11010519491231002X", None, false)
+        },
+    };
+    ok(
+        &mut book,
+        "2020-02-01 09:00",
+        passport("P1", "deu", " c01x00t47 "),
+    );
+    let kept = book
+        .station()
+        .residents()
+        .person(&"P1".into())
+        .unwrap()
+        .document
+        .clone();
+    assert_eq!(kept, IdDocument::parse("C01X00T47", Some("DEU")).unwrap());
+    let again = run(
+        &mut book,
+        "2020-02-01 09:05",
+        passport("P2", "DEU", "C01X00T47"),
+    )
+    .unwrap_err();
+    assert_eq!(again.code(), "duplicate", "{again}");
+    ok(&mut book, "2020-02-01 09:10", passport("P3", "D<<", "C02"));
+    let german = book.station().residents().person(&"P3".into()).unwrap();
+    assert_eq!(german.document.nationality(), "D");
+    // New ids: not blank, no spaces around, no control characters; the
+    // words name what was given.
+    for id in ["", " ", " P9", "P9 ", "P\u{0}9"] {
+        let err = run(&mut book, "2020-02-01 09:20", passport(id, "DEU", "C09")).unwrap_err();
+        assert!(err.to_string().starts_with("person id `"), "{id:?}: {err}");
+    }
+    let team = |id: &str, officer: &str| Command::FormTeam {
+        id: id.into(),
+        officer: officer.into(),
+        cadre: "c1".into(),
+        party_member: "m1".into(),
+    };
+    assert!(run(&mut book, "2020-02-01 09:30", team("", "o1")).is_err());
+    assert!(run(&mut book, "2020-02-01 09:30", team("T1", " ")).is_err());
+    ok(&mut book, "2020-02-01 09:30", team("T1", "o1"));
+    let by = book
+        .execute("\t", at("2020-02-01 09:40"), team("T2", "o2"))
+        .unwrap_err();
+    assert!(by.to_string().starts_with("by `\t`"), "{by}");
+    // One line means no line separators either.
+    assert!(precinct::validate_field("person_name", "Anna\u{2028}Weber").is_err());
 }

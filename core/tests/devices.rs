@@ -146,6 +146,7 @@ fn a_pass_to_a_person_isolated_on_another_device_is_surfaced_and_resolved() {
         Command::ResolveConflict {
             conflict: c.id.clone(),
             decision: "revoked: the holder is under isolation".into(),
+            kind: Some(ConflictKind::PassToIsolatedPerson),
         },
     )
     .unwrap();
@@ -160,6 +161,7 @@ fn a_pass_to_a_person_isolated_on_another_device_is_surfaced_and_resolved() {
         Command::ResolveConflict {
             conflict: c.id.clone(),
             decision: "again".into(),
+            kind: None,
         },
     );
     assert!(matches!(again, Err(Error::NotFound { .. })), "{again:?}");
@@ -194,11 +196,16 @@ fn one_document_registered_on_two_devices_stays_as_two_persons_until_merged() {
         Command::ResolveConflict {
             conflict: conflicts[0].id.clone(),
             decision: "the same person: merged".into(),
+            kind: None,
         },
     )
     .unwrap();
     sync(&mut desk, &mut team);
     assert!(team.conflicts().is_empty());
+    assert_eq!(
+        desk.devices(),
+        [("desk".to_string(), 1), ("team-1".to_string(), 2)].into()
+    );
     assert_eq!(team.station().residents().persons().count(), 1);
     assert_eq!(desk.station(), team.station());
 }
@@ -798,4 +805,141 @@ fn a_book_reopens_with_a_base_hash_the_caller_computed() {
             Err(Error::InvalidValue { .. })
         ));
     }
+}
+
+#[test]
+fn a_decision_closes_a_conflict_only_while_it_is_of_the_kind_decided() {
+    // A tablet lets a pass through with a kit from before the team revoked
+    // it; the desk hears of the tablet before the team: at first the pass
+    // is unknown (verdict_differs), and the chief decides that.
+    let base = base();
+    let mut desk = DeviceBook::create(&base, "desk", 1).unwrap();
+    let mut team = DeviceBook::create(&base, "team-1", 2).unwrap();
+    team.execute("wang", at("2020-02-01 09:00"), register("P1", "E1"))
+        .unwrap();
+    team.execute("wang", at("2020-02-01 09:10"), issue_pass("P1"))
+        .unwrap();
+    let serial = 2u64 << 32;
+    let token = team.station().passes().token(serial, &key()).unwrap();
+    team.execute(
+        "wang",
+        at("2020-02-01 10:00"),
+        command(json!({"type": "revoke_pass", "serial": serial})),
+    )
+    .unwrap();
+    let mut tablet = CheckpointChain::start("exit-3", 7, desk.base_hash()).unwrap();
+    let stale = kit_verdict(&token, &[], "2020-02-01 12:00");
+    tablet
+        .record_crossing("zhao", at("2020-02-01 12:00"), "exit", &token, None, stale)
+        .unwrap();
+    desk.merge(&tablet.journal_text()).unwrap();
+    let first = desk.conflicts();
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].kind, ConflictKind::VerdictDiffers);
+    // Naming another kind than the conflict's is refused.
+    let wrong = desk.execute(
+        "chief",
+        at("2020-02-01 13:00"),
+        Command::ResolveConflict {
+            conflict: first[0].id.clone(),
+            decision: "x".into(),
+            kind: Some(ConflictKind::Refused),
+        },
+    );
+    assert!(
+        matches!(wrong, Err(Error::InvalidValue { .. })),
+        "{wrong:?}"
+    );
+    desk.execute(
+        "chief",
+        at("2020-02-01 13:00"),
+        command(json!({"type": "resolve_conflict", "conflict": first[0].id, "decision": "a pass from a team not synced yet"})),
+    )
+    .unwrap();
+    assert!(desk.conflicts().is_empty());
+    // The team's events come: the same crossing is now a pass let through
+    // after its revocation, a new question, open on every device.
+    sync(&mut desk, &mut team);
+    for book in [&desk, &team] {
+        let open = book.conflicts();
+        assert_eq!(open.len(), 1, "{open:?}");
+        assert_eq!(open[0].kind, ConflictKind::CheckedAfterRevocation);
+    }
+    let mut fresh = DeviceBook::create(&base, "desk-2", 3).unwrap();
+    fresh.merge(&desk.journal_text()).unwrap();
+    assert_eq!(fresh.conflicts(), desk.conflicts());
+    // The names are the ones written in lines.
+    for kind in [
+        ConflictKind::VerdictDiffers,
+        ConflictKind::CheckedAfterRevocation,
+    ] {
+        assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.name()));
+    }
+}
+
+#[test]
+fn a_verdict_on_another_pass_than_its_token_is_refused_or_surfaced() {
+    let (mut desk, _) = devices();
+    desk.execute("li", at("2020-02-01 09:00"), register("P1", "E1"))
+        .unwrap();
+    desk.execute("li", at("2020-02-01 09:01"), register("P2", "E2"))
+        .unwrap();
+    desk.execute("li", at("2020-02-01 09:10"), issue_pass("P1"))
+        .unwrap();
+    desk.execute("li", at("2020-02-01 09:11"), issue_pass("P2"))
+        .unwrap();
+    let token = |serial: u64| desk.station().passes().token(serial, &key()).unwrap();
+    let (a, b) = (token(1 << 32), token((1 << 32) + 1));
+    let mut tablet = CheckpointChain::start("exit-3", 7, desk.base_hash()).unwrap();
+    let when = at("2020-02-01 12:00");
+    // The kit's verdict of B recorded as A's: refused, nothing recorded.
+    let of_b = kit_verdict(&b, &[], "2020-02-01 12:00");
+    let err = tablet
+        .record_crossing("zhao", when, "exit", &a, None, of_b)
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidValue { .. }), "{err}");
+    // Too long a checkpoint name or token; a clock at the calendar's end.
+    let of_a = kit_verdict(&a, &[], "2020-02-01 12:00");
+    for (name, tok, when) in [
+        ("x".repeat(201), a.clone(), when),
+        ("exit".to_string(), "x".repeat(3000), when),
+        ("exit".to_string(), a.clone(), at("9999-12-31 23:59")),
+    ] {
+        let err = tablet
+            .record_crossing("zhao", when, &name, &tok, None, of_a.clone())
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidValue { .. }), "{err}");
+    }
+    assert_eq!(tablet.events(), 0);
+    let late = desk.execute("li", at("9999-06-01 00:00"), register("P3", "E3"));
+    assert!(matches!(late, Err(Error::InvalidValue { .. })), "{late:?}");
+    // A line rewritten to name B while keeping A's token: merged, the
+    // crossing keeps what the token says, and the rewrite is surfaced.
+    tablet
+        .record_crossing("zhao", when, "exit", &a, None, of_a)
+        .unwrap();
+    let lines: Vec<String> = tablet.journal_text().lines().map(str::to_string).collect();
+    let claims_b = serde_json::to_string(&kit_verdict(&b, &[], "2020-02-01 12:00").claims).unwrap();
+    let claims_a = serde_json::to_string(&kit_verdict(&a, &[], "2020-02-01 12:00").claims).unwrap();
+    let forged = format!(
+        "{}\n{}",
+        lines[0],
+        resealed(&lines[1], &claims_a, &claims_b)
+    );
+    desk.merge(&forged).unwrap();
+    let conflicts = desk.conflicts();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].kind, ConflictKind::VerdictDiffers);
+    let crossing = desk
+        .station()
+        .checkpoints()
+        .crossings()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        crossing.verdict.claims.unwrap().serial,
+        1 << 32,
+        "what the token says"
+    );
 }

@@ -140,6 +140,12 @@ impl DeviceBook {
         self.inner.base_hash()
     }
 
+    /// Every device this book has heard of, with its number.
+    #[getter]
+    fn devices(&self) -> BTreeMap<String, u32> {
+        self.inner.devices()
+    }
+
     /// The policy in force (the base's), as a dict.
     #[getter]
     fn policy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

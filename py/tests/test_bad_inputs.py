@@ -167,7 +167,7 @@ NO_ARGUMENTS = {
     "facade", "query_names",
     "DeviceBook.all_conflicts", "DeviceBook.conflicts", "DeviceBook.device", "DeviceBook.events",
     "DeviceBook.frontier", "DeviceBook.journal_text", "DeviceBook.number", "DeviceBook.policy",
-    "DeviceBook.base_hash", "CheckpointChain.journal_text", "CheckpointChain.device",
+    "DeviceBook.base_hash", "DeviceBook.devices", "CheckpointChain.journal_text", "CheckpointChain.device",
     "CheckpointChain.number", "CheckpointChain.base_hash", "CheckpointChain.events",
 }
 # Queries without arguments (each a Book method).

@@ -39,6 +39,7 @@ def test_two_devices_offline_end_with_one_book_and_the_conflict_named():
     assert [c["kind"] for c in report["conflicts"]] == ["document_registered_twice"]
     desk.merge(team.lines_since(desk.frontier))
     assert desk.journal_text != "" and desk.frontier == team.frontier == {"desk": 1, "team-1": 1}
+    assert desk.devices == team.devices == {"desk": 1, "team-1": 2}
     assert len(desk.persons()) == len(team.persons()) == 2
     conflict = desk.conflicts[0]
     assert conflict["event"] == {"device": "team-1", "seq": 1}

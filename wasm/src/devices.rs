@@ -182,6 +182,14 @@ impl DeviceBook {
         self.inner.base_hash().to_string()
     }
 
+    /// Every device this book has heard of, with its number:
+    /// `{desk: 1, "team-1": 2}`. A new device (a checkpoint) takes a name
+    /// and a number not in it.
+    #[wasm_bindgen(getter, unchecked_return_type = "Record<string, number>")]
+    pub fn devices(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.devices(), self.zone())
+    }
+
     /// The policy in force: the base's.
     #[wasm_bindgen(getter, unchecked_return_type = "Policy")]
     pub fn policy(&self) -> Result<JsValue, JsValue> {

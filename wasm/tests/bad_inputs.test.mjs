@@ -127,6 +127,7 @@ const GOOD = {
       query: [{ query: "persons" }],
       token: [DEVICE_PASS, KEY],
       baseHash: "getter",
+      devices: "getter",
       checkReference: ["person", HOLDER],
       ...QUERIES,
     },

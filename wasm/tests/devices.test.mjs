@@ -32,6 +32,7 @@ test("two devices offline end with one book and the document registered twice su
   desk.merge(team.linesSince(desk.frontier));
   assert.deepEqual(desk.frontier, { desk: 1, "team-1": 1 });
   assert.deepEqual(desk.frontier, team.frontier);
+  assert.deepEqual(desk.devices, { desk: 1, "team-1": 2 });
   assert.deepEqual(desk.persons(), team.persons());
   const [conflict] = desk.conflicts;
   assert.equal(conflict.kind, "document_registered_twice");

@@ -255,7 +255,15 @@ conflict: string,
 /**
  * What was decided and why.
  */
-decision: string, } | { "type": "issue_pass", 
+decision: string, 
+/**
+ * The kind of conflict decided. The device records the conflict's
+ * kind as it stands when omitted; a decision closes the conflict
+ * only while it is of that kind (an event judged again after a
+ * later merge, say `verdict_differs` becoming
+ * `checked_after_revocation`, is a new question and opens again).
+ */
+kind?: ConflictKind | null, } | { "type": "issue_pass", 
 /**
  * The application.
  */

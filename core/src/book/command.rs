@@ -266,6 +266,14 @@ pub enum Command {
         conflict: String,
         /// What was decided and why.
         decision: String,
+        /// The kind of conflict decided. The device records the conflict's
+        /// kind as it stands when omitted; a decision closes the conflict
+        /// only while it is of that kind (an event judged again after a
+        /// later merge, say `verdict_differs` becoming
+        /// `checked_after_revocation`, is a new question and opens again).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
+        kind: Option<super::devices::ConflictKind>,
     },
 
     // Passes.
@@ -675,11 +683,46 @@ impl Command {
         if by.as_str().trim().is_empty() {
             return Err(Error::invalid(
                 "by",
-                "",
+                by.as_str(),
                 "the id of the officer or system making the change",
             ));
         }
         self.check_new()
+    }
+
+    /// The command as the book records it: a passport's number and issuing
+    /// state in the form `validate_field` gives them (`c01x00t47` is
+    /// `C01X00T47`, `deu` is `DEU`, `D<<` is `D`), so one passport is one
+    /// document however it was typed. Call after [`Command::check_new`];
+    /// `None` when the command is recorded as given.
+    pub(crate) fn canonical(&self) -> Option<Command> {
+        let passport = |nationality: &mut String, number: &mut String| {
+            if let Ok(code) = crate::nationality_code(nationality) {
+                *nationality = code;
+            }
+            if let Ok(n) = crate::passport_number(number) {
+                *number = n;
+            }
+        };
+        match self {
+            Command::RegisterPerson { person } => {
+                let mut person = person.clone();
+                if let IdDocument::Passport {
+                    nationality,
+                    number,
+                } = &mut person.document
+                {
+                    passport(nationality, number);
+                }
+                Some(Command::RegisterPerson { person })
+            }
+            Command::AddStay { stay } => {
+                let mut stay = stay.clone();
+                passport(&mut stay.nationality, &mut stay.passport_number);
+                Some(Command::AddStay { stay })
+            }
+            _ => None,
+        }
     }
 
     /// Refuse what only old journals may say: a `check_pass` with the
@@ -688,7 +731,7 @@ impl Command {
     /// ([`validate_field`](crate::validate_field)), which journals written
     /// before did not.
     pub(crate) fn check_new(&self) -> Result<()> {
-        use crate::facade::fields::{address, person_name};
+        use crate::facade::fields::{address, new_id, one_line_text, person_name};
         match self {
             Command::CheckPass {
                 public_key: Some(key),
@@ -701,6 +744,7 @@ impl Command {
                 ))
             }
             Command::RegisterPerson { person } => {
+                new_id("person id", person.id.as_str())?;
                 person_name(&person.name)?;
                 if let IdDocument::Passport {
                     nationality,
@@ -712,13 +756,39 @@ impl Command {
                 }
             }
             Command::AddStay { stay } => {
+                new_id("stay id", stay.id.as_str())?;
                 person_name(&stay.name)?;
+                one_line_text("host", &stay.host)?;
                 crate::nationality_code(&stay.nationality)?;
                 crate::passport_number(&stay.passport_number)?;
                 address(&stay.address)?;
             }
             Command::AddHousehold { household } => {
+                new_id("household id", household.id.as_str())?;
+                one_line_text("village", &household.village)?;
+                one_line_text("group", &household.group)?;
                 address(&household.address)?;
+            }
+            Command::FormTeam {
+                id,
+                officer,
+                cadre,
+                party_member,
+            } => {
+                new_id("screening team", id)?;
+                for (field, staff) in [
+                    ("officer", officer),
+                    ("cadre", cadre),
+                    ("party member", party_member),
+                ] {
+                    new_id(field, staff.as_str())?;
+                }
+            }
+            Command::AddEnterprise { enterprise } => {
+                new_id("enterprise id", enterprise.id.as_str())?;
+            }
+            Command::OrderHomeIsolation { order, .. } | Command::OrderObservation { order, .. } => {
+                new_id("order id", order.as_str())?;
             }
             _ => {}
         }

@@ -520,6 +520,8 @@ impl Book {
     fn record(&mut self, by: &StaffId, at: Instant, command: &Command) -> Result<Receipt> {
         self.usable()?;
         command.check_entry(by)?;
+        let canonical = command.canonical();
+        let command = canonical.as_ref().unwrap_or(command);
         // The largest number is never written, so a reader can always name
         // the next one.
         let seq = self

@@ -96,6 +96,7 @@ facade! {
     "DeviceBook" "policy" "Station::policy" "the policy in force (the base's)",
     "DeviceBook" "token" "PassOffice::token" "the signed token of a pass, for its QR code",
     "DeviceBook" "check_reference" "Station::check_reference" "check a form's field names a record on record",
+    "DeviceBook" "devices" "DeviceBook::devices" "every device heard of, with its number",
     "DeviceBook" "base_hash" "DeviceBook::base_hash" "the SHA-256 of the base, for a checkpoint kit",
     "CheckpointChain" "start" "CheckpointChain::start" "a checkpoint device's chain of crossings",
     "CheckpointChain" "open" "CheckpointChain::open" "reopen a checkpoint's chain from its lines",

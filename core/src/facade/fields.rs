@@ -74,6 +74,25 @@ pub(crate) fn person_name(text: &str) -> Result<String> {
     )
 }
 
+/// A text field of a record (a village, a host's name), on one line.
+pub(crate) fn one_line_text(field: &str, text: &str) -> Result<String> {
+    one_line(field, text, "1 to 2000 characters on one line")
+}
+
+/// The id of a new record (a person, a household, a team, an order ...):
+/// not blank, no white space around it, no control characters, so that the
+/// id typed later finds it.
+pub(crate) fn new_id(field: &str, id: &str) -> Result<()> {
+    if id.trim().is_empty() || id.trim() != id || id.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            field,
+            id,
+            "an id that is not blank, with no spaces around it and no control characters",
+        ));
+    }
+    Ok(())
+}
+
 /// An address, as registered.
 pub(crate) fn address(text: &str) -> Result<String> {
     validate_field("address", text)
@@ -83,7 +102,9 @@ fn one_line(field: &str, text: &str, expected: &str) -> Result<String> {
     let trimmed = text.trim();
     if trimmed.is_empty()
         || trimmed.chars().count() > MAX_TEXT_CHARS
-        || trimmed.chars().any(char::is_control)
+        || trimmed
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
     {
         return Err(Error::invalid(field, text, expected));
     }

@@ -48,8 +48,9 @@ impl IdDocument {
     /// the nationality is empty or `CHN`, otherwise a passport number.
     ///
     /// # Errors
-    /// [`IdError`] when a resident id is invalid or a passport number is empty
-    /// or has characters outside A-Z and 0-9.
+    /// [`IdError`] when a resident id is invalid, a passport number is empty
+    /// or has characters outside A-Z and 0-9, or the nationality is not an
+    /// ICAO code ([`nationality_code`]).
     pub fn parse(number: &str, nationality: Option<&str>) -> Result<Self, IdError> {
         match nationality
             .map(str::trim)
@@ -59,7 +60,7 @@ impl IdDocument {
                 number: ResidentId::parse(number)?,
             }),
             Some(nat) => Ok(IdDocument::Passport {
-                nationality: nat.to_ascii_uppercase(),
+                nationality: nationality_code(nat)?,
                 number: passport_number(number)?,
             }),
         }

@@ -231,6 +231,9 @@ export class StationBook {
   /** The SHA-256 of the station's base: a checkpoint kit carries it. */
   get baseHash() { return this.book.baseHash; }
 
+  /** Every device heard of, with its number: `{desk: 1, "team-1": 2}`. */
+  get devices() { return this.book.devices; }
+
   /** Any query of the library by name: `{query: "persons"}`. */
   query(request) { return this.book.query(request); }
 

@@ -13,6 +13,8 @@
 //    "base": "..."}         // the SHA-256 of the station's base: the
 //                           // checkpoint's CheckpointChain is under it, so
 //                           // its crossings merge into the station's books
+//    "devices": {"desk": 1}  // the devices the console had heard of, with
+//                           // their numbers: a checkpoint takes others
 //
 // The kit carries only what the library gives and takes: the
 // `station_keys` and `revocation_list` queries, `StationKey.holderKey`,
@@ -31,6 +33,7 @@ export function makeKit(station, at = new Date()) {
     issued_at: new Date(at).toISOString(),
     zone: station.zone,
     base: station.baseHash,
+    devices: station.devices,
   };
 }
 

@@ -123,6 +123,24 @@ export class Store {
   close() { this.db.close(); }
 }
 
+/**
+ * Hold the store `name` for as long as this page lives (Web Locks): true
+ * when this page has it, false when another tab or window of this browser
+ * holds it. A page that writes a device's lines must hold its store: two
+ * tabs would each record their own next event under one device and
+ * sequence number, a chain no device can open again.
+ */
+export function holdStore(name) {
+  if (!navigator.locks) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    navigator.locks.request(`precinct-${name}`, { ifAvailable: true }, (lock) => {
+      resolve(lock !== null);
+      // Held until the page goes.
+      return lock ? new Promise(() => {}) : undefined;
+    });
+  });
+}
+
 /** Whether a store of that name holds a book (without creating one). */
 export async function storeExists(name) {
   if (indexedDB.databases) {

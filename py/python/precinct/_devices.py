@@ -129,6 +129,12 @@ class DeviceBook(Queries):
         return self._book.events
 
     @property
+    def devices(self) -> Dict[str, int]:
+        """Every device this book has heard of, with its number: a new
+        device (a checkpoint) takes a name and a number not in it."""
+        return self._book.devices
+
+    @property
     def base_hash(self) -> str:
         """The SHA-256 of the base text (64 hex digits): a checkpoint kit
         carries it, so that a `CheckpointChain` merges with this station's

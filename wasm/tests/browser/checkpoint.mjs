@@ -48,6 +48,11 @@ export async function startDevice({ page, files }) {
   await page.setInputFiles("#kit-file", files.kit);
   await waitText(page, "#kit-status", /: 1 station key\(s\), 0 revoked pass\(es\)$/);
   await waitText(page, "#device-status", /^Load the station's kit, then start this checkpoint's chain/);
+  // The kit lists the devices the console knew: their numbers are taken.
+  await page.fill("#device-name", "g60-exit");
+  await page.fill("#device-number", "1");
+  await page.click("#device-start");
+  await waitText(page, "#device-result", /^Not a checkpoint kit: Device desk already has this name or number 1 at the station/);
   await page.fill("#device-name", "g60 exit");
   await page.fill("#device-number", "9");
   await page.click("#device-start");
@@ -56,11 +61,12 @@ export async function startDevice({ page, files }) {
   await page.click("#device-start");
   await waitText(page, "#device-status", /^Device g60-exit \(number 9\): 0 crossing\(s\) recorded$/);
   assert.equal(await page.isHidden("#device-setup"), true);
-  // No officer: the library refuses to record (an event names who made it).
+  // No officer: the library refuses to record (an event names who made it),
+  // and no verdict is shown for a crossing that is not recorded.
   await page.fill("#officer", "");
   await page.setInputFiles("#token-image", files.qr);
-  await waitText(page, "#verdict-head", /^allowed$/);
-  await waitText(page, "#check-result", /^Invalid value: by `` is invalid/);
+  await waitText(page, "#check-result", /^Not recorded, so no verdict is shown: Invalid value: by `` is invalid/);
+  assert.equal(await page.isHidden("#verdict"), true);
   await waitText(page, "#device-status", /: 0 crossing\(s\) recorded$/);
   await page.fill("#officer", "officer-zhao");
   await page.dispatchEvent("#officer", "change");
@@ -194,4 +200,15 @@ export async function syncToStation({ page, base, dir, files }) {
     try { return book.query({ query: "crossings" }).map((c) => c.verdict.allowed); } finally { book.free(); }
   });
   assert.deepEqual(crossings, [true, false, true, false, true, true]);
+
+  // A second tab of the console only says the book is open elsewhere.
+  const second = await page.context().newPage();
+  try {
+    await second.goto(`${base}/console.html`);
+    await second.waitForSelector('body[data-ready="other-tab"]');
+    await waitText(second, "#open-error", /^This device's book is open in another tab or window of this browser/);
+    assert.equal(await second.isHidden("#setup"), true, "no way to start over from the second tab");
+  } finally {
+    await second.close();
+  }
 }

@@ -12,6 +12,11 @@ use crate::pass::Verdict;
 use crate::time::Instant;
 use std::collections::BTreeMap;
 
+/// The longest checkpoint name kept, in characters.
+const MAX_NAME_CHARS: usize = 200;
+/// The longest token kept: a QR code holds at most 2,953 bytes.
+const MAX_TOKEN_BYTES: usize = 2_953;
+
 /// The chain of a checkpoint device that keeps no records: the tablet at
 /// the highway exit holds only the station's checkpoint kit (its public
 /// keys and revocation list, checked with [`verify_token`]) and this chain
@@ -184,6 +189,31 @@ impl CheckpointChain {
                     verdict.allowed, verdict.reason
                 ),
                 "a verdict as the kit gave it: allowed with no reason, or denied with one",
+            ));
+        }
+        if verdict
+            .claims
+            .as_ref()
+            .is_some_and(|c| Some(c) != crate::pass::token_claims(token).as_ref())
+        {
+            return Err(Error::invalid(
+                "verdict",
+                "claims of another token",
+                "the verdict the kit gave for this token (its claims are the token's)",
+            ));
+        }
+        if checkpoint.chars().count() > MAX_NAME_CHARS {
+            return Err(Error::invalid(
+                "checkpoint",
+                format!("{} characters", checkpoint.chars().count()),
+                format!("a checkpoint name of at most {MAX_NAME_CHARS} characters"),
+            ));
+        }
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(Error::invalid(
+                "token",
+                format!("{} bytes", token.len()),
+                format!("what a QR code holds: at most {MAX_TOKEN_BYTES} bytes"),
             ));
         }
         let command = Command::CheckPass {

@@ -71,6 +71,8 @@ mod checkpoint;
 pub use checkpoint::CheckpointChain;
 
 use std::cmp::Reverse;
+
+use chrono::Datelike as _;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::fmt;
 
@@ -140,6 +142,20 @@ pub enum ConflictKind {
     /// removed by another device, ...). It is kept in its device's chain but
     /// left out of the records; redo what is still wanted.
     Refused,
+}
+
+impl ConflictKind {
+    /// The kind's name as written in lines and answers, e.g. `verdict_differs`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConflictKind::PassToIsolatedPerson => "pass_to_isolated_person",
+            ConflictKind::PassNotEligible => "pass_not_eligible",
+            ConflictKind::DocumentRegisteredTwice => "document_registered_twice",
+            ConflictKind::CheckedAfterRevocation => "checked_after_revocation",
+            ConflictKind::VerdictDiffers => "verdict_differs",
+            ConflictKind::Refused => "refused",
+        }
+    }
 }
 
 /// An event that cannot stand as recorded once devices are merged.
@@ -445,6 +461,15 @@ impl DeviceBook {
             .collect()
     }
 
+    /// Every device this book has heard of, with its number: a new device
+    /// (a checkpoint's kit carries this) takes a name and number not in it.
+    pub fn devices(&self) -> BTreeMap<String, u32> {
+        self.chains
+            .iter()
+            .map(|(d, c)| (d.clone(), c.number))
+            .collect()
+    }
+
     /// Events held, over all devices.
     pub fn events(&self) -> u64 {
         self.chains.values().map(|c| c.events.len() as u64).sum()
@@ -540,18 +565,39 @@ impl DeviceBook {
             device: self.device.clone(),
             seq,
         };
-        let outcome = if let Command::ResolveConflict { conflict, decision } = &command {
-            if !self.replay.conflicts.contains_key(conflict)
-                || self.replay.resolved.contains(conflict)
-            {
-                return Err(Error::not_found("open conflict", conflict));
-            }
+        let mut command = command.canonical().unwrap_or(command);
+        let outcome = if let Command::ResolveConflict {
+            conflict,
+            decision,
+            kind,
+        } = &mut command
+        {
+            let open = self
+                .replay
+                .conflicts
+                .get(conflict.as_str())
+                .filter(|_| !self.replay.resolved.contains(conflict.as_str()))
+                .ok_or_else(|| Error::not_found("open conflict", conflict.as_str()))?;
             if decision.trim().is_empty() {
                 return Err(Error::invalid(
                     "decision",
-                    decision,
+                    decision.as_str(),
                     "what was decided about the conflict, in words",
                 ));
+            }
+            match kind {
+                Some(k) if *k != open.kind => {
+                    return Err(Error::invalid(
+                        "conflict kind",
+                        k.name(),
+                        format!(
+                            "the kind of conflict {conflict} is now: {}",
+                            open.kind.name()
+                        ),
+                    ))
+                }
+                // Recorded with the kind decided, so a replay can tell.
+                _ => *kind = Some(open.kind),
             }
             Outcome::Done
         } else {
@@ -806,8 +852,15 @@ fn judge(st: &mut Station, replay: &mut Replay, device: &str, number: u32, event
         device: device.to_string(),
         seq: event.seq,
     };
-    if let Command::ResolveConflict { conflict, .. } = &event.command {
-        replay.resolved.insert(conflict.clone());
+    if let Command::ResolveConflict { conflict, kind, .. } = &event.command {
+        // A decision closes the conflict only while it is of the kind decided.
+        let decided = replay
+            .conflicts
+            .get(conflict)
+            .is_some_and(|c| kind.is_none_or(|k| k == c.kind));
+        if decided {
+            replay.resolved.insert(conflict.clone());
+        }
         return;
     }
     let rules = Rules::of_format(event.v);
@@ -852,10 +905,28 @@ fn stands_as_recorded(
 ) -> Found {
     match (&event.command, outcome, &event.outcome) {
         (
-            Command::CheckPass { checkpoint, .. },
+            Command::CheckPass {
+                checkpoint, token, ..
+            },
             Outcome::Checked { verdict: now },
             Outcome::Checked { verdict: then },
         ) => {
+            // A verdict whose claims are not its token's (a line rewritten,
+            // or a checkpoint that mixed up its tokens) is kept as decided,
+            // with what the token says, and surfaced.
+            let says = crate::pass::token_claims(token);
+            if then.claims.is_some() && then.claims != says {
+                st.checkpoints.set_last_verdict(crate::pass::Verdict {
+                    claims: says,
+                    ..then.clone()
+                });
+                return Some((
+                    ConflictKind::VerdictDiffers,
+                    None,
+                    true,
+                    format!("the checkpoint `{checkpoint}` recorded a verdict on another pass than the token it read"),
+                ));
+            }
             if now != then {
                 st.checkpoints.set_last_verdict(then.clone());
             }
@@ -1133,8 +1204,12 @@ fn event_problem(
     }
     if crate::time::check_instant("hlc", hlc).is_err()
         || crate::time::check_instant("at", at).is_err()
+        || hlc.year() >= crate::time::LATEST_YEAR
     {
-        return Some("its `hlc` or `at` is outside the calendar precinct keeps".into());
+        return Some(format!(
+            "its `hlc` or `at` is outside the calendar precinct keeps for devices (before the year {})",
+            crate::time::LATEST_YEAR
+        ));
     }
     None
 }
@@ -1294,6 +1369,16 @@ fn header_line(device: &str, number: u32, base_hash: &str) -> Result<(String, St
 /// or just after `last` (the latest event the device has seen) when its
 /// clock is behind.
 fn hlc_after(last: Option<Instant>, at: Instant) -> Result<Instant> {
+    if at.year() >= crate::time::LATEST_YEAR {
+        return Err(Error::invalid(
+            "at",
+            at,
+            format!(
+                "a time before the year {}: a device clock this far ahead leaves no room for the events after it",
+                crate::time::LATEST_YEAR
+            ),
+        ));
+    }
     match last {
         Some(last) if last >= at => last
             .checked_add_signed(chrono::Duration::nanoseconds(1))
