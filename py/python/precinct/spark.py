@@ -103,12 +103,18 @@ from ._book import Book
 from ._precinct import Visits
 from ._io import read_cases
 
-__all__ = ["DEFAULT_MAX_ROWS", "close_contacts", "day_graph", "day_graph_edges", "id_sort_key", "second_ring", "trace"]
+__all__ = ["DEFAULT_DAY_GRAPH_MAX_ROWS", "DEFAULT_MAX_ROWS", "close_contacts", "day_graph", "day_graph_edges", "id_sort_key", "second_ring", "trace"]
 
 #: Rows of one place (after the query's filters) past which it is split into
 #: time blocks. A partition costs the core about 16 bytes a row and Arrow
 #: about 40: a million rows is tens of MB per Python worker.
 DEFAULT_MAX_ROWS = 1_000_000
+
+#: The same for a day graph, whose output (edges) grows with the square of a
+#: block's rows: at the 22 M town the busiest place held under a million
+#: rows around the day, unsplit, and its 4.2 GB of edges were over the
+#: core's budget of a partition; blocks of 20,000 rows stay far below it.
+DEFAULT_DAY_GRAPH_MAX_ROWS = 20_000
 
 _DAY = 86_400
 _MIN, _MAX = -(2**63), 2**63 - 1
@@ -703,7 +709,7 @@ def day_graph_edges(
     place_id: str = "place_id",
     start: str = "start",
     end: str = "end",
-    max_rows: Optional[int] = DEFAULT_MAX_ROWS,
+    max_rows: Optional[int] = DEFAULT_DAY_GRAPH_MAX_ROWS,
     budget: Optional[int] = None,
     check: bool = False,
 ) -> DataFrame:
@@ -716,9 +722,13 @@ def day_graph_edges(
 
     day: a date, a time on that day (aware, or naive in the policy's zone),
         ISO text or Unix seconds, read by the core.
+    max_rows: as :func:`trace`, but 20,000 by default
+        (``DEFAULT_DAY_GRAPH_MAX_ROWS``): a block's edges grow with the
+        square of its rows.
     budget: bytes the core may use per partition (1 GiB when omitted); a
         partition past it fails with ``TooLarge`` (inside a
-        ``PythonException``). The whole edge list is Spark's.
+        ``PythonException``): lower ``max_rows``. The whole edge list is
+        Spark's.
     Other arguments as :func:`trace`.
     """
     prepared = _prepare(visits, person_id, place_id, start, end, check)
@@ -754,7 +764,7 @@ def day_graph(
     place_id: str = "place_id",
     start: str = "start",
     end: str = "end",
-    max_rows: Optional[int] = DEFAULT_MAX_ROWS,
+    max_rows: Optional[int] = DEFAULT_DAY_GRAPH_MAX_ROWS,
     budget: Optional[int] = None,
     check: bool = False,
 ) -> Dict[str, Any]:
