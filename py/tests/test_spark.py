@@ -274,6 +274,42 @@ def test_bad_arguments_and_rows_raise_as_on_one_machine(spark):
         ps.trace(df, 1, (0, 10), person_id="who")
 
 
+def test_case_ids_match_exactly_as_on_one_machine(spark):
+    # Found by a breaker: "\u0667" (an Arabic-Indic seven) traced person 7,
+    # and " 1 " or "001" person 1, where one machine finds nobody.
+    rows = [(1, 10, 0, 1000), (2, 10, 0, 1000), (7, 10, 0, 1000)]
+    df = spark.createDataFrame(rows, "person_id long, place_id long, start long, end long")
+    v = precinct.Visits.from_columns(*(np.array(c, dtype=np.int64) for c in zip(*rows)))
+    for case in ("001", " 1 ", "\u0667", "\u00b2", "--5", "7", 7, np.int64(2)):
+        got = sorted(r.person_id for r in ps.trace(df, [case], (0, 5000), min_overlap=10).collect())
+        assert got == v.trace(case, 0, 5000, min_overlap=10)["person_id"].tolist(), repr(case)
+    for case in (2**70, -(2**70)):
+        with pytest.raises(precinct.InvalidValue):
+            v.trace(case, 0, 5000, min_overlap=10)
+        with pytest.raises(precinct.InvalidValue):
+            ps.trace(df, [case], (0, 5000), min_overlap=10)
+    # String ids: a case is matched as given (the core trims the visits'
+    # ids when it reads them, not the case asked for).
+    named = [(" P1 ", "m", 0, 1000), ("P2", "m", 0, 1000), ("\x1fP4", "m", 0, 1000)]
+    sdf = spark.createDataFrame(named, "person_id string, place_id string, start long, end long")
+    sv = precinct.Visits.from_columns(*[list(c) for c in zip(*named[:])][:2], np.array([0, 0, 0]), np.array([1000] * 3))
+    for case in (" P1 ", "P1", "\x1fP4", "P4"):
+        got = sorted(r.person_id for r in ps.trace(sdf, [case], (0, 5000), min_overlap=10).collect())
+        assert got == sorted(sv.trace(case, 0, 5000, min_overlap=10)["person_id"]), repr(case)
+
+
+def test_check_finds_times_one_index_cannot_hold_and_extreme_rows_do_not_overflow(spark):
+    rows = [(1, 10, 0, 3600), (2, 10, 1800, 7200), (3, 99, 10**15, 10**15 + 10)]
+    df = spark.createDataFrame(rows, "person_id long, place_id long, start long, end long")
+    with pytest.raises(precinct.InvalidValue):
+        precinct.Visits.from_columns(*(np.array(c, dtype=np.int64) for c in zip(*rows)))
+    with pytest.raises(precinct.InvalidValue, match="136 years"):
+        ps.trace(df, 1, (0, 10_000), min_overlap=10, check=True)
+    # Without the check, a row of the widest times is dropped by the
+    # query's filters (its length overflows), not an arithmetic error.
+    wide = spark.createDataFrame(rows[:2] + [(3, 99, -(2**63), 2**63 - 1)], "person_id long, place_id long, start long, end long")
+    assert [(r.person_id, r.total_overlap) for r in ps.trace(wide, 1, (0, 10_000), min_overlap=10).collect()] == [(2, 1800)]
+
 def test_the_readme_spark_examples_run(spark):
     # The README's ```python spark blocks need Spark, so they run here, not
     # with the other README blocks (test_readme.py).

@@ -2,7 +2,9 @@
 contacts on a Spark DataFrame of visits too large for one machine, each
 partition answered by the same compiled core as ``precinct.Visits``
 (the ``spark`` extra: PySpark 4, pyarrow; executors need ``precinct``
-installed, or its wheel shipped with ``spark-submit --py-files``).
+installed: a compiled extension, so in the executors' image or a packed
+virtual environment shipped with ``spark-submit --archives``, not
+``--py-files``).
 
 The visits are a DataFrame with a person, a place, a start and an end
 column (names by keyword: ``person_id``, ``place_id``, ``start``, ``end``).
@@ -82,6 +84,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 import sys
 from functools import reduce
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
@@ -95,7 +98,7 @@ try:
 except ImportError:  # pragma: no cover - the message is the point
     # (no `as` name: it would be a module attribute to type checkers, not at run time)
     raise ImportError(
-        "precinct.spark needs PySpark 4 and pyarrow: pip install 'precinct[spark]' (and a Java 17 runtime for Spark)"
+        "precinct.spark needs PySpark 4, pyarrow and pandas: pip install 'precinct[spark]' (and a Java 17 runtime for Spark)"
     ) from sys.exc_info()[1]
 
 from ._frame import invalid
@@ -117,6 +120,11 @@ DEFAULT_MAX_ROWS = 1_000_000
 DEFAULT_DAY_GRAPH_MAX_ROWS = 20_000
 
 _DAY = 86_400
+#: An integer id written as text, as `str(int)` writes it (ASCII digits only).
+_CANONICAL_INT = re.compile(r"-?(0|[1-9][0-9]*)", re.ASCII)
+#: Unix seconds of the years 1 to 9999, and the widest span of one index
+#: (u32 offsets: 136 years), as the core takes visits.
+_EARLIEST, _LATEST, _SPAN = -62_135_596_800, 253_402_300_799, 2**32 - 1
 _MIN, _MAX = -(2**63), 2**63 - 1
 #: At most this many blocks per place (quantiles asked of Spark at once).
 _MAX_BLOCKS = 512
@@ -226,9 +234,17 @@ def _check(v: _Prepared, names: Tuple[str, str, str, str]) -> None:
         bad = bad | F.coalesce(F.col("p") == "", F.lit(False))
     if v.place_kind == "str":
         bad = bad | F.coalesce(F.col("l") == "", F.lit(False))
-    # One aggregation (one job), not a limit that may read the data twice.
-    row = v.frame.where(bad).agg(F.first(F.struct("p", "l", "s", "e")).alias("r")).collect()[0]["r"]
+    # One aggregation (one job), not a limit that may read the data twice:
+    # the first bad row, and the span of all times (one index holds 136 years).
+    found = v.frame.agg(
+        F.first(F.when(bad, F.struct("p", "l", "s", "e")), ignorenulls=True).alias("r"),
+        F.min("s").alias("lo"),
+        F.max("e").alias("hi"),
+    ).collect()[0]
+    row, lo, hi = found["r"], found["lo"], found["hi"]
     if row is None:
+        if lo is not None and (lo < _EARLIEST or hi > _LATEST or hi - lo > _SPAN):
+            raise invalid("visit times", f"{lo} to {hi}", "visits within 136 years of each other, in the years 1 to 9999")
         return
     p, l, s, e = row["p"], row["l"], row["s"], row["e"]
     for value, name, expected in ((p, names[0], "an id"), (l, names[1], "an id"), (s, names[2], "a time"), (e, names[3], "a time")):
@@ -271,7 +287,9 @@ def _bounds(moment: Any) -> Optional[Tuple[int, int]]:
 
 def _within(frame: DataFrame, lo: Optional[int], hi: Optional[int], min_overlap: int) -> DataFrame:
     """Rows that may intersect ``[lo, hi)`` and last at least ``min_overlap``."""
-    cond = (F.col("e") - F.col("s")) >= F.lit(min_overlap)
+    # try_subtract: an end and a start far apart overflow as null (dropped),
+    # not as an ArithmeticException.
+    cond = F.try_subtract(F.col("e"), F.col("s")) >= F.lit(min_overlap)
     if hi is not None:
         cond = cond & (F.col("s") < F.lit(hi))
     if lo is not None:
@@ -308,13 +326,19 @@ def _case_ids(cases: Any, kind: str) -> List[Any]:
     for case in cases:
         if isinstance(case, bool) or not isinstance(case, (str, int, np.integer)):
             raise invalid("case", repr(case), "a person id (str or int)")
+        if isinstance(case, (int, np.integer)) and not _MIN <= int(case) <= _MAX:
+            raise invalid("case", str(case), "a person id within 64 bits")
+        # Matched exactly as given, as one machine matches it: no trimming,
+        # and text names an integer id only as that id's own digits.
         if kind == "int":
-            text = str(case).strip()
-            if text.lstrip("-").isdigit() and _MIN <= int(text) <= _MAX:
-                out.append(int(text))
-            # Any other text names no person with an integer id: no contacts.
+            if isinstance(case, str):
+                if _CANONICAL_INT.fullmatch(case) and _MIN <= int(case) <= _MAX:
+                    out.append(int(case))
+                # Any other text ("001", " 1 ", other digits) names no person.
+            else:
+                out.append(int(case))
         else:
-            out.append(str(case).strip())
+            out.append(str(case))
     return list(dict.fromkeys(out))
 
 
