@@ -2,7 +2,7 @@
 
 use super::{
     check_chain, check_device_name, check_number, checked_base_hash, encode, header_line,
-    hlc_after, read_line, Frontier, LineOut, Sent, FORMAT_VERSION,
+    hlc_after, read_lines, Frontier, LineOut, FORMAT_VERSION,
 };
 use crate::book::{Command, Outcome, Receipt};
 use crate::error::{Error, Result};
@@ -108,19 +108,7 @@ impl CheckpointChain {
     /// [`Error::DeviceChainDamaged`] for a damaged chain or lines of more
     /// than one device; [`Error::NotFound`] when there are no lines.
     pub fn open(lines: &str) -> Result<CheckpointChain> {
-        let mut sent: BTreeMap<String, Vec<Sent>> = BTreeMap::new();
-        for (i, raw) in lines.split_inclusive('\n').enumerate() {
-            let text = raw.trim();
-            if text.is_empty() {
-                continue;
-            }
-            let (line, hash) = read_line(text, i)?;
-            sent.entry(line.dev.clone()).or_default().push(Sent {
-                line,
-                hash,
-                text: format!("{text}\n"),
-            });
-        }
+        let sent = read_lines(lines)?;
         let mut devices = sent.into_iter();
         let (device, lines) = devices
             .next()

@@ -669,21 +669,7 @@ impl DeviceBook {
     /// another base or with a number another device has. Nothing of the
     /// merge is taken then.
     pub fn merge(&mut self, lines: &str) -> Result<MergeReport> {
-        let mut incoming: BTreeMap<String, Vec<Sent>> = BTreeMap::new();
-        for (i, raw) in lines.split_inclusive('\n').enumerate() {
-            let text = raw.trim();
-            if text.is_empty() {
-                continue;
-            }
-            let (line, hash) = read_line(text, i)?;
-            let mut kept = text.to_string();
-            kept.push('\n');
-            incoming.entry(line.dev.clone()).or_default().push(Sent {
-                line,
-                hash,
-                text: kept,
-            });
-        }
+        let incoming = read_lines(lines)?;
         // Check everything before taking anything.
         let mut report = MergeReport::default();
         let mut staged: BTreeMap<String, Chain> = BTreeMap::new();
@@ -1293,6 +1279,25 @@ fn differs_in_serial(now: &Outcome, then: &Outcome) -> bool {
                 Outcome::CertificateIssued { .. }
             )
     ) && now != then
+}
+
+/// Lines sent (as `lines_since` writes them), each read and its hash
+/// checked, by device in the order sent.
+fn read_lines(lines: &str) -> Result<BTreeMap<String, Vec<Sent>>> {
+    let mut sent: BTreeMap<String, Vec<Sent>> = BTreeMap::new();
+    for (i, raw) in lines.split_inclusive('\n').enumerate() {
+        let text = raw.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let (line, hash) = read_line(text, i)?;
+        sent.entry(line.dev.clone()).or_default().push(Sent {
+            line,
+            hash,
+            text: format!("{text}\n"),
+        });
+    }
+    Ok(sent)
 }
 
 fn read_line(text: &str, index: usize) -> Result<(LineIn, String)> {
