@@ -2383,3 +2383,21 @@ fn a_passport_is_one_document_however_it_was_typed_and_new_ids_are_checked() {
     // One line means no line separators either.
     assert!(precinct::validate_field("person_name", "Anna\u{2028}Weber").is_err());
 }
+
+#[test]
+fn a_scope_a_token_carries_is_one_line_as_typed_and_on_submit() {
+    let mut book = Book::in_memory(Policy::default()).unwrap();
+    ok(
+        &mut book,
+        "2020-02-05 09:00",
+        Command::RegisterPerson {
+            person: loner("P1", "110105198001010040", false),
+        },
+    );
+    for scope in ["to\nwn", "to\u{0}wn", "to\u{2028}wn", " "] {
+        let typed = precinct::validate_field("scope", scope).unwrap_err();
+        let submitted = run(&mut book, "2020-02-05 10:00", county("P1", scope)).unwrap_err();
+        assert_eq!(typed.to_string(), submitted.to_string(), "{scope:?}");
+    }
+    assert!(book.station().passes().pass(1).is_err(), "no pass issued");
+}

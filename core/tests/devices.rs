@@ -725,6 +725,7 @@ fn a_checkpoint_chain_refuses_what_no_checkpoint_records() {
     for (by, checkpoint, verdict) in [
         ("", "exit", denied.clone()),
         ("zhao", " ", denied.clone()),
+        ("zhao", "ex\nit", denied.clone()),
         ("zhao", "exit", allowed_with_reason),
         ("zhao", "exit", denied_without_reason),
     ] {
@@ -767,6 +768,15 @@ fn a_checkpoint_chain_refuses_what_no_checkpoint_records() {
     assert!(matches!(
         CheckpointChain::open("\n"),
         Err(Error::NotFound { .. })
+    ));
+    // A device book's own lines are not a checkpoint's: opened as one, its
+    // next event would split that device's chain.
+    let mut desk = DeviceBook::create(&base(), "desk", 1).unwrap();
+    desk.execute("li", at("2020-02-01 09:00"), register("P1", "E1"))
+        .unwrap();
+    assert!(matches!(
+        CheckpointChain::open(&desk.journal_text()),
+        Err(Error::DeviceChainDamaged { seq: 1, .. })
     ));
     let without_header = text.split_inclusive('\n').skip(1).collect::<String>();
     assert!(matches!(

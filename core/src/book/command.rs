@@ -731,7 +731,7 @@ impl Command {
     /// ([`validate_field`](crate::validate_field)), which journals written
     /// before did not.
     pub(crate) fn check_new(&self) -> Result<()> {
-        use crate::facade::fields::{address, new_id, one_line_text, person_name};
+        use crate::facade::fields::{address, new_id, one_line_text, person_name, scope};
         match self {
             Command::CheckPass {
                 public_key: Some(key),
@@ -786,6 +786,10 @@ impl Command {
             }
             Command::AddEnterprise { enterprise } => {
                 new_id("enterprise id", enterprise.id.as_str())?;
+            }
+            // A token carries the scope and a checkpoint shows it: one line.
+            Command::IssuePass { application } => {
+                scope(&application.scope)?;
             }
             Command::OrderHomeIsolation { order, .. } | Command::OrderObservation { order, .. } => {
                 new_id("order id", order.as_str())?;

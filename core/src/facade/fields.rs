@@ -22,8 +22,9 @@ pub const FIELD_KINDS: &[&str] = &[
 const MAX_TEXT_CHARS: usize = 2000;
 
 /// Check one field as typed: `kind` is one of [`FIELD_KINDS`]. Returns the
-/// value as the record book keeps it (an identity number in capitals, a
-/// name trimmed).
+/// value read: documents, passport numbers and issuing states as the book
+/// records them (`deu` is `DEU`); names, addresses and scopes trimmed (the
+/// book records those as the command gives them).
 ///
 /// The commands check their fields with the same functions, so a form that
 /// shows this message at the field shows what a submit would refuse:
@@ -52,10 +53,7 @@ pub fn validate_field(kind: &str, text: &str) -> Result<String> {
             text,
             "an address: 1 to 2000 characters on one line",
         ),
-        "scope" => {
-            crate::pass::check_scope(text)?;
-            Ok(text.trim().to_string())
-        }
+        "scope" => scope(text),
         "resident_id" | "passport_mrz" | "credit_code" | "mobile" => validate_document(kind, text),
         other => Err(Error::invalid(
             "field kind",
@@ -91,6 +89,17 @@ pub(crate) fn new_id(field: &str, id: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// A new pass's scope: what `issue_pass` checks (a token carries it), and
+/// on one line, as a checkpoint shows it.
+pub(crate) fn scope(text: &str) -> Result<String> {
+    crate::pass::check_scope(text)?;
+    one_line(
+        "scope",
+        text,
+        "where the pass is good for, on one line (e.g. a town or a route)",
+    )
 }
 
 /// An address, as registered.

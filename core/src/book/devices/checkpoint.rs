@@ -129,6 +129,21 @@ impl CheckpointChain {
             .and_then(|s| s.line.base.clone())
             .unwrap_or_default();
         let (chain, _) = check_chain(&device, lines, None, &base_hash, &mut BTreeMap::new())?;
+        // Another device's lines would go on under its name and split its chain.
+        if let Some(e) = chain
+            .events
+            .iter()
+            .find(|e| !matches!(e.command, Command::CheckPass { .. }))
+        {
+            return Err(Error::DeviceChainDamaged {
+                device,
+                seq: e.seq,
+                reason: format!(
+                    "a `{}` event: these are a device book's lines, not a checkpoint's (open them with DeviceBook::open)",
+                    e.command.name()
+                ),
+            });
+        }
         let last = chain.events.last();
         Ok(CheckpointChain {
             number: chain.number,
@@ -190,6 +205,7 @@ impl CheckpointChain {
                 "the verdict the kit gave for this token (its claims are the token's)",
             ));
         }
+        crate::facade::fields::one_line_text("checkpoint", checkpoint)?;
         if checkpoint.chars().count() > MAX_NAME_CHARS {
             return Err(Error::invalid(
                 "checkpoint",
