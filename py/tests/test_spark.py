@@ -283,6 +283,9 @@ def test_case_ids_match_exactly_as_on_one_machine(spark):
     for case in ("001", " 1 ", "\u0667", "\u00b2", "--5", "7", 7, np.int64(2)):
         got = sorted(r.person_id for r in ps.trace(df, [case], (0, 5000), min_overlap=10).collect())
         assert got == v.trace(case, 0, 5000, min_overlap=10)["person_id"].tolist(), repr(case)
+    for case in (True, 1.0, None):
+        with pytest.raises(precinct.InvalidValue):
+            ps.trace(df, case, (0, 5000), min_overlap=10)
     for case in (2**70, -(2**70)):
         with pytest.raises(precinct.InvalidValue):
             v.trace(case, 0, 5000, min_overlap=10)

@@ -320,7 +320,8 @@ def _empty(kind: str, policy: _Policy) -> Visits:
 
 def _case_ids(cases: Any, kind: str) -> List[Any]:
     """One id or a sequence of ids, as the person column holds them."""
-    if isinstance(cases, (str, int, np.integer)) and not isinstance(cases, bool):
+    # One id (or anything that is not a list of them: refused below as one).
+    if isinstance(cases, (str, bytes, int, float, np.generic)) or cases is None:
         cases = [cases]
     out: List[Any] = []
     for case in cases:
